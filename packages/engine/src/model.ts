@@ -1,0 +1,106 @@
+/**
+ * The engine's canonical model: what the user wants (desired), what the cluster has (observed).
+ * Every front door (state file, connector directory, database) is turned into these types first.
+ */
+
+export type DesiredRunState = "RUNNING" | "PAUSED" | "STOPPED";
+
+/** A place in an input file, for error messages (`state.json:14:7`). Lines and columns are 1-based. */
+export type SourceLocation = { file: string; line: number; column: number };
+
+export type TopicSpec = {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic-level configs, e.g. `cleanup.policy`. */
+  config?: Record<string, string>;
+};
+
+export type Owner = { name?: string; email?: string; team?: string };
+
+export type ConnectorSpec = {
+  /** Stable identity; never the name. A rename keeps the id. */
+  id: string;
+  name: string;
+  /** Monotonic version of this definition; undefined when the source has none (seed 001 state files). */
+  version?: number;
+  /** Connector config as Connect wants it (string values), without Switchboard's reserved keys. */
+  config: Record<string, string>;
+  state: DesiredRunState;
+  owner?: Owner;
+  /** Topics this connector needs; created before the connector when missing. */
+  topics?: TopicSpec[];
+  /** Where the definition came from, and where each config key sits (for mapping validator errors). */
+  source?: { location: SourceLocation; configKeys?: Record<string, SourceLocation> };
+};
+
+export type DesiredSet = { connectors: ConnectorSpec[] };
+
+/** Runtime states as reported by Connect. */
+export type RuntimeState = "UNASSIGNED" | "RUNNING" | "PAUSED" | "FAILED" | "RESTARTING" | "STOPPED";
+
+export type ObservedTask = { id: number; state: RuntimeState; workerId?: string; trace?: string };
+
+export type ObservedConnector = {
+  name: string;
+  /** Raw config as Connect returns it, reserved keys included. Null when Connect returned no info. */
+  config: Record<string, string> | null;
+  type: "source" | "sink" | "unknown";
+  state: RuntimeState;
+  workerId?: string;
+  trace?: string;
+  tasks: ObservedTask[];
+};
+
+export type ObservedCluster = {
+  connectors: ObservedConnector[];
+  /** Topic names; undefined when topics were not read (no bootstrap servers given). */
+  topics?: string[];
+};
+
+/** A problem found while loading or validating desired state. */
+export type Problem = {
+  message: string;
+  /** Where in the input; absent for problems that have no single place. */
+  location?: SourceLocation;
+  /** JSON path of the offending field, e.g. `connectors[2].pausedd`. */
+  path?: string;
+  /** A second place involved (e.g. the first definition of a duplicate name). */
+  related?: SourceLocation;
+  hint?: string;
+  connector?: string;
+};
+
+/** One key of a config diff. Secret values are never carried: `sensitive` replaces them. */
+export type KeyChange =
+  | { op: "add"; key: string; after: string; sensitive?: false }
+  | { op: "remove"; key: string; before: string; sensitive?: false }
+  | { op: "change"; key: string; before: string; after: string; sensitive?: false }
+  | { op: "add" | "remove" | "change"; key: string; sensitive: true };
+
+/**
+ * One step of a plan. `config` on create/update is the full config to send, reserved keys stamped
+ * (it may hold secrets: never render it, render `changes`).
+ */
+export type PlanAction =
+  | { kind: "create"; name: string; id: string; version?: number; config: Record<string, string>; state: DesiredRunState; reason: string }
+  | { kind: "update"; name: string; id: string; fromVersion?: number; version?: number; config: Record<string, string>; changes: KeyChange[]; reason: string }
+  | { kind: "delete"; name: string; id?: string; reason: string; managed: boolean }
+  | { kind: "pause" | "resume" | "stop"; name: string; id: string; reason: string }
+  | { kind: "restart"; name: string; id: string; onlyFailed: boolean; reason: string }
+  | { kind: "skip"; name: string; id: string; version?: number; deployedVersion?: number; reason: string }
+  | { kind: "noop"; name: string; id: string; reason: string };
+
+export type PlanWarning = { connector?: string; code: "RENAME" | "SINK_TOPICS_CHANGED" | "SKIPPED_OLDER_VERSION" | "UNMANAGED" | "OFFSETS" | "CONNECTOR_CLASS_CHANGED"; message: string };
+
+export type Plan = {
+  /** In execution order; several actions may concern one connector (e.g. update then pause). */
+  actions: PlanAction[];
+  topicsToCreate: TopicSpec[];
+  topicsToDelete: string[];
+  /** Connectors on the cluster that Switchboard does not manage (left alone unless pruning). */
+  unmanaged: string[];
+  warnings: PlanWarning[];
+  /** Desired state per connector name after the plan, for verification. Deleted names map to "ABSENT". */
+  expected: Record<string, DesiredRunState | "ABSENT">;
+};
