@@ -1,0 +1,25 @@
+/** `pnpm stack:up` / `pnpm stack:down [--wipe]`. */
+import { endpoints, stackDown, stackUp } from "./stack";
+
+const [command, ...rest] = process.argv.slice(2);
+const log = (m: string) => console.error(`stack: ${m}`);
+
+try {
+  if (command === "up") {
+    const t0 = Date.now();
+    const ep = await stackUp(log);
+    log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`Kafka bootstrap:   ${ep.bootstrap}`);
+    console.log(`Connect workers:   ${ep.connectUrls.join(",")}`);
+  } else if (command === "down") {
+    await stackDown({ wipe: rest.includes("--wipe") }, log);
+  } else if (command === "endpoints") {
+    console.log(JSON.stringify(endpoints()));
+  } else {
+    console.error("usage: stack up | down [--wipe] | endpoints");
+    process.exitCode = 1;
+  }
+} catch (err) {
+  log(`error: ${(err as Error).message}`);
+  process.exitCode = 1;
+}
