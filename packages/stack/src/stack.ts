@@ -6,12 +6,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { REPO_ROOT, STACK_PACKAGE_DIR as PACKAGE_DIR } from "./paths";
 
 export const KAFKA_VERSION = "4.3.1";
-const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const REPO_ROOT = resolve(PACKAGE_DIR, "../..");
 
 export type StackConfig = {
   dataDir: string;
@@ -254,6 +252,11 @@ export async function startWorker(n: 1 | 2, cfg = stackConfig(), log: Log = () =
   }
   const url = endpoints(cfg).connectUrls[n - 1]!;
   await until(`Connect ${proc}`, 120_000, () => workerReady(url), () => readPid(cfg, proc));
+}
+
+/** True when any process of the stack runs. */
+export function isStackRunning(cfg = stackConfig()): boolean {
+  return (["broker", "worker-1", "worker-2"] as const).some((p) => readPid(cfg, p) !== null);
 }
 
 /** Stops one Connect worker (used by failover tests). */

@@ -1,0 +1,58 @@
+/**
+ * `pnpm test`: starts the real local stack (unless it already runs), runs every suite, stops what it
+ * started, and ends with one summary line `N passed, N failed` for all suites together.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT, STACK_PACKAGE_DIR } from "./paths";
+import { isStackRunning, stackConfig, stackDown, stackUp } from "./stack";
+
+type Counts = { passed: number; failed: number; skipped: number };
+const log = (m: string) => console.error(`test: ${m}`);
+const resultsDir = join(stackConfig().dataDir, "results");
+
+function runVitest(name: string, env: NodeJS.ProcessEnv): Counts {
+  const out = join(resultsDir, `${name}.json`);
+  rmSync(out, { force: true });
+  log(`running ${name} tests…`);
+  spawnSync(
+    "pnpm",
+    ["exec", "vitest", "run", "--config", join(STACK_PACKAGE_DIR, `vitest.${name}.config.ts`), "--reporter=default", "--reporter=json", `--outputFile=${out}`],
+    { cwd: REPO_ROOT, stdio: "inherit", env },
+  );
+  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 }; // the runner itself crashed
+  const r = JSON.parse(readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
+  // A file that fails to load counts as one failure, so a broken suite can never look green.
+  return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTests === 0 ? r.numFailedTestSuites : 0), skipped: r.numPendingTests + r.numTodoTests };
+}
+
+mkdirSync(resultsDir, { recursive: true });
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const add = (c: Counts) => {
+  total.passed += c.passed;
+  total.failed += c.failed;
+  total.skipped += c.skipped;
+};
+
+add(runVitest("unit", process.env));
+
+const startedHere = !isStackRunning();
+try {
+  const ep = await stackUp(log);
+  add(
+    runVitest("integration", {
+      ...process.env,
+      SWITCHBOARD_CONNECT: ep.connectUrls.join(","),
+      SWITCHBOARD_BOOTSTRAP: ep.bootstrap,
+    }),
+  );
+} catch (err) {
+  log(`the local stack did not start: ${(err as Error).message}`);
+  total.failed += 1;
+} finally {
+  if (startedHere) await stackDown({}, log);
+}
+
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+process.exitCode = total.failed > 0 ? 1 : 0;
