@@ -1,0 +1,496 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { stampConfig } from "./managed";
+import type { ConnectorSpec, DesiredRunState, DesiredSet, ObservedCluster, ObservedConnector, RuntimeState } from "./model";
+import { hasChanges, plan, summarizePlan } from "./plan";
+
+function spec(name: string, over: Partial<ConnectorSpec> = {}): ConnectorSpec {
+  return {
+    id: `id-${name}`,
+    name,
+    version: 1,
+    config: { "connector.class": "FileStreamSource", topic: "orders", "batch.size": "100" },
+    state: "RUNNING",
+    ...over,
+  };
+}
+
+/** What Connect would report for a connector deployed exactly as `s`: stamped config, echoed name. */
+function observedFor(s: ConnectorSpec, over: Partial<ObservedConnector> = {}): ObservedConnector {
+  const mark = s.version === undefined ? { id: s.id } : { id: s.id, version: s.version };
+  return {
+    name: s.name,
+    config: { ...stampConfig(s.config, mark), name: s.name },
+    type: "source",
+    state: s.state,
+    tasks: tasksFor(s.state),
+    ...over,
+  };
+}
+
+function tasksFor(state: DesiredRunState): ObservedConnector["tasks"] {
+  return state === "STOPPED" ? [] : [{ id: 0, state }];
+}
+
+function unmanaged(name: string, over: Partial<ObservedConnector> = {}): ObservedConnector {
+  return {
+    name,
+    config: { name, "connector.class": "FileStreamSink", topics: "orders" },
+    type: "sink",
+    state: "RUNNING",
+    tasks: [{ id: 0, state: "RUNNING" }],
+    ...over,
+  };
+}
+
+function desiredOf(...connectors: ConnectorSpec[]): DesiredSet {
+  return { connectors };
+}
+
+function cluster(...connectors: ObservedConnector[]): ObservedCluster {
+  return { connectors };
+}
+
+describe("plan", () => {
+  it("creates a connector whose id is not on the cluster, stamped with its id and version", () => {
+    const s = spec("orders-src", { version: 3, state: "PAUSED" });
+    const p = plan(desiredOf(s), cluster());
+    expect(p.actions).toEqual([
+      {
+        kind: "create",
+        name: "orders-src",
+        id: "id-orders-src",
+        version: 3,
+        config: { ...s.config, "switchboard.id": "id-orders-src", "switchboard.version": "3" },
+        state: "PAUSED",
+        reason: "new connector",
+      },
+    ]);
+    expect(p.expected).toEqual({ "orders-src": "PAUSED" });
+    expect(hasChanges(p)).toBe(true);
+  });
+
+  it("updates only the connector whose config changed, with a key-level diff", () => {
+    const a = spec("a");
+    const b = spec("b");
+    const c = spec("c");
+    const changed = { ...b, version: 2, config: { ...b.config, "batch.size": "250" } };
+    const p = plan(desiredOf(a, changed, c), cluster(observedFor(a), observedFor(b), observedFor(c)));
+
+    const changing = p.actions.filter((x) => x.kind !== "noop");
+    expect(changing).toEqual([
+      {
+        kind: "update",
+        name: "b",
+        id: "id-b",
+        fromVersion: 1,
+        version: 2,
+        config: { ...changed.config, "switchboard.id": "id-b", "switchboard.version": "2" },
+        changes: [{ op: "change", key: "batch.size", before: "100", after: "250" }],
+        reason: "1 config key changed",
+      },
+    ]);
+    expect(p.actions.filter((x) => x.kind === "noop").map((x) => x.name)).toEqual(["a", "c"]);
+  });
+
+  it("lists added, removed and changed keys sorted by key", () => {
+    const before = spec("x", { config: { b: "1", d: "4", "connector.class": "C" } });
+    const after = { ...before, config: { a: "new", b: "2", "connector.class": "C" } };
+    const p = plan(desiredOf(after), cluster(observedFor(before)));
+    expect(p.actions[0]).toMatchObject({
+      kind: "update",
+      changes: [
+        { op: "add", key: "a", after: "new" },
+        { op: "change", key: "b", before: "1", after: "2" },
+        { op: "remove", key: "d", before: "4" },
+      ],
+    });
+  });
+
+  it("carries no values for secret keys, including PASSWORD keys from the validator", () => {
+    const before = spec("db", { config: { "connection.password": "old-pw", "irc.auth": "old-auth", user: "u" } });
+    const after = { ...before, config: { "connection.password": "new-pw", "irc.auth": "new-auth", user: "u" } };
+    const p = plan(desiredOf(after), cluster(observedFor(before)), { secretKeys: { db: ["irc.auth"] } });
+    const update = p.actions[0];
+    expect(update?.kind === "update" && update.changes).toEqual([
+      { op: "change", key: "connection.password", sensitive: true },
+      { op: "change", key: "irc.auth", sensitive: true },
+    ]);
+    expect(JSON.stringify(update && "changes" in update ? update.changes : null)).not.toMatch(/old-|new-/);
+  });
+
+  it("shows config provider references of secret keys as they are", () => {
+    const before = spec("db", { config: { "connection.password": "${file:/a.properties:pw}" } });
+    const after = { ...before, config: { "connection.password": "${file:/b.properties:pw}" } };
+    const p = plan(desiredOf(after), cluster(observedFor(before)));
+    expect(p.actions[0]).toMatchObject({
+      changes: [
+        { op: "change", key: "connection.password", before: "${file:/a.properties:pw}", after: "${file:/b.properties:pw}" },
+      ],
+    });
+  });
+
+  it("deletes a managed connector that was removed from the definitions, without needing prune", () => {
+    const gone = spec("gone");
+    const p = plan(desiredOf(), cluster(observedFor(gone)));
+    expect(p.actions).toEqual([{ kind: "delete", name: "gone", id: "id-gone", managed: true, reason: "removed from the definitions" }]);
+    expect(p.expected).toEqual({ gone: "ABSENT" });
+    expect(p.unmanaged).toEqual([]);
+  });
+
+  it.each<[DesiredRunState, RuntimeState, string | undefined]>([
+    ["PAUSED", "RUNNING", "pause"],
+    ["PAUSED", "FAILED", "pause"],
+    ["PAUSED", "PAUSED", undefined],
+    ["RUNNING", "PAUSED", "resume"],
+    ["RUNNING", "STOPPED", "resume"],
+    ["RUNNING", "RUNNING", undefined],
+    ["STOPPED", "RUNNING", "stop"],
+    ["STOPPED", "PAUSED", "stop"],
+    ["STOPPED", "STOPPED", undefined],
+    ["RUNNING", "UNASSIGNED", undefined],
+    ["RUNNING", "RESTARTING", undefined],
+  ])("wanted %s, observed %s: plans %s", (wanted, observedState, kind) => {
+    const s = spec("c", { state: wanted });
+    const p = plan(desiredOf(s), cluster(observedFor(s, { state: observedState, tasks: [] })));
+    if (kind === undefined) {
+      expect(p.actions).toEqual([{ kind: "noop", name: "c", id: "id-c", reason: "unchanged" }]);
+    } else {
+      expect(p.actions).toEqual([expect.objectContaining({ kind, name: "c", id: "id-c" })]);
+    }
+    expect(p.expected).toEqual({ c: wanted });
+  });
+
+  it("restarts a connector that should run but is FAILED, failed tasks included", () => {
+    const s = spec("c");
+    const p = plan(desiredOf(s), cluster(observedFor(s, { state: "FAILED" })));
+    expect(p.actions).toEqual([{ kind: "restart", name: "c", id: "id-c", onlyFailed: true, reason: "connector FAILED" }]);
+  });
+
+  it("restarts only the failed tasks of a running connector", () => {
+    const s = spec("c");
+    const tasks = [
+      { id: 0, state: "RUNNING" as const },
+      { id: 1, state: "FAILED" as const, trace: "boom" },
+    ];
+    const p = plan(desiredOf(s), cluster(observedFor(s, { tasks })));
+    expect(p.actions).toEqual([{ kind: "restart", name: "c", id: "id-c", onlyFailed: true, reason: "1 task FAILED" }]);
+    expect(summarizePlan(p).restart).toBe(1);
+  });
+
+  it("updates first and then pauses a connector whose config and state both changed", () => {
+    const s = spec("c");
+    const wanted = { ...s, state: "PAUSED" as const, config: { ...s.config, "batch.size": "5" } };
+    const p = plan(desiredOf(wanted), cluster(observedFor(s)));
+    expect(p.actions.map((a) => a.kind)).toEqual(["update", "pause"]);
+  });
+
+  it("skips a connector whose desired version is older than the deployed one, with a warning", () => {
+    const deployed = spec("c", { version: 5 });
+    const older = { ...deployed, version: 4, config: { ...deployed.config, "batch.size": "1" }, state: "PAUSED" as const };
+    const p = plan(desiredOf(older), cluster(observedFor(deployed)));
+    expect(p.actions).toEqual([
+      expect.objectContaining({ kind: "skip", name: "c", id: "id-c", version: 4, deployedVersion: 5 }),
+    ]);
+    expect(p.warnings).toEqual([expect.objectContaining({ connector: "c", code: "SKIPPED_OLDER_VERSION" })]);
+    expect(p.expected).toEqual({});
+    expect(hasChanges(p)).toBe(false);
+  });
+
+  it("does not skip when either version is unknown", () => {
+    const deployed = spec("c", { version: undefined });
+    const wanted = { ...deployed, version: 1, config: { ...deployed.config, "batch.size": "1" } };
+    const p = plan(desiredOf(wanted), cluster(observedFor(deployed)));
+    expect(p.actions.map((a) => a.kind)).toEqual(["update"]);
+  });
+
+  it("turns a rename into delete + create, with a warning about offsets", () => {
+    const old = spec("orders-old", { id: "orders" });
+    const renamed = { ...old, name: "orders-new", version: 2 };
+    const p = plan(desiredOf(renamed), cluster(observedFor(old)));
+    expect(p.actions).toEqual([
+      { kind: "delete", name: "orders-old", id: "orders", managed: true, reason: "renamed to orders-new" },
+      expect.objectContaining({ kind: "create", name: "orders-new", id: "orders", version: 2, state: "RUNNING" }),
+    ]);
+    expect(p.warnings).toEqual([expect.objectContaining({ connector: "orders-new", code: "RENAME" })]);
+    expect(p.warnings[0]?.message).toMatch(/offsets/);
+    expect(p.expected).toEqual({ "orders-old": "ABSENT", "orders-new": "RUNNING" });
+  });
+
+  it("expects the desired state of a name freed by a rename and reused by another definition", () => {
+    const first = spec("a", { id: "one" });
+    const p = plan(desiredOf({ ...first, name: "b" }, spec("a", { id: "two" })), cluster(observedFor(first)));
+    expect(p.actions.map((a) => `${a.kind}:${a.name}`)).toEqual(["delete:a", "create:a", "create:b"]);
+    expect(p.expected).toEqual({ a: "RUNNING", b: "RUNNING" });
+  });
+
+  it("replaces a managed connector whose name is taken over by a definition with another id", () => {
+    const p = plan(desiredOf(spec("a", { id: "two" })), cluster(observedFor(spec("a", { id: "one" }))));
+    expect(p.actions).toEqual([
+      expect.objectContaining({ kind: "delete", name: "a", id: "one", managed: true }),
+      expect.objectContaining({ kind: "create", name: "a", id: "two" }),
+    ]);
+    expect(p.expected).toEqual({ a: "RUNNING" });
+  });
+
+  it("reports unmanaged connectors and leaves them alone", () => {
+    const p = plan(desiredOf(), cluster(unmanaged("zeta"), unmanaged("alpha")));
+    expect(p.actions).toEqual([]);
+    expect(p.unmanaged).toEqual(["alpha", "zeta"]);
+    expect(hasChanges(p)).toBe(false);
+  });
+
+  it("deletes unmanaged connectors when pruning", () => {
+    const p = plan(desiredOf(), cluster(unmanaged("legacy")), { prune: true });
+    expect(p.actions).toEqual([expect.objectContaining({ kind: "delete", name: "legacy", managed: false })]);
+    expect(p.unmanaged).toEqual([]);
+    expect(p.expected).toEqual({ legacy: "ABSENT" });
+  });
+
+  it("adopts an unmanaged connector that holds the desired name instead of creating it", () => {
+    const s = spec("legacy", { config: { "connector.class": "FileStreamSink", topics: "orders", file: "/tmp/x" } });
+    const p = plan(desiredOf(s), cluster(unmanaged("legacy", { state: "PAUSED" })), { prune: true });
+    expect(p.actions).toEqual([
+      {
+        kind: "update",
+        name: "legacy",
+        id: "id-legacy",
+        version: 1,
+        config: { ...s.config, "switchboard.id": "id-legacy", "switchboard.version": "1" },
+        changes: [{ op: "add", key: "file", after: "/tmp/x" }],
+        reason: "adopt unmanaged connector",
+      },
+      expect.objectContaining({ kind: "resume", name: "legacy" }),
+    ]);
+    expect(p.warnings).toEqual([expect.objectContaining({ connector: "legacy", code: "UNMANAGED" })]);
+    expect(p.unmanaged).toEqual([]);
+  });
+
+  it("treats a version bump with an unchanged config as metadata only, touching nothing", () => {
+    const s = spec("c", { version: 1 });
+    const p = plan(desiredOf({ ...s, version: 2 }), cluster(observedFor(s)));
+    expect(p.actions).toEqual([{ kind: "noop", name: "c", id: "id-c", reason: "metadata only" }]);
+    expect(hasChanges(p)).toBe(false);
+  });
+
+  it("ignores the name Connect echoes inside the config", () => {
+    const s = spec("c");
+    const observed = observedFor(s);
+    expect(observed.config?.name).toBe("c");
+    expect(plan(desiredOf(s), cluster(observed)).actions.map((a) => a.kind)).toEqual(["noop"]);
+  });
+
+  it("warns when the topics of a sink change", () => {
+    const sink = spec("s", { config: { "connector.class": "FileStreamSink", topics: "a" } });
+    const wanted = { ...sink, config: { "connector.class": "FileStreamSink", "topics.regex": "a.*" } };
+    const p = plan(desiredOf(wanted), cluster(observedFor(sink, { type: "sink" })));
+    expect(p.warnings.map((w) => w.code)).toEqual(["SINK_TOPICS_CHANGED"]);
+  });
+
+  it("does not warn about a source's topic setting", () => {
+    const src = spec("s");
+    const wanted = { ...src, config: { ...src.config, topic: "other" } };
+    expect(plan(desiredOf(wanted), cluster(observedFor(src))).warnings).toEqual([]);
+  });
+
+  it("warns when the connector class changes", () => {
+    const s = spec("c");
+    const wanted = { ...s, config: { ...s.config, "connector.class": "Other" } };
+    const p = plan(desiredOf(wanted), cluster(observedFor(s)));
+    expect(p.warnings).toEqual([expect.objectContaining({ code: "CONNECTOR_CLASS_CHANGED" })]);
+    expect(p.warnings[0]?.message).toMatch(/FileStreamSource.*Other/);
+  });
+
+  it("creates the missing topics of desired connectors once each, sorted by name", () => {
+    const a = spec("a", { topics: [{ name: "t2", partitions: 3, replicationFactor: 1 }, { name: "t1", partitions: 1, replicationFactor: 1 }] });
+    const b = spec("b", { topics: [{ name: "t2", partitions: 3, replicationFactor: 1 }, { name: "exists", partitions: 1, replicationFactor: 1 }] });
+    const p = plan(desiredOf(b, a), { connectors: [observedFor(b)], topics: ["exists"] });
+    expect(p.topicsToCreate.map((t) => t.name)).toEqual(["t1", "t2"]);
+    expect(p.topicsToDelete).toEqual([]);
+    expect(hasChanges(p)).toBe(true);
+  });
+
+  it("plans no topic actions when the cluster's topics are unknown", () => {
+    const a = spec("a", { topics: [{ name: "t1", partitions: 1, replicationFactor: 1 }] });
+    expect(plan(desiredOf(a), cluster()).topicsToCreate).toEqual([]);
+  });
+
+  it("plans nothing for a desired name whose connector Connect returned no config for, and warns", () => {
+    const s = spec("c");
+    const p = plan(desiredOf(s), cluster({ ...unmanaged("c"), config: null }));
+    expect(p.actions).toEqual([]);
+    expect(p.warnings).toEqual([expect.objectContaining({ connector: "c", code: "UNMANAGED" })]);
+    expect(p.unmanaged).toEqual([]);
+  });
+
+  it("treats a connector without config as unmanaged when no definition has its name", () => {
+    const p = plan(desiredOf(), cluster({ ...unmanaged("x"), config: null }));
+    expect(p.actions).toEqual([]);
+    expect(p.unmanaged).toEqual(["x"]);
+  });
+
+  it("orders deletes, creates, updates, state actions, then noops, each by name", () => {
+    const keep = spec("keep");
+    const upd = spec("upd");
+    const pau = spec("pau");
+    const p = plan(
+      desiredOf(spec("new-b"), spec("new-a"), { ...upd, config: { ...upd.config, x: "1" } }, keep, { ...pau, state: "PAUSED" }),
+      cluster(observedFor(keep), observedFor(upd), observedFor(pau), observedFor(spec("old-z")), observedFor(spec("old-y"))),
+    );
+    expect(p.actions.map((a) => `${a.kind}:${a.name}`)).toEqual([
+      "delete:old-y",
+      "delete:old-z",
+      "create:new-a",
+      "create:new-b",
+      "update:upd",
+      "pause:pau",
+      "noop:keep",
+    ]);
+  });
+
+  it("does not mutate its inputs", () => {
+    const desired = desiredOf(spec("a", { topics: [{ name: "t", partitions: 1, replicationFactor: 1, config: { x: "1" } }] }), spec("b"));
+    const observed: ObservedCluster = { connectors: [observedFor(spec("b", { version: 0 })), unmanaged("u")], topics: [] };
+    const before = structuredClone({ desired, observed });
+    const p = plan(desired, observed, { prune: true });
+    expect({ desired, observed }).toEqual(before);
+    p.topicsToCreate[0]!.config!.x = "2";
+    expect(desired.connectors[0]?.topics?.[0]?.config?.x).toBe("1");
+  });
+});
+
+describe("summarizePlan", () => {
+  it("counts each kind of action, unchanged and unmanaged connectors", () => {
+    const keep = spec("keep");
+    const upd = spec("upd");
+    const p = plan(
+      desiredOf(spec("new"), keep, { ...upd, state: "PAUSED", config: { ...upd.config, x: "1" } }, spec("old", { version: 0 })),
+      cluster(observedFor(keep), observedFor(upd), observedFor(spec("old")), observedFor(spec("gone")), unmanaged("u")),
+    );
+    expect(summarizePlan(p)).toEqual({
+      create: 1,
+      update: 1,
+      delete: 1,
+      pause: 1,
+      resume: 0,
+      stop: 0,
+      restart: 0,
+      skip: 1,
+      unchanged: 1,
+      unmanaged: 1,
+    });
+  });
+});
+
+const STATES: DesiredRunState[] = ["RUNNING", "PAUSED", "STOPPED"];
+const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,7}$/);
+const configArb = fc.dictionary(fc.stringMatching(/^[a-z]{1,5}(\.[a-z]{1,5}){0,2}$/), fc.string({ maxLength: 8 }), {
+  maxKeys: 5,
+});
+const topicArb = fc.record({
+  name: nameArb,
+  partitions: fc.integer({ min: 1, max: 6 }),
+  replicationFactor: fc.integer({ min: 1, max: 3 }),
+});
+const specArb = fc.record(
+  {
+    id: nameArb,
+    name: nameArb,
+    version: fc.option(fc.nat({ max: 9 }), { nil: undefined }),
+    config: configArb,
+    state: fc.constantFrom(...STATES),
+    topics: fc.array(topicArb, { maxLength: 2 }),
+  },
+  { requiredKeys: ["id", "name", "config", "state"] },
+);
+const desiredArb = fc
+  .uniqueArray(specArb, { selector: (s) => s.name, maxLength: 8 })
+  .filter((specs) => new Set(specs.map((s) => s.id)).size === specs.length)
+  .map((specs): DesiredSet => ({ connectors: specs }));
+
+/** Any cluster, with some connectors stamped with ids of the desired set so they match. */
+function observedArb(desired: DesiredSet): fc.Arbitrary<ObservedCluster> {
+  const ids = desired.connectors.map((s) => s.id);
+  const connectorArb = fc
+    .record({
+      name: fc.oneof(nameArb, ...(desired.connectors.length > 0 ? [fc.constantFrom(...desired.connectors.map((s) => s.name))] : [])),
+      config: fc.option(configArb, { nil: null }),
+      id: ids.length > 0 ? fc.option(fc.constantFrom(...ids), { nil: undefined }) : fc.constant(undefined),
+      version: fc.option(fc.nat({ max: 9 }), { nil: undefined }),
+      type: fc.constantFrom("source" as const, "sink" as const),
+      state: fc.constantFrom<RuntimeState>("RUNNING", "PAUSED", "STOPPED", "FAILED", "UNASSIGNED"),
+      taskStates: fc.array(fc.constantFrom<RuntimeState>("RUNNING", "FAILED", "PAUSED"), { maxLength: 2 }),
+    })
+    .map(({ name, config, id, version, type, state, taskStates }): ObservedConnector => ({
+      name,
+      config: config && id !== undefined ? stampConfig(config, version === undefined ? { id } : { id, version }) : config,
+      type,
+      state,
+      tasks: taskStates.map((s, i) => ({ id: i, state: s })),
+    }));
+  return fc.record({
+    connectors: fc.uniqueArray(connectorArb, { selector: (c) => c.name, maxLength: 8 }),
+    topics: fc.option(fc.array(nameArb, { maxLength: 4 }), { nil: undefined }),
+  });
+}
+
+function exactCluster(desired: DesiredSet): ObservedCluster {
+  return {
+    connectors: desired.connectors.map((s) => observedFor(s)),
+    topics: desired.connectors.flatMap((s) => (s.topics ?? []).map((t) => t.name)),
+  };
+}
+
+function shuffled<T>(items: T[]): fc.Arbitrary<T[]> {
+  return fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length });
+}
+
+describe("plan properties", () => {
+  it("plans no changes when the cluster already matches the definitions", () => {
+    fc.assert(
+      fc.property(desiredArb, fc.boolean(), (desired, prune) => {
+        const p = plan(desired, exactCluster(desired), { prune });
+        expect(hasChanges(p)).toBe(false);
+        expect(p.actions.every((a) => a.kind === "noop")).toBe(true);
+        expect(p.warnings).toEqual([]);
+      }),
+    );
+  });
+
+  it("plans the same whatever the order of its inputs", () => {
+    const scenario = desiredArb.chain((desired) =>
+      observedArb(desired).chain((observed) =>
+        fc.record({
+          desired: fc.constant(desired),
+          observed: fc.constant(observed),
+          desiredShuffled: shuffled(desired.connectors),
+          observedShuffled: shuffled(observed.connectors),
+          prune: fc.boolean(),
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(scenario, ({ desired, observed, desiredShuffled, observedShuffled, prune }) => {
+        const a = plan(desired, observed, { prune });
+        const b = plan({ connectors: desiredShuffled }, { ...observed, connectors: observedShuffled }, { prune });
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+      }),
+    );
+  });
+
+  it("always expects every desired name that is not skipped", () => {
+    const scenario = desiredArb.chain((desired) => observedArb(desired).map((observed) => ({ desired, observed })));
+    fc.assert(
+      fc.property(scenario, ({ desired, observed }) => {
+        const p = plan(desired, observed);
+        const left = new Set([
+          ...p.actions.filter((a) => a.kind === "skip").map((a) => a.name),
+          ...p.warnings.filter((w) => w.code === "UNMANAGED" && !p.actions.some((a) => a.name === w.connector)).map((w) => w.connector),
+        ]);
+        for (const s of desired.connectors) {
+          if (!left.has(s.name)) expect(p.expected[s.name]).toBe(s.state);
+        }
+      }),
+    );
+  });
+});
