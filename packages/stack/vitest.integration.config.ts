@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { REPO_ROOT } from "./src/paths";
+import { REPO_ROOT } from "./src/paths.ts";
 
 /**
  * Tests against the real local stack. They share one Connect cluster, so files run one at a time.

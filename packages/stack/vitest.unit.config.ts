@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { REPO_ROOT } from "./src/paths";
+import { REPO_ROOT } from "./src/paths.ts";
 
 /** Fast tests (no stack): every `*.test.ts` of the workspace except the integration ones. */
 export default defineConfig({

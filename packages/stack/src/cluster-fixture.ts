@@ -33,11 +33,21 @@ export async function resetCluster(urls = testEndpoints().connectUrls): Promise<
   }
 }
 
-/** Puts a connector straight through Connect's REST API (to set up unmanaged connectors). */
+/**
+ * Puts a connector straight through Connect's REST API (to set up unmanaged connectors), and waits
+ * until every worker lists it: each worker answers from its own copy of the config topic.
+ */
 export async function putConnector(name: string, config: Record<string, string>, urls = testEndpoints().connectUrls): Promise<void> {
   await connectJson(`${urls[0]}/connectors/${encodeURIComponent(name)}/config`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(config),
   });
+  const deadline = Date.now() + 30_000;
+  for (const url of urls) {
+    while (!((await connectJson(`${url}/connectors`)) as string[]).includes(name)) {
+      if (Date.now() > deadline) throw new Error(`${url} does not list ${name}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
