@@ -1,0 +1,193 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createFakeConnect, type FakeConnect, type FakeConnectInit } from "@switchboard/engine/fake-connect";
+import type { CliIo } from "./context";
+import { runCaptured } from "./run-captured";
+
+const examples = join(dirname(fileURLToPath(import.meta.url)), "..", "examples");
+const CONNECT = ["--connect", "http://connect.test:8083"];
+const READS = new Set(["listConnectors", "getConnector", "listPlugins", "validateConfig"]);
+
+/** The CLI wired to an in-memory Connect that keeps its state across runs. */
+function fakeCluster(init: FakeConnectInit = {}): { fake: FakeConnect; io: Partial<CliIo> } {
+  const fake = createFakeConnect(init);
+  const connect = Object.assign(fake, { close: async () => {} });
+  return {
+    fake,
+    io: {
+      cwd: examples,
+      services: { createConnect: () => connect, applyTiming: { settleMs: 0, pollIntervalMs: 1 } },
+    },
+  };
+}
+
+function writes(fake: FakeConnect): string[] {
+  return fake.calls.filter((c) => !READS.has(c.method)).map((c) => `${c.method} ${c.name ?? ""}`);
+}
+
+describe("switchboard plan", () => {
+  it("exits 2 with the changes listed, touching nothing", async () => {
+    const { fake, io } = fakeCluster();
+    const r = await runCaptured(["plan", "state.json", ...CONNECT], io);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/\+ .*demo-file-source/);
+    expect(r.stdout).toContain("3 to create");
+    expect(writes(fake)).toEqual([]);
+  });
+
+  it("prints the plan as one JSON document with --json", async () => {
+    const { io } = fakeCluster();
+    const r = await runCaptured(["plan", "canonical.json", "--json", ...CONNECT], io);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as { hasChanges: boolean; summary: { create: number } };
+    expect(doc.hasChanges).toBe(true);
+    expect(doc.summary.create).toBe(3);
+  });
+
+  it("stops at invalid input before planning, exit 1", async () => {
+    const { fake, io } = fakeCluster({ plugins: [] });
+    const r = await runCaptured(["plan", "state.json", ...CONNECT], io);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("nothing was changed");
+    expect(r.stdout).toBe("");
+    expect(writes(fake)).toEqual([]);
+  });
+});
+
+describe("switchboard apply", () => {
+  it("refuses to apply without --yes when stdin is not a terminal", async () => {
+    const { fake, io } = fakeCluster();
+    const r = await runCaptured(["apply", "state.json", ...CONNECT], io);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: refusing to apply without --yes when stdin is not a terminal");
+    expect(writes(fake)).toEqual([]);
+  });
+
+  it("applies only after the exact answer yes at the prompt", async () => {
+    const { fake, io } = fakeCluster();
+    const tty = { stdin: true, stdout: false, stderr: false };
+    const no = await runCaptured(["apply", "state.json", ...CONNECT], { ...io, isTTY: tty, stdin: Readable.from(["y\n"]) });
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain("Apply these changes? Type 'yes'");
+    expect(writes(fake)).toEqual([]);
+
+    const yes = await runCaptured(["apply", "state.json", ...CONNECT], { ...io, isTTY: tty, stdin: Readable.from(["yes\n"]) });
+    expect(yes.code).toBe(0);
+    expect([...fake.connectors.keys()].sort()).toEqual(["demo-file-sink", "demo-file-source", "demo-mock-sink"]);
+  });
+
+  it("applies with --yes, reports like sync, and then has nothing left to do", async () => {
+    const { fake, io } = fakeCluster();
+    const r = await runCaptured(["apply", "state.json", "--yes", ...CONNECT], io);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Apply succeeded/);
+    expect(r.stdout).toMatch(/added\s+demo-file-sink, demo-file-source, demo-mock-sink/);
+    expect(r.stdout).toMatch(/Verification ok/);
+    // Not a terminal: progress is one plain line per event on stderr.
+    expect(r.stderr).toMatch(/^create demo-mock-sink: done$/m);
+    expect(fake.connectors.get("demo-file-sink")?.state).toBe("PAUSED");
+
+    const again = await runCaptured(["apply", "state.json", "--yes", ...CONNECT], io);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("No changes.");
+    expect((await runCaptured(["plan", "state.json", ...CONNECT], io)).code).toBe(0);
+  });
+
+  it("shows a live list of steps with a status word when stderr is a terminal", async () => {
+    const { io } = fakeCluster();
+    const r = await runCaptured(["apply", "state.json", "--yes", ...CONNECT], { ...io, isTTY: { stdin: false, stdout: false, stderr: true } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/create\s+demo-mock-sink\s+\S*done/);
+    expect(r.stderr).toContain("Verification ok");
+    expect(r.stdout).toMatch(/Apply succeeded/);
+  });
+
+  it("prints only the report on stdout with --json", async () => {
+    const { io } = fakeCluster();
+    const r = await runCaptured(["apply", "canonical.json", "--yes", "--json", ...CONNECT], io);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { ok: boolean; added: string[] };
+    expect(report.ok).toBe(true);
+    expect(report.added).toHaveLength(3);
+    expect(r.stderr).toContain("3 to create");
+
+    const again = await runCaptured(["apply", "canonical.json", "--yes", "--json", ...CONNECT], io);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, added: [] });
+  });
+});
+
+describe("switchboard status", () => {
+  function clusterWithFailure() {
+    const c = fakeCluster({
+      connectors: [
+        { name: "orders-sink", config: { "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector", topics: "orders" } },
+        { name: "audit-sink", config: { "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector", topics: "audit" }, state: "PAUSED" },
+      ],
+    });
+    c.fake.failTask("orders-sink", 0, "java.lang.RuntimeException: disk full\n\tat Foo.bar(Foo.java:1)");
+    return c;
+  }
+
+  it("lists connectors by state, failing first, with the first line of each failed task's trace", async () => {
+    const { io } = clusterWithFailure();
+    const r = await runCaptured(["status", ...CONNECT], io);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe("2 connectors: 0 running, 1 paused, 0 stopped, 0 failed, 1 degraded");
+    expect(lines[2]).toMatch(/^orders-sink\s+DEGRADED\s+0\/1/);
+    expect(r.stdout).toContain("orders-sink task 0: java.lang.RuntimeException: disk full\n");
+    expect(r.stdout).not.toContain("Foo.bar");
+  });
+
+  it("prints the lists as JSON without configs", async () => {
+    const { io } = clusterWithFailure();
+    const r = await runCaptured(["status", "--json", ...CONNECT], io);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ running: [], paused: ["audit-sink"], degraded: ["orders-sink"], failed: [] });
+    expect(r.stdout).not.toContain("connector.class");
+  });
+});
+
+describe("switchboard export", () => {
+  const unmanaged = {
+    name: "legacy-sink",
+    config: {
+      "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+      topics: "legacy",
+      "db.password": "hunter2",
+    },
+  };
+
+  it("leaves unmanaged connectors out unless --all, and says so", async () => {
+    const { io } = fakeCluster({ connectors: [unmanaged] });
+    const r = await runCaptured(["export", ...CONNECT], io);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ connectors: [] });
+    expect(r.stderr).toContain("1 unmanaged connector left out (legacy-sink); add --all");
+  });
+
+  it("adopts a cluster with --all: a state file that validates, plans no changes, and a secrets warning", async () => {
+    const { io } = fakeCluster({ connectors: [unmanaged] });
+    const dir = await mkdtemp(join(tmpdir(), "switchboard-export-"));
+    const r = await runCaptured(["export", "--all", "--out", "adopted.json", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("wrote 1 connector to adopted.json");
+    expect(r.stderr).toMatch(/warning: the export holds secret values \(legacy-sink: db\.password\)/);
+    const doc = JSON.parse(await readFile(join(dir, "adopted.json"), "utf8")) as { connectors: Array<Record<string, unknown>> };
+    expect(doc.connectors[0]).toMatchObject({ id: "legacy-sink", name: "legacy-sink", version: 1, state: "RUNNING" });
+
+    expect((await runCaptured(["validate", "adopted.json"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("masks secret values with --mask-secrets", async () => {
+    const { io } = fakeCluster({ connectors: [unmanaged] });
+    const r = await runCaptured(["export", "--all", "--mask-secrets", ...CONNECT], io);
+    expect(r.stdout).not.toContain("hunter2");
+    expect(r.stdout).toContain('"db.password": "(sensitive)"');
+  });
+});

@@ -1,0 +1,208 @@
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import type { ApplyCommandOptions } from "./commands/apply";
+import type { ExportCommandOptions } from "./commands/export";
+import type { PlanCommandOptions } from "./commands/plan";
+import type { StatusCommandOptions } from "./commands/status";
+import type { ValidateCommandOptions } from "./commands/validate";
+import type { CliIo } from "./context";
+import { describeError } from "./errors";
+import { colorsFor, writeJson, writeLine } from "./output";
+
+const EXIT_CODES = `
+Exit codes:
+  0  success (plan: no changes)
+  1  error: invalid input, unreachable cluster, failed apply or verification
+  2  plan only: there are changes to apply (like terraform plan -detailed-exitcode)`;
+
+const ENVIRONMENT = `
+Environment:
+  SWITCHBOARD_CONNECT           default for --connect
+  SWITCHBOARD_BOOTSTRAP         default for --bootstrap
+  SWITCHBOARD_CONNECT_USER      default for --user
+  SWITCHBOARD_CONNECT_PASSWORD  default for --password (safer than the flag: not visible in ps)
+  NO_COLOR                      disables colour`;
+
+/**
+ * Runs the `switchboard` command line and resolves the exit code. Never throws and never exits the
+ * process: errors become one `error: ...` line (plus a hint) on stderr and exit code 1.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  let json = false;
+  const program = buildProgram(io, (code) => (exitCode = code), () => (json = true));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (err) {
+    // Commander has already printed its own message (unknown option, missing argument, help).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    const { message, hint } = describeError(err);
+    const c = colorsFor(io, "stderr", { color: !argv.includes("--no-color") });
+    writeLine(io.stderr, `${c.red("error:")} ${message}`);
+    if (hint) writeLine(io.stderr, c.dim(`hint: ${hint}`));
+    if (json) writeJson(io, { ok: false, error: hint ? { message, hint } : { message } });
+    return 1;
+  }
+}
+
+type CommandOptions = Record<string, unknown> & { json?: boolean };
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, markJson: () => void): Command {
+  const program = new Command("switchboard")
+    .description("Change-controlled deploys of Kafka Connect connectors from state files (GitOps/CI).")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError("hint: add --help for usage and examples")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard validate connectors/
+  $ switchboard plan state.json --connect http://localhost:8083
+  $ switchboard apply state.json --connect http://connect-1:8083,http://connect-2:8083 --yes
+  $ switchboard status --connect http://localhost:8083
+${EXIT_CODES}
+${ENVIRONMENT}`,
+    );
+
+  // Commands are imported when they run, so `--help` and usage errors do not load the Connect and Kafka clients.
+  // Commander calls actions with (...positional, options, command); options are typed by the
+  // option definitions right above each action, hence the casts at the call sites.
+  const action =
+    (load: (positional: string[], opts: CommandOptions) => Promise<number>) =>
+    async (...args: unknown[]) => {
+      const opts = args[args.length - 2] as CommandOptions;
+      if (opts.json) markJson();
+      setExitCode(await load(args.slice(0, -2) as string[], opts));
+    };
+
+  withOutputOptions(
+    withClusterOptions(
+      program
+        .command("validate")
+        .description("Check a state file or connector directory; with --connect also against the cluster's plugins and validator.")
+        .argument("<path>", "state file (canonical or seed-001 shape) or directory of connector files"),
+      { bootstrap: false },
+    ),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard validate state.json
+  $ switchboard validate connectors/ --connect http://localhost:8083
+
+Exit codes: 0 valid, 1 invalid.`,
+    )
+    .action(action(async ([path = ""], opts) => (await import("./commands/validate")).validateCommand(path, opts as ValidateCommandOptions, io)));
+
+  withOutputOptions(
+    withClusterOptions(
+      program
+        .command("plan")
+        .description("Show what apply would change on the cluster; changes nothing.")
+        .argument("<path>", "state file or directory of connector files")
+        .option("--prune", "also delete connectors that Switchboard does not manage"),
+    ),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard plan state.json --connect http://localhost:8083
+  $ switchboard plan connectors/ --connect http://localhost:8083 --json > plan.json
+
+Exit codes: 0 no changes, 2 changes to apply, 1 error.`,
+    )
+    .action(action(async ([path = ""], opts) => (await import("./commands/plan")).planCommand(path, opts as PlanCommandOptions, io)));
+
+  withOutputOptions(
+    withClusterOptions(
+      program
+        .command("apply")
+        .description("Plan, confirm, apply, then verify that every connector reached its desired state.")
+        .argument("<path>", "state file or directory of connector files")
+        .option("-y, --yes", "apply without asking (required when stdin is not a terminal)")
+        .option("--prune", "also delete connectors that Switchboard does not manage")
+        .option("--concurrency <n>", "how many connectors to change at once (default 8)", positiveInt)
+        .option("--verify-timeout <ms>", "how long verification waits for the desired states (default 120000)", positiveInt),
+    ),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard apply state.json --connect http://localhost:8083
+  $ switchboard apply connectors/ --connect http://connect-1:8083,http://connect-2:8083 --yes --json > report.json
+
+Exit codes: 0 applied and verified (or no changes), 1 error or failed apply/verification.`,
+    )
+    .action(action(async ([path = ""], opts) => (await import("./commands/apply")).applyCommand(path, opts as ApplyCommandOptions, io)));
+
+  withOutputOptions(
+    withClusterOptions(program.command("status").description("List running, paused, stopped and failed connectors, with failed tasks."), {
+      bootstrap: false,
+    }),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard status --connect http://localhost:8083
+  $ switchboard status --connect http://localhost:8083 --json | jq '.failed'
+
+Exit codes: 0 listed (whatever the connectors' health), 1 error.`,
+    )
+    .action(action(async (_, opts) => (await import("./commands/status")).statusCommand(opts as StatusCommandOptions, io)));
+
+  withOutputOptions(
+    withClusterOptions(
+      program
+        .command("export")
+        .description("Write the cluster's connectors as a canonical state file (to adopt or snapshot a cluster).")
+        .option("-o, --out <file>", "write to this file instead of stdout")
+        .option("--all", "include connectors Switchboard does not manage yet (id = name, version 1)")
+        .option("--mask-secrets", "replace secret values with (sensitive) instead of exporting them"),
+      { bootstrap: false },
+    ),
+    { json: false },
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard export --connect http://localhost:8083 --all --out state.json
+  $ switchboard export --connect http://localhost:8083 --mask-secrets > snapshot.json
+
+Exit codes: 0 exported, 1 error.`,
+    )
+    .action(action(async (_, opts) => (await import("./commands/export")).exportCommand(opts as ExportCommandOptions, io)));
+
+  return program;
+}
+
+function withClusterOptions(cmd: Command, { bootstrap = true }: { bootstrap?: boolean } = {}): Command {
+  cmd
+    .option("-c, --connect <urls>", "Kafka Connect worker URLs of one cluster, comma-separated (env SWITCHBOARD_CONNECT)")
+    .option("--user <name>", "basic auth user for Connect (env SWITCHBOARD_CONNECT_USER)")
+    .option("--password <password>", "basic auth password for Connect (env SWITCHBOARD_CONNECT_PASSWORD)")
+    .option("--ca-file <path>", "CA certificate (PEM) for https workers")
+    .option("--timeout <ms>", "total time per Connect request across workers (default 30000)", positiveInt);
+  if (bootstrap) {
+    cmd.option("--bootstrap <servers>", "Kafka bootstrap servers, to read and create topics; without it topics are left alone (env SWITCHBOARD_BOOTSTRAP)");
+  }
+  return cmd;
+}
+
+function withOutputOptions(cmd: Command, { json = true }: { json?: boolean } = {}): Command {
+  if (json) cmd.option("--json", "print one JSON document on stdout (messages go to stderr)");
+  return cmd.option("--no-color", "disable colour (also NO_COLOR)").option("-v, --verbose", "show more detail (e.g. unchanged connectors)");
+}
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a positive whole number.");
+  return Number(value);
+}
