@@ -28,7 +28,11 @@ export async function resetCluster(urls = testEndpoints().connectUrls): Promise<
     const names = (await connectJson(`${base}/connectors`)) as string[];
     if (names.length === 0) return;
     if (Date.now() > deadline) throw new Error(`connectors still present after reset: ${names.join(", ")}`);
-    for (const n of names) await connectJson(`${base}/connectors/${encodeURIComponent(n)}`, { method: "DELETE" }).catch(() => {});
+    for (let i = 0; i < names.length; i += 10) {
+      await Promise.all(
+        names.slice(i, i + 10).map((n) => connectJson(`${base}/connectors/${encodeURIComponent(n)}`, { method: "DELETE" }).catch(() => {})),
+      );
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }

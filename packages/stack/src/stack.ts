@@ -244,7 +244,7 @@ export async function startWorker(n: 1 | 2, cfg = stackConfig(), log: Log = () =
   const proc: Proc = `worker-${n}`;
   if (readPid(cfg, proc) === null) {
     startProcess(cfg, proc, [
-      ...javaArgs(cfg, "connect-lib", "384m"),
+      ...javaArgs(cfg, "connect-lib", "768m"),
       "org.apache.kafka.connect.cli.ConnectDistributed",
       join(cfg.dataDir, "config", `${proc}.properties`),
     ]);
