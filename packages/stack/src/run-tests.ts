@@ -3,7 +3,7 @@
  * started, and ends with one summary line `N passed, N failed` for all suites together.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, STACK_PACKAGE_DIR } from "./paths";
 import { isStackRunning, stackConfig, stackDown, stackUp } from "./stack";
@@ -27,6 +27,27 @@ function runVitest(name: string, env: NodeJS.ProcessEnv): Counts {
   return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTests === 0 ? r.numFailedTestSuites : 0), skipped: r.numPendingTests + r.numTodoTests };
 }
 
+/** Each workspace package's `typecheck` script counts as one test. */
+function runTypechecks(): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const group of ["packages", "apps"]) {
+    for (const dir of readdirSync(join(REPO_ROOT, group)).sort()) {
+      const manifest = join(REPO_ROOT, group, dir, "package.json");
+      if (!existsSync(manifest)) continue;
+      const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { name: string; scripts?: Record<string, string> };
+      if (!pkg.scripts?.typecheck) continue;
+      const r = spawnSync("pnpm", ["--filter", pkg.name, "run", "typecheck"], { cwd: REPO_ROOT, encoding: "utf8" });
+      if (r.status === 0) counts.passed++;
+      else {
+        counts.failed++;
+        console.error(`typecheck failed: ${pkg.name}\n${r.stdout}${r.stderr}`);
+      }
+    }
+  }
+  log(`typecheck: ${counts.passed} packages passed, ${counts.failed} failed`);
+  return counts;
+}
+
 mkdirSync(resultsDir, { recursive: true });
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const add = (c: Counts) => {
@@ -35,6 +56,7 @@ const add = (c: Counts) => {
   total.skipped += c.skipped;
 };
 
+add(runTypechecks());
 add(runVitest("unit", process.env));
 
 const startedHere = !isStackRunning();

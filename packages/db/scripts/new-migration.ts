@@ -1,0 +1,51 @@
+/**
+ * `pnpm --filter @switchboard/db db:new-migration <name> [--from <old schema file>]`: writes
+ * prisma/migrations/<UTC timestamp>_<name>/migration.sql with the SQL that turns the committed schema
+ * (`git show HEAD:prisma/schema.prisma`) into the working one. `prisma migrate dev` needs a shadow
+ * database, which the WebAssembly schema engine cannot provide; a datamodel-to-datamodel diff can.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = join(packageDir, "../..");
+const [nameArg, fromFlag, fromPath] = process.argv.slice(2);
+const name = (nameArg ?? "").trim();
+if (!/^[a-z0-9_]+$/.test(name)) {
+  console.error("usage: db:new-migration <name>   (lower-case letters, digits and _)");
+  process.exit(2);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "switchboard-migration-"));
+try {
+  const oldSchema = join(tmp, "schema.prisma");
+  if (fromFlag === "--from" && fromPath) {
+    writeFileSync(oldSchema, readFileSync(fromPath));
+  } else {
+    try {
+      writeFileSync(oldSchema, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { cwd: repoRoot, stdio: ["ignore", "pipe", "ignore"] }));
+    } catch {
+      console.error("prisma/schema.prisma is not committed yet: commit it (its migrations) first, or pass --from <old schema file>.");
+      process.exit(1);
+    }
+  }
+  const sql = execFileSync(
+    "pnpm",
+    ["exec", "prisma", "migrate", "diff", "--config", "prisma.config.ts", "--from-schema-datamodel", oldSchema, "--to-schema-datamodel", join(repoRoot, "prisma/schema.prisma"), "--script"],
+    { cwd: packageDir, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  if (!/\S/.test(sql.replace(/^--.*$/gm, ""))) {
+    console.error("No schema changes since HEAD: no migration written.");
+    process.exit(1);
+  }
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const dir = join(repoRoot, "prisma/migrations", `${stamp}_${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "migration.sql"), sql);
+  console.log(`wrote ${join(dir, "migration.sql")}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,73 @@
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { migrationsDir } from "./env";
+import { migrateDatabase, readMigrations } from "./migrate";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "switchboard-migrate-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("migrateDatabase", () => {
+  it("creates every table on an empty file and records the migrations like prisma migrate deploy", () => {
+    const file = join(tempDir(), "a.db");
+    const applied = migrateDatabase(`file:${file}`);
+    expect(applied).toEqual(readMigrations().map((m) => m.name));
+
+    const db = new Database(file);
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(["User", "Team", "Connector", "ChangeRequest", "Job", "AuditEvent", "_prisma_migrations"]));
+    const rows = db.prepare(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"`).all() as { migration_name: string; checksum: string; finished_at: string }[];
+    const first = readMigrations()[0]!;
+    expect(rows[0]).toMatchObject({
+      migration_name: first.name,
+      checksum: createHash("sha256").update(readFileSync(join(migrationsDir(), first.name, "migration.sql"))).digest("hex"),
+    });
+    expect(rows[0]?.finished_at).toBeTruthy();
+    db.close();
+  });
+
+  it("applies nothing the second time", () => {
+    const url = `file:${join(tempDir(), "b.db")}`;
+    migrateDatabase(url);
+    expect(migrateDatabase(url)).toEqual([]);
+  });
+
+  it("applies only the new migration and rolls back entirely when one fails", () => {
+    const dir = tempDir();
+    const migrations = join(dir, "migrations");
+    cpSync(migrationsDir(), migrations, { recursive: true });
+    const url = `file:${join(dir, "c.db")}`;
+    migrateDatabase(url, migrations);
+
+    cpSync(join(migrations, readMigrations(migrations)[0]!.name), join(migrations, "29990101000000_broken"), { recursive: true });
+    writeFileSync(join(migrations, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Extra" ("id" TEXT);\nTHIS IS NOT SQL;`);
+    expect(() => migrateDatabase(url, migrations)).toThrow();
+    const db = new Database(join(dir, "c.db"));
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'Extra'`).get()).toBeUndefined();
+    db.close();
+
+    writeFileSync(join(migrations, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Extra" ("id" TEXT);`);
+    expect(migrateDatabase(url, migrations)).toEqual(["29990101000000_broken"]);
+  });
+
+  it("refuses a migration edited after it was applied", () => {
+    const dir = tempDir();
+    const migrations = join(dir, "migrations");
+    cpSync(migrationsDir(), migrations, { recursive: true });
+    const url = `file:${join(dir, "d.db")}`;
+    migrateDatabase(url, migrations);
+    const first = join(migrations, readMigrations(migrations)[0]!.name, "migration.sql");
+    writeFileSync(first, `${readFileSync(first, "utf8")}\n-- edited`);
+    expect(() => migrateDatabase(url, migrations)).toThrow(/edited/);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * The job queue the worker loop claims from. A claim takes a lease (`leaseOwner`,
+ * `leaseExpiresAt`); a worker that crashes stops renewing it, and once it expires another worker
+ * claims the job again. Claiming is one UPDATE ... WHERE id = (SELECT ...) statement that re-checks
+ * the claimable condition, so two workers (processes or connections) never get the same job.
+ * Jobs sharing a `lockKey` (e.g. `deploy:<clusterId>`) never run at the same time.
+ */
+import type { DbOrTx } from "../client";
+import type { JobStatus } from "../enums";
+import { DbError } from "../errors";
+import { Prisma } from "../generated/prisma/client";
+
+export const jobSelect = {
+  id: true,
+  kind: true,
+  payloadJson: true,
+  status: true,
+  runAfter: true,
+  attempts: true,
+  maxAttempts: true,
+  lockKey: true,
+  dedupeKey: true,
+  leaseOwner: true,
+  leaseExpiresAt: true,
+  lastError: true,
+  createdAt: true,
+  finishedAt: true,
+} as const satisfies Prisma.JobSelect;
+
+export type Job = Prisma.JobGetPayload<{ select: typeof jobSelect }>;
+
+export type EnqueueInput = {
+  kind: string;
+  payload?: unknown;
+  runAfter?: Date;
+  maxAttempts?: number;
+  lockKey?: string;
+  /** When a queued or running job has this key already, no new job is added and that one is returned. */
+  dedupeKey?: string;
+};
+
+/** Adds a job to the queue. */
+export async function enqueueJob(db: DbOrTx, input: EnqueueInput): Promise<Job> {
+  if (input.dedupeKey) {
+    const existing = await db.job.findFirst({ where: { dedupeKey: input.dedupeKey, status: { in: ["queued", "running"] } }, select: jobSelect });
+    if (existing) return existing;
+  }
+  return db.job.create({
+    data: {
+      kind: input.kind,
+      payloadJson: JSON.stringify(input.payload ?? {}),
+      runAfter: input.runAfter ?? new Date(),
+      maxAttempts: input.maxAttempts,
+      lockKey: input.lockKey,
+      dedupeKey: input.dedupeKey,
+    },
+    select: jobSelect,
+  });
+}
+
+/**
+ * Claims the next due job of one of `kinds` for `workerId`, with a lease of `leaseMs`: a queued job,
+ * or a running one whose lease expired (its worker died) and which has attempts left. Increments
+ * `attempts`. Returns null when nothing is due. Running jobs whose lease expired with no attempts
+ * left are marked failed first.
+ */
+export async function claimJob(db: DbOrTx, kinds: string[], workerId: string, leaseMs: number, now: Date = new Date()): Promise<Job | null> {
+  if (kinds.length === 0) return null;
+  await db.job.updateMany({
+    where: { status: "running", leaseExpiresAt: { lt: now }, kind: { in: kinds }, attempts: { gte: db.job.fields.maxAttempts } },
+    data: { status: "failed", finishedAt: now, lastError: "Lease expired with no attempts left (the worker stopped while running it)." },
+  });
+  const expires = new Date(now.getTime() + leaseMs);
+  const kindList = Prisma.join(kinds);
+  const claimable = Prisma.sql`("status" = 'queued' OR ("status" = 'running' AND "leaseExpiresAt" < ${now} AND "attempts" < "maxAttempts"))`;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Job"
+    SET "status" = 'running', "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${expires}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
+    WHERE "id" = (
+      SELECT j."id" FROM "Job" j
+      WHERE j."kind" IN (${kindList}) AND j."runAfter" <= ${now}
+        AND (j."status" = 'queued' OR (j."status" = 'running' AND j."leaseExpiresAt" < ${now} AND j."attempts" < j."maxAttempts"))
+        AND (j."lockKey" IS NULL OR NOT EXISTS (
+          SELECT 1 FROM "Job" o
+          WHERE o."lockKey" = j."lockKey" AND o."id" <> j."id" AND o."status" = 'running' AND o."leaseExpiresAt" >= ${now}
+        ))
+      ORDER BY j."runAfter", j."createdAt", j."id"
+      LIMIT 1
+    ) AND ${claimable}
+    RETURNING "id"`;
+  const id = rows[0]?.id;
+  return id === undefined ? null : db.job.findUnique({ where: { id }, select: jobSelect });
+}
+
+/** Extends the lease; false when the job is no longer this worker's (lease lost). */
+export async function renewLease(db: DbOrTx, jobId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const { count } = await db.job.updateMany({
+    where: { id: jobId, status: "running", leaseOwner: workerId },
+    data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
+  });
+  return count === 1;
+}
+
+/** Marks the job done; false when the lease was lost meanwhile. */
+export async function completeJob(db: DbOrTx, jobId: string, workerId: string): Promise<boolean> {
+  const { count } = await db.job.updateMany({
+    where: { id: jobId, status: "running", leaseOwner: workerId },
+    data: { status: "done", finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
+  });
+  return count === 1;
+}
+
+/** Retry delay after the n-th failed attempt: 5s, 10s, 20s, ... capped at 10 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(attempts - 1, 0), 600_000);
+}
+
+/**
+ * Records a failure: the job is queued again after a backoff while attempts remain (unless
+ * `retry` is false), otherwise it is failed for good. Returns the new status, or null when the lease
+ * was lost meanwhile.
+ */
+export async function failJob(db: DbOrTx, jobId: string, workerId: string, error: string, opts: { retry?: boolean; now?: Date } = {}): Promise<JobStatus | null> {
+  const job = await db.job.findUnique({ where: { id: jobId }, select: { attempts: true, maxAttempts: true } });
+  if (!job) throw new DbError("NOT_FOUND", "No such job.");
+  const now = opts.now ?? new Date();
+  const retry = opts.retry !== false && job.attempts < job.maxAttempts;
+  const { count } = await db.job.updateMany({
+    where: { id: jobId, status: "running", leaseOwner: workerId },
+    data: retry
+      ? { status: "queued", runAfter: new Date(now.getTime() + retryDelayMs(job.attempts)), lastError: error, leaseOwner: null, leaseExpiresAt: null }
+      : { status: "failed", finishedAt: now, lastError: error, leaseOwner: null, leaseExpiresAt: null },
+  });
+  if (count !== 1) return null;
+  return retry ? "queued" : "failed";
+}
+
+export async function getJob(db: DbOrTx, id: string): Promise<Job | null> {
+  return db.job.findUnique({ where: { id }, select: jobSelect });
+}
+
+/** Recent jobs, newest first (for an admin view). */
+export async function listJobs(db: DbOrTx, q: { status?: JobStatus; kind?: string; take?: number } = {}): Promise<Job[]> {
+  return db.job.findMany({ where: { status: q.status, kind: q.kind }, select: jobSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: Math.min(q.take ?? 100, 500) });
+}
+
+/** Parses a job's payload. */
+export function jobPayload(job: Pick<Job, "payloadJson">): unknown {
+  return JSON.parse(job.payloadJson) as unknown;
+}

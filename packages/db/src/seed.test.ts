@@ -1,0 +1,28 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { queryBoard } from "./repos/connectors";
+import { listClusters } from "./repos/clusters";
+import { getSessionUser, listUsers, verifyPassword } from "./repos/users";
+import { DEMO_PASSWORD, seedDemoData } from "./seed";
+import { createTestDb } from "./testing";
+
+const t = createTestDb();
+afterAll(() => t.cleanup());
+
+describe("seedDemoData", () => {
+  it("creates the demo users, one local cluster and connectors, and changes nothing when run again", async () => {
+    const opts = { connectUrls: ["http://127.0.0.1:18083"], bootstrapServers: "127.0.0.1:19092" };
+    await seedDemoData(t.db, opts);
+    await seedDemoData(t.db, opts);
+    expect((await listUsers(t.db)).map((u) => u.email)).toContain("approver2@example.com");
+    expect(await listClusters(t.db)).toMatchObject([{ name: "local", approvalsRequired: 1, connectUrls: opts.connectUrls }]);
+    expect((await queryBoard(t.db, {})).total).toBe(4);
+  });
+
+  it("lets demo users sign in with the demo password and knows their teams", async () => {
+    const owner = await verifyPassword(t.db, "Owner@Example.com", DEMO_PASSWORD);
+    expect(owner).toMatchObject({ role: "owner" });
+    expect(JSON.stringify(owner)).not.toContain("passwordHash");
+    expect((await getSessionUser(t.db, owner!.id))?.teamIds).toHaveLength(1);
+    expect(await verifyPassword(t.db, "owner@example.com", "wrong")).toBeNull();
+  });
+});
