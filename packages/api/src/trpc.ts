@@ -5,17 +5,18 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { getDb, type Db } from "@switchboard/db/client";
 
-export type Role = "viewer" | "owner" | "approver" | "admin";
+import type { Role } from "@switchboard/db/enums";
+import type { SessionUser } from "@switchboard/db/repos/users";
 
-/** The signed-in user as the API sees it (never a password hash). */
-export type SessionUser = { id: string; email: string; name: string; role: Role; teamIds: string[] };
+export type { Role, SessionUser };
 
-export type ContextInner = { user: SessionUser | null };
+export type ContextInner = { db: Db; user: SessionUser | null };
 
-/** Context without a request: used by tests through `createCaller`, and by the HTTP adapter. */
-export function createContextInner(opts: { user: SessionUser | null }): ContextInner {
-  return { user: opts.user };
+/** Context without a request: used by tests through `createCaller` (with a test database), and by the HTTP adapter. */
+export function createContextInner(opts: { user: SessionUser | null; db?: Db }): ContextInner {
+  return { db: opts.db ?? getDb(), user: opts.user };
 }
 
 const t = initTRPC.context<ContextInner>().create({

@@ -1,0 +1,22 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+
+// The workspace root: Turbopack must see the sibling packages, whose exports point at TypeScript source.
+const workspaceRoot = path.join(import.meta.dirname, "../..");
+
+const nextConfig: NextConfig = {
+  transpilePackages: [
+    "@switchboard/api",
+    "@switchboard/engine",
+    "@switchboard/connect-client",
+    "@switchboard/db",
+  ],
+  // Native or Node-only modules stay out of the bundle and are required at runtime.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "kafkajs", "nodemailer"],
+  typedRoutes: false,
+  poweredByHeader: false,
+  turbopack: { root: workspaceRoot },
+  outputFileTracingRoot: workspaceRoot,
+};
+
+export default nextConfig;

@@ -1,0 +1,174 @@
+"use client";
+
+/**
+ * A JSON editor without an editor framework: a plain <textarea> (native undo, selection, IME,
+ * screen readers) over a highlighted <pre> that mirrors its text, plus a line-number gutter.
+ * Chosen over CodeMirror to keep the bundle small and the control a real form field.
+ */
+import { applyEdits, format } from "jsonc-parser";
+import { useId, useMemo, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { Button } from "./button";
+import { findJsonSyntaxError, tokenizeJson, type JsonTokenKind } from "./json-syntax";
+
+const TOKEN_CLASSES: Record<JsonTokenKind, string> = {
+  key: "text-blue-800 dark:text-sky-300",
+  string: "text-green-800 dark:text-green-300",
+  number: "text-orange-700 dark:text-orange-300",
+  keyword: "text-purple-700 dark:text-purple-300",
+  punctuation: "text-zinc-500 dark:text-zinc-400",
+  comment: "text-zinc-500 italic",
+  text: "",
+};
+
+const ERROR_MARK = "underline decoration-wavy decoration-red-600 dark:decoration-red-400";
+
+// Gutter, overlay and textarea must share font, size, line height and padding to line up.
+const SHARED = "m-0 p-2 font-mono text-sm leading-6 whitespace-pre";
+
+export type JsonEditorProps = {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  /** Called on Ctrl/Cmd+Enter; without it the surrounding form is submitted. */
+  onSubmit?: () => void;
+  description?: ReactNode;
+  /** An error from elsewhere (e.g. the cluster's validator), shown under the syntax error. */
+  error?: string | null;
+  rows?: number;
+  readOnly?: boolean;
+  name?: string;
+};
+
+/** Edits a JSON document with highlighting, line numbers, inline syntax errors and keyboard submit. */
+export function JsonEditor({
+  label,
+  value,
+  onChange,
+  onSubmit,
+  description,
+  error,
+  rows = 16,
+  readOnly = false,
+  name,
+}: JsonEditorProps) {
+  const id = useId();
+  const gutterRef = useRef<HTMLDivElement>(null);
+  const overlayRef = useRef<HTMLPreElement>(null);
+  const tokens = useMemo(() => tokenizeJson(value), [value]);
+  const syntaxError = useMemo(() => findJsonSyntaxError(value), [value]);
+  const lineCount = value.split("\n").length;
+
+  const descriptionId = description ? `${id}-description` : undefined;
+  const syntaxErrorId = `${id}-syntax`;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [descriptionId, syntaxErrorId, errorId].filter(Boolean).join(" ");
+
+  function syncScroll(textarea: HTMLTextAreaElement) {
+    if (overlayRef.current) {
+      overlayRef.current.scrollTop = textarea.scrollTop;
+      overlayRef.current.scrollLeft = textarea.scrollLeft;
+    }
+    if (gutterRef.current) gutterRef.current.scrollTop = textarea.scrollTop;
+  }
+
+  function handleKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (onSubmit) onSubmit();
+      else event.currentTarget.form?.requestSubmit();
+    }
+  }
+
+  function formatDocument() {
+    const edits = format(value, undefined, { tabSize: 2, insertSpaces: true, eol: "\n" });
+    onChange(applyEdits(value, edits));
+  }
+
+  const errorStart = syntaxError?.offset ?? -1;
+  const errorEnd = syntaxError ? errorStart + Math.max(syntaxError.length, 1) : -1;
+  const errorAtEnd = syntaxError !== null && errorStart >= value.length;
+
+  return (
+    <div className="flex flex-col gap-1">
+      <div className="flex items-end justify-between gap-2">
+        <label htmlFor={id} className="text-sm font-medium">
+          {label}
+        </label>
+        {!readOnly && (
+          <Button onClick={formatDocument} disabled={syntaxError !== null} className="px-2 py-0.5 text-xs">
+            Format
+          </Button>
+        )}
+      </div>
+      {description && (
+        <p id={descriptionId} className="text-xs text-zinc-600 dark:text-zinc-400">
+          {description}
+        </p>
+      )}
+      <div
+        className={`flex overflow-hidden rounded-md border bg-white focus-within:outline-2 focus-within:outline-offset-1 focus-within:outline-blue-600 dark:bg-zinc-950 dark:focus-within:outline-blue-400 ${
+          syntaxError || error ? "border-red-600 dark:border-red-400" : "border-zinc-300 dark:border-zinc-600"
+        }`}
+      >
+        <div
+          ref={gutterRef}
+          aria-hidden="true"
+          className={`${SHARED} shrink-0 overflow-hidden border-r border-zinc-200 bg-zinc-50 text-right text-zinc-500 select-none dark:border-zinc-800 dark:bg-zinc-900`}
+        >
+          {Array.from({ length: lineCount }, (_, index) => (
+            <div key={index} className={syntaxError?.line === index + 1 ? "font-bold text-red-700 dark:text-red-400" : ""}>
+              {index + 1}
+            </div>
+          ))}
+        </div>
+        <div className="relative min-w-0 flex-1">
+          <pre ref={overlayRef} aria-hidden="true" className={`${SHARED} pointer-events-none absolute inset-0 overflow-hidden`}>
+            {tokens.map((token) => {
+              const marked = token.offset < errorEnd && token.offset + token.text.length > errorStart;
+              const className = `${TOKEN_CLASSES[token.kind]} ${marked ? ERROR_MARK : ""}`.trim();
+              return className ? (
+                <span key={token.offset} className={className}>
+                  {token.text}
+                </span>
+              ) : (
+                token.text
+              );
+            })}
+            {errorAtEnd && <span className={ERROR_MARK}> </span>}
+            {/* A trailing newline in the textarea still occupies a line. */}
+            {"\n"}
+          </pre>
+          <textarea
+            id={id}
+            name={name}
+            value={value}
+            rows={rows}
+            readOnly={readOnly}
+            wrap="off"
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            autoCorrect="off"
+            aria-invalid={syntaxError || error ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.target.value)}
+            onScroll={(event) => syncScroll(event.currentTarget)}
+            onKeyDown={handleKeyDown}
+            className={`${SHARED} relative block w-full resize-y overflow-auto bg-transparent text-transparent caret-zinc-900 outline-none selection:bg-blue-300/50 dark:caret-zinc-100`}
+          />
+        </div>
+      </div>
+      <p id={syntaxErrorId} aria-live="polite" className="min-h-5 text-sm text-red-700 dark:text-red-400">
+        {syntaxError && `Line ${syntaxError.line}, column ${syntaxError.column}: ${syntaxError.message}`}
+      </p>
+      {error && (
+        <p id={errorId} className="text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      )}
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> submits. Tab moves to the next field.
+      </p>
+    </div>
+  );
+}
