@@ -1,7 +1,25 @@
+import { adoptRouter } from "./routers/adopt";
+import { auditRouter } from "./routers/audit";
+import { changeRequestRouter } from "./routers/change-request";
+import { clusterRouter } from "./routers/cluster";
+import { connectorRouter } from "./routers/connector";
+import { deploymentRouter } from "./routers/deployment";
+import { notificationRouter } from "./routers/notification";
+import { teamRouter } from "./routers/team";
+import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter, protectedProcedure } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   me: protectedProcedure.query(({ ctx }) => ctx.user),
+  changeRequest: changeRequestRouter,
+  adopt: adoptRouter,
+  connector: connectorRouter,
+  deployment: deploymentRouter,
+  cluster: clusterRouter,
+  team: teamRouter,
+  user: userRouter,
+  notification: notificationRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,7 +31,7 @@ const TEAMS = [
  * One cluster only: the local stack. Two cluster entries pointing at the same Connect cluster
  * would each treat the other's connectors as unmanaged and fight over them.
  */
-const CLUSTER = { name: "local", environment: "prod", approvalsRequired: 1, monitorIntervalSeconds: 15 };
+const CLUSTER = { name: "local", environment: "prod", approvalsRequired: 1, monitorIntervalSeconds: 10 };
 
 const MOCK_SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
 const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";

@@ -1,18 +1,22 @@
+import { Suspense } from "react";
 import { requireSessionUser } from "../server/auth";
 import { api } from "../trpc/server";
+import { parseBoardFilters, recordParams } from "./board-params";
+import { BoardView } from "./board-view";
 
-export default async function HomePage() {
+export default async function BoardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireSessionUser();
-  const me = await api.me();
+  const filters = parseBoardFilters(recordParams(await searchParams));
+  // The first page is rendered on the server, so the table is in the first paint; the client then refreshes it.
+  const [initial, teams, clusters] = await Promise.all([api.connector.board(filters).catch(() => null), api.team.list(), api.cluster.list()]);
   return (
-    <section aria-labelledby="home-title">
-      <h1 id="home-title" className="text-xl font-semibold">
-        Board
-      </h1>
-      <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
-        Signed in as <span className="font-medium text-zinc-900 dark:text-zinc-100">{me.name}</span> ({me.email},{" "}
-        {me.role}).
-      </p>
-    </section>
+    <Suspense>
+      <BoardView
+        initial={initial}
+        initialFilters={filters}
+        teams={teams.map((t) => ({ id: t.id, name: t.name }))}
+        clusters={clusters.map((c) => ({ id: c.id, name: c.name }))}
+      />
+    </Suspense>
   );
 }

@@ -1,7 +1,9 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTRPC } from "../trpc/react";
 import { SignOutButton } from "./sign-out-button";
 import { UnreadCountBadge } from "./unread-count-badge";
 
@@ -23,9 +25,15 @@ function isCurrent(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
-/** The top bar: product name, sections (Admin for admins only), the signed-in user and sign-out. */
+/**
+ * The top bar: product name, sections (Admin for admins only), the signed-in user and sign-out.
+ * `unreadCount` is the server's count at render; it then refreshes every 30 s and whenever the
+ * inbox marks notifications read (it invalidates the same query).
+ */
 export function SiteNav({ user, unreadCount = 0 }: { user: SiteNavUser; unreadCount?: number }) {
   const pathname = usePathname();
+  const trpc = useTRPC();
+  const unread = useQuery({ ...trpc.notification.unreadCount.queryOptions(), initialData: unreadCount, refetchInterval: 30_000 });
   const items = ITEMS.filter((item) => !item.adminOnly || user.role === "admin");
   return (
     <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
@@ -49,7 +57,7 @@ export function SiteNav({ user, unreadCount = 0 }: { user: SiteNavUser; unreadCo
                     }`}
                   >
                     {item.label}
-                    {item.href === "/notifications" && <UnreadCountBadge count={unreadCount} />}
+                    {item.href === "/notifications" && <UnreadCountBadge count={unread.data} />}
                   </Link>
                 </li>
               );

@@ -133,6 +133,8 @@ export type ChangeRequestListQuery = {
   authorId?: string;
   /** Change requests touching connectors of these teams. */
   teamIds?: string[];
+  /** "Mine": authored by this user or touching connectors of these teams. */
+  involving?: { userId: string; teamIds: string[] };
   page?: number;
   pageSize?: number;
 };
@@ -141,17 +143,36 @@ export type ChangeRequestListQuery = {
 export async function listChangeRequests(db: DbOrTx, q: ChangeRequestListQuery = {}): Promise<{ items: ChangeRequestSummary[]; total: number }> {
   const pageSize = Math.min(q.pageSize ?? 50, 200);
   const page = Math.max(q.page ?? 1, 1);
-  const where: Prisma.ChangeRequestWhereInput = {
-    status: Array.isArray(q.status) ? { in: q.status } : q.status,
-    clusterId: q.clusterId,
-    authorId: q.authorId,
-    ...(q.teamIds ? { items: { some: { OR: [{ teamId: { in: q.teamIds } }, { connector: { teamId: { in: q.teamIds } } }] } } } : {}),
-  };
+  const where: Prisma.ChangeRequestWhereInput = { ...listFilter(q), status: Array.isArray(q.status) ? { in: q.status } : q.status };
   const [items, total] = await Promise.all([
     db.changeRequest.findMany({ where, select: changeRequestSelect, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], skip: (page - 1) * pageSize, take: pageSize }),
     db.changeRequest.count({ where }),
   ]);
   return { items, total };
+}
+
+function touchingTeams(teamIds: string[]): Prisma.ChangeRequestWhereInput {
+  return { items: { some: { OR: [{ teamId: { in: teamIds } }, { connector: { teamId: { in: teamIds } } }] } } };
+}
+
+/** The list filters other than status. */
+function listFilter(q: ChangeRequestListQuery): Prisma.ChangeRequestWhereInput {
+  return {
+    clusterId: q.clusterId,
+    authorId: q.authorId,
+    AND: [
+      q.teamIds ? touchingTeams(q.teamIds) : {},
+      q.involving ? { OR: [{ authorId: q.involving.userId }, touchingTeams(q.involving.teamIds)] } : {},
+    ],
+  };
+}
+
+/** How many change requests have each status, under the list's other filters (for status tabs). */
+export async function countChangeRequestsByStatus(db: DbOrTx, q: Omit<ChangeRequestListQuery, "status" | "page" | "pageSize"> = {}): Promise<Record<ChangeRequestStatus, number>> {
+  const groups = await db.changeRequest.groupBy({ by: ["status"], where: listFilter(q), _count: { _all: true } });
+  const counts: Record<ChangeRequestStatus, number> = { draft: 0, in_review: 0, approved: 0, rejected: 0, deploying: 0, deployed: 0, failed: 0, cancelled: 0 };
+  for (const g of groups) counts[g.status] = g._count._all;
+  return counts;
 }
 
 export type CreateChangeRequestInput = { clusterId: string; title: string; rationale?: string; items: ChangeItemInput[] };
@@ -287,4 +308,10 @@ export async function getChangeItemSecrets(db: DbOrTx | Tx, itemId: string): Pro
   const row = await db.changeItem.findUnique({ where: { id: itemId }, select: { proposedSecretEnc: true } });
   if (!row) throw new DbError("NOT_FOUND", "No such change item.");
   return decryptSecrets(row.proposedSecretEnc);
+}
+
+/** Decrypted secrets of one revision of a connector (to re-base a stale change item): server-side only. */
+export async function getRevisionSecrets(db: DbOrTx, connectorId: string, version: number): Promise<Record<string, string> | null> {
+  const row = await db.connectorRevision.findUnique({ where: { connectorId_version: { connectorId, version } }, select: { secretConfigEnc: true } });
+  return row && decryptSecrets(row.secretConfigEnc);
 }

@@ -286,9 +286,16 @@ export type BoardQuery = {
   teamIds?: string[];
   /** Observed state; UNKNOWN = never observed. */
   state?: BoardState;
-  /** Case-insensitive substring of name, connector class or topics. */
+  /** Case-insensitive substring of name, connector class, topics or team name. */
   search?: string;
+  /** Sort order; default failing first (severity), then name. */
+  sort?: BoardSort;
+  /** Sections: rows are ordered by the group's name first, then by `sort`. */
+  groupBy?: "team" | "cluster";
 };
+
+export const BOARD_SORT_COLUMNS = ["severity", "name", "team", "cluster", "tasks", "lastFailure", "desiredState", "version"] as const;
+export type BoardSort = { column: (typeof BOARD_SORT_COLUMNS)[number]; direction: "asc" | "desc" };
 
 export type BoardRow = {
   id: string;
@@ -306,6 +313,8 @@ export type BoardRow = {
     tasksTotal: number;
     tasksFailed: number;
     lastFailureAt: Date | null;
+    /** Trace of the last failure (the API shortens it for the board). */
+    lastTrace: string | null;
     observedAt: Date;
   } | null;
 };
@@ -329,7 +338,7 @@ const boardSelect = {
   topics: true,
   cluster: { select: { id: true, name: true, environment: true } },
   team: { select: { id: true, name: true } },
-  health: { select: { state: true, tasksRunning: true, tasksTotal: true, tasksFailed: true, lastFailureAt: true, observedAt: true } },
+  health: { select: { state: true, tasksRunning: true, tasksTotal: true, tasksFailed: true, lastFailureAt: true, lastTrace: true, observedAt: true } },
 } as const satisfies Prisma.ConnectorSelect;
 
 /** Board order: failing first (FAILED highest), then by name. */
@@ -346,6 +355,25 @@ export const HEALTH_SEVERITY: Record<HealthState, number> = {
 
 export const MAX_PAGE_SIZE = 200;
 
+function boardOrder(q: BoardQuery): Prisma.ConnectorOrderByWithRelationInput[] {
+  const dir = q.sort?.direction ?? "desc";
+  const byColumn: Record<BoardSort["column"], Prisma.ConnectorOrderByWithRelationInput[]> = {
+    severity: [{ health: { severity: dir } }],
+    name: [{ name: dir }],
+    team: [{ team: { name: dir } }],
+    cluster: [{ cluster: { name: dir } }],
+    tasks: [{ health: { tasksRunning: dir } }, { health: { tasksTotal: dir } }],
+    lastFailure: [{ health: { lastFailureAt: dir } }],
+    desiredState: [{ desiredState: dir }],
+    version: [{ version: dir }],
+  };
+  const group: Prisma.ConnectorOrderByWithRelationInput[] =
+    q.groupBy === "team" ? [{ team: { name: "asc" } }] : q.groupBy === "cluster" ? [{ cluster: { name: "asc" } }] : [];
+  const primary = q.sort ? byColumn[q.sort.column] : byColumn.severity;
+  // Name then id make the order total, so pages never overlap or skip rows.
+  return [...group, ...primary, { name: "asc" }, { id: "asc" }];
+}
+
 /** One page of the ownership/health board, filtered and sorted in the database. */
 export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> {
   const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), MAX_PAGE_SIZE);
@@ -357,7 +385,7 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
     AND: [
       q.teamId ? { teamId: q.teamId } : {},
       q.teamIds ? { teamId: { in: q.teamIds } } : {},
-      search ? { searchText: { contains: search } } : {},
+      search ? { OR: [{ searchText: { contains: search } }, { team: { name: { contains: search } } }] } : {},
     ],
   };
   const where: Prisma.ConnectorWhereInput =
@@ -367,7 +395,7 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
     db.connector.findMany({
       where,
       select: boardSelect,
-      orderBy: [{ health: { severity: "desc" } }, { name: "asc" }, { id: "asc" }],
+      orderBy: boardOrder(q),
       skip: (page - 1) * pageSize,
       take: pageSize,
     }),

@@ -142,6 +142,11 @@ export function getOpenIncident(db: DbOrTx, clusterId: string, connectorName: st
   return db.incident.findFirst({ where: { clusterId, connectorName, state: "open" }, select: incidentSelect, orderBy: { openedAt: "desc" } });
 }
 
+/** Every open incident of a cluster (the monitor closes those whose connector recovered). */
+export function listOpenIncidents(db: DbOrTx, clusterId: string): Promise<Incident[]> {
+  return db.incident.findMany({ where: { clusterId, state: "open" }, select: incidentSelect, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
+}
+
 /** Opens an incident for a failing connector, or returns the one already open (`opened: false`). */
 export async function openIncident(
   db: DbOrTx,

@@ -135,6 +135,12 @@ export async function failJob(db: DbOrTx, jobId: string, workerId: string, error
   return retry ? "queued" : "failed";
 }
 
+/** Deletes finished (done) jobs of `kinds` that ended before `before`, e.g. old recurring health polls. Returns how many. */
+export async function pruneFinishedJobs(db: DbOrTx, kinds: string[], before: Date): Promise<number> {
+  const { count } = await db.job.deleteMany({ where: { kind: { in: kinds }, status: "done", finishedAt: { lt: before } } });
+  return count;
+}
+
 export async function getJob(db: DbOrTx, id: string): Promise<Job | null> {
   return db.job.findUnique({ where: { id }, select: jobSelect });
 }

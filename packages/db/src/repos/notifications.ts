@@ -68,6 +68,19 @@ export function dueNotifications(db: DbOrTx, now: Date = new Date(), take = 50):
   });
 }
 
+/**
+ * Takes one due notification for a delivery attempt: pushes its `nextAttemptAt` `leaseMs` ahead, so
+ * another worker's pass does not deliver it too. True for exactly one caller. The attempt's outcome
+ * (`markNotificationSent` / `markNotificationFailed`) then replaces that time.
+ */
+export async function claimNotificationDelivery(db: DbOrTx, id: string, leaseMs: number, now: Date = new Date()): Promise<boolean> {
+  const { count } = await db.notification.updateMany({
+    where: { id, status: "pending", nextAttemptAt: { lte: now } },
+    data: { nextAttemptAt: new Date(now.getTime() + leaseMs) },
+  });
+  return count === 1;
+}
+
 export async function markNotificationSent(db: DbOrTx, id: string, now: Date = new Date()): Promise<void> {
   await db.notification.update({ where: { id }, data: { status: "sent", sentAt: now, attempts: { increment: 1 }, lastError: null, nextAttemptAt: null } });
 }
@@ -122,6 +135,41 @@ export async function listNotifications(
     incidentId: q.incidentId,
     ...(q.teamIds ? { teamId: { in: q.teamIds } } : {}),
   };
+  const [items, total] = await Promise.all([
+    db.notification.findMany({ where, select: notificationSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (Math.max(q.page ?? 1, 1) - 1) * pageSize, take: pageSize }),
+    db.notification.count({ where }),
+  ]);
+  return { items, total };
+}
+
+/** One page of a user's in-app notifications: unread first, then newest first. */
+export async function listInboxPage(
+  db: DbOrTx,
+  userId: string,
+  q: { unreadOnly?: boolean; page?: number; pageSize?: number } = {},
+): Promise<{ items: Notification[]; total: number }> {
+  const pageSize = Math.min(q.pageSize ?? 50, 200);
+  const where: Prisma.NotificationWhereInput = { userId, channel: "inapp", ...(q.unreadOnly ? { readAt: null } : {}) };
+  const [items, total] = await Promise.all([
+    db.notification.findMany({
+      where,
+      select: notificationSelect,
+      orderBy: [{ readAt: { sort: "asc", nulls: "first" } }, { createdAt: "desc" }, { id: "desc" }],
+      skip: (Math.max(q.page ?? 1, 1) - 1) * pageSize,
+      take: pageSize,
+    }),
+    db.notification.count({ where }),
+  ]);
+  return { items, total };
+}
+
+/** Email and webhook deliveries (not in-app), newest first, for the admin delivery view. */
+export async function listDeliveries(
+  db: DbOrTx,
+  q: { status?: NotificationStatus; page?: number; pageSize?: number } = {},
+): Promise<{ items: Notification[]; total: number }> {
+  const pageSize = Math.min(q.pageSize ?? 50, 200);
+  const where: Prisma.NotificationWhereInput = { channel: { not: "inapp" }, status: q.status };
   const [items, total] = await Promise.all([
     db.notification.findMany({ where, select: notificationSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (Math.max(q.page ?? 1, 1) - 1) * pageSize, take: pageSize }),
     db.notification.count({ where }),

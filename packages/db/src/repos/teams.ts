@@ -33,6 +33,24 @@ export async function createTeam(db: DbOrTx, actorId: string | null, input: { na
   );
 }
 
+/** Renames or re-describes a team. */
+export async function updateTeam(db: DbOrTx, actorId: string | null, id: string, input: { name?: string; description?: string }): Promise<Team> {
+  const result = await withAudit(
+    db,
+    async (tx) => {
+      const before = await tx.team.findUnique({ where: { id }, select: teamSelect });
+      if (!before) throw new DbError("NOT_FOUND", "No such team.");
+      if (input.name !== undefined && input.name !== before.name && (await tx.team.findUnique({ where: { name: input.name }, select: { id: true } }))) {
+        throw new DbError("CONFLICT", `Team ${input.name} exists.`);
+      }
+      const after = await tx.team.update({ where: { id }, data: { name: input.name, description: input.description }, select: teamSelect });
+      return { before, after };
+    },
+    ({ before, after }) => ({ actorId, action: "team.update", entityType: "team", entityId: id, before, after }),
+  );
+  return result.after;
+}
+
 /** Members of a team (public user fields). */
 export async function listTeamMembers(db: DbOrTx, teamId: string): Promise<{ id: string; email: string; name: string; role: string }[]> {
   const rows = await db.membership.findMany({
@@ -87,6 +105,15 @@ export async function removeContact(db: DbOrTx, actorId: string | null, id: stri
     },
     (c) => ({ actorId, action: "contact.delete", entityType: c.connectorId ? "connector" : "team", entityId: c.connectorId ?? c.teamId ?? "", before: c }),
   );
+}
+
+export function getContact(db: DbOrTx, id: string): Promise<Contact | null> {
+  return db.contact.findUnique({ where: { id }, select: contactSelect });
+}
+
+/** A connector's own contacts (not its team's). */
+export function listConnectorContacts(db: DbOrTx, connectorId: string): Promise<Contact[]> {
+  return db.contact.findMany({ where: { connectorId }, select: contactSelect, orderBy: { target: "asc" } });
 }
 
 export function listTeamContacts(db: DbOrTx, teamId: string): Promise<Contact[]> {

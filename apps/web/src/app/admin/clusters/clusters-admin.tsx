@@ -1,0 +1,217 @@
+"use client";
+
+import type { AppRouter } from "@switchboard/api/root";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useState, type FormEvent } from "react";
+import { Button } from "../../../components/button";
+import { DataTable, DataTableHead } from "../../../components/data-table";
+import { EmptyState } from "../../../components/empty-state";
+import { ErrorMessage } from "../../../components/error-message";
+import { Field, FieldShell, inputClasses } from "../../../components/field";
+import { useTRPC } from "../../../trpc/react";
+
+type Cluster = inferRouterOutputs<AppRouter>["cluster"]["list"][number];
+
+type Draft = {
+  name: string;
+  environment: string;
+  connectUrls: string;
+  bootstrapServers: string;
+  authUsernameEnv: string;
+  authPasswordEnv: string;
+  approvalsRequired: string;
+  monitorIntervalSeconds: string;
+};
+
+const EMPTY: Draft = { name: "", environment: "", connectUrls: "", bootstrapServers: "", authUsernameEnv: "", authPasswordEnv: "", approvalsRequired: "1", monitorIntervalSeconds: "10" };
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function toDraft(c: Cluster): Draft {
+  return {
+    name: c.name,
+    environment: c.environment,
+    connectUrls: c.connectUrls.join("\n"),
+    bootstrapServers: c.bootstrapServers ?? "",
+    authUsernameEnv: c.authUsernameEnv ?? "",
+    authPasswordEnv: c.authPasswordEnv ?? "",
+    approvalsRequired: String(c.approvalsRequired),
+    monitorIntervalSeconds: String(c.monitorIntervalSeconds),
+  };
+}
+
+const urlList = (text: string) => text.split(/[\s,]+/).map((u) => u.trim()).filter(Boolean);
+
+/** Inline validation, the same rules as the API (which checks again). */
+function validate(d: Draft): Partial<Record<keyof Draft, string>> {
+  const e: Partial<Record<keyof Draft, string>> = {};
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(d.name.trim())) e.name = "Required: letters, digits, dot, dash and underscore.";
+  if (d.environment.trim() === "") e.environment = "Required, e.g. prod, staging, dev.";
+  const urls = urlList(d.connectUrls);
+  if (urls.length === 0) e.connectUrls = "Give at least one Connect worker URL.";
+  const bad = urls.find((u) => {
+    try {
+      return !["http:", "https:"].includes(new URL(u).protocol);
+    } catch {
+      return true;
+    }
+  });
+  if (bad) e.connectUrls = `Not an http(s) URL: ${bad}`;
+  for (const key of ["authUsernameEnv", "authPasswordEnv"] as const) {
+    if (d[key].trim() !== "" && !ENV_NAME.test(d[key].trim())) e[key] = "The NAME of an environment variable (letters, digits, _), not the secret itself.";
+  }
+  const approvals = Number(d.approvalsRequired);
+  if (!/^\d+$/.test(d.approvalsRequired) || approvals > 5) e.approvalsRequired = "A whole number from 0 to 5.";
+  const interval = Number(d.monitorIntervalSeconds);
+  if (!/^\d+$/.test(d.monitorIntervalSeconds) || interval < 5 || interval > 3600) e.monitorIntervalSeconds = "A whole number of seconds from 5 to 3600.";
+  return e;
+}
+
+function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Draft>(cluster ? toDraft(cluster) : EMPTY);
+  const [touched, setTouched] = useState(false);
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.cluster.list.queryKey() });
+  const create = useMutation(trpc.cluster.create.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const update = useMutation(trpc.cluster.update.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const errors = validate(draft);
+  const shown = (key: keyof Draft) => (touched || draft[key] !== (cluster ? toDraft(cluster) : EMPTY)[key] ? errors[key] : undefined);
+  const set = (key: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (Object.keys(errors).length > 0) return;
+    const input = {
+      name: draft.name.trim(),
+      environment: draft.environment.trim(),
+      connectUrls: urlList(draft.connectUrls),
+      bootstrapServers: draft.bootstrapServers.trim() || null,
+      authUsernameEnv: draft.authUsernameEnv.trim() || null,
+      authPasswordEnv: draft.authPasswordEnv.trim() || null,
+      approvalsRequired: Number(draft.approvalsRequired),
+      monitorIntervalSeconds: Number(draft.monitorIntervalSeconds),
+    };
+    if (cluster) update.mutate({ id: cluster.id, ...input });
+    else create.mutate(input);
+  };
+  const pending = create.isPending || update.isPending;
+
+  return (
+    <form onSubmit={submit} noValidate aria-label={cluster ? `Edit cluster ${cluster.name}` : "New cluster"} className="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-950">
+      <h2 className="text-base font-semibold">{cluster ? `Edit ${cluster.name}` : "New cluster"}</h2>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Name" value={draft.name} onChange={set("name")} error={shown("name")} required />
+        <Field label="Environment" description="A label such as prod, staging, dev" value={draft.environment} onChange={set("environment")} error={shown("environment")} required />
+      </div>
+      <FieldShell label="Connect worker URLs" description="One per line: any workers of this one Connect cluster" error={shown("connectUrls")}>
+        {(control) => <textarea {...control} rows={3} value={draft.connectUrls} onChange={set("connectUrls")} placeholder="http://connect-1:8083" className={`${inputClasses} font-mono`} />}
+      </FieldShell>
+      <Field label="Kafka bootstrap servers" optional description="For topic creation, e.g. broker-1:9092,broker-2:9092" value={draft.bootstrapServers} onChange={set("bootstrapServers")} />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Basic-auth username env var" optional description="Name of the variable holding the username" value={draft.authUsernameEnv} onChange={set("authUsernameEnv")} error={shown("authUsernameEnv")} className="font-mono" />
+        <Field label="Basic-auth password env var" optional description="Name of the variable holding the password; the secret stays in the environment" value={draft.authPasswordEnv} onChange={set("authPasswordEnv")} error={shown("authPasswordEnv")} className="font-mono" />
+      </div>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Approvals required" description="Approval policy: 0 to 5 approvals before a deploy (e.g. prod 2, dev 0)" type="number" min={0} max={5} value={draft.approvalsRequired} onChange={set("approvalsRequired")} error={shown("approvalsRequired")} />
+        <Field label="Health poll interval (seconds)" description="At least 5" type="number" min={5} max={3600} value={draft.monitorIntervalSeconds} onChange={set("monitorIntervalSeconds")} error={shown("monitorIntervalSeconds")} />
+      </div>
+      <ErrorMessage error={create.error ?? update.error} />
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" loading={pending}>
+          {cluster ? "Save cluster" : "Create cluster"}
+        </Button>
+        <Button onClick={onDone}>Cancel</Button>
+      </div>
+    </form>
+  );
+}
+
+function TestConnection({ cluster }: { cluster: Cluster }) {
+  const trpc = useTRPC();
+  const test = useMutation(trpc.cluster.testConnection.mutationOptions());
+  const result = test.data;
+  return (
+    <div className="flex flex-col items-start gap-1">
+      <Button className="px-2 py-1 text-xs" loading={test.isPending} onClick={() => test.mutate({ id: cluster.id })}>
+        Test connection<span className="sr-only"> to {cluster.name}</span>
+      </Button>
+      <span role="status" className="text-xs">
+        {result?.ok === true && <span className="text-green-800 dark:text-green-300">✓ Kafka Connect {result.version} (cluster {result.kafkaClusterId})</span>}
+        {result?.ok === false && <span className="text-red-700 dark:text-red-400">✕ {result.error}</span>}
+      </span>
+      <ErrorMessage error={test.error} />
+    </div>
+  );
+}
+
+/** Clusters: list, create, edit (approval policy included), test the connection. */
+export function ClustersAdmin() {
+  const trpc = useTRPC();
+  const clusters = useQuery(trpc.cluster.list.queryOptions());
+  const [editing, setEditing] = useState<Cluster | "new" | null>(null);
+  return (
+    <section aria-labelledby="clusters-title" className="flex flex-col gap-4">
+      <div className="flex items-center justify-between">
+        <h1 id="clusters-title" className="text-xl font-semibold">
+          Clusters
+        </h1>
+        {editing === null && (
+          <Button variant="primary" onClick={() => setEditing("new")}>
+            New cluster
+          </Button>
+        )}
+      </div>
+      {editing !== null && <ClusterForm key={editing === "new" ? "new" : editing.id} cluster={editing === "new" ? null : editing} onDone={() => setEditing(null)} />}
+      <ErrorMessage error={clusters.error} />
+      {!clusters.data ? (
+        !clusters.error && <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading clusters…</p>
+      ) : clusters.data.length === 0 ? (
+        <EmptyState title="No clusters yet">Add your Kafka Connect cluster with &ldquo;New cluster&rdquo;: its worker URLs and how many approvals a change needs.</EmptyState>
+      ) : (
+        <DataTable caption="Clusters">
+          <DataTableHead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Connect workers</th>
+              <th scope="col">Auth env vars</th>
+              <th scope="col">Approvals</th>
+              <th scope="col">Poll</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </DataTableHead>
+          <tbody>
+            {clusters.data.map((c) => (
+              <tr key={c.id}>
+                <th scope="row" className="font-medium">
+                  {c.name}
+                </th>
+                <td>{c.environment}</td>
+                <td className="font-mono text-xs">
+                  {c.connectUrls.map((u) => (
+                    <div key={u}>{u}</div>
+                  ))}
+                </td>
+                <td className="font-mono text-xs">{c.authUsernameEnv || c.authPasswordEnv ? `${c.authUsernameEnv ?? "—"} / ${c.authPasswordEnv ?? "—"}` : "none"}</td>
+                <td className="tabular-nums">{c.approvalsRequired}</td>
+                <td className="tabular-nums">{c.monitorIntervalSeconds} s</td>
+                <td>
+                  <div className="flex flex-wrap items-start gap-2">
+                    <Button className="px-2 py-1 text-xs" onClick={() => setEditing(c)}>
+                      Edit<span className="sr-only"> {c.name}</span>
+                    </Button>
+                    <TestConnection cluster={c} />
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+/** Connector templates for the "new connector" page: the fields people fill, and the config they make. */
+export type TemplateField = {
+  key: string;
+  label: string;
+  description?: string;
+  kind: "text" | "number" | "password" | "select";
+  options?: readonly string[];
+  required?: boolean;
+  defaultValue?: string;
+  /** Shown (and sent) only when this returns true for the current values. */
+  visible?: (values: Record<string, string>) => boolean;
+};
+
+export type ConnectorTemplate = {
+  id: string;
+  name: string;
+  description: string;
+  connectorClass: string;
+  fields: readonly TemplateField[];
+  /** Keys set without a field. */
+  fixed?: Record<string, string>;
+};
+
+const TASKS: TemplateField = { key: "tasks.max", label: "Max tasks", kind: "number", defaultValue: "1", required: true };
+
+export const TEMPLATES: readonly ConnectorTemplate[] = [
+  {
+    id: "file-source",
+    name: "FileStream source",
+    description: "Reads lines of a file on the Connect worker into a topic.",
+    connectorClass: "org.apache.kafka.connect.file.FileStreamSourceConnector",
+    fields: [
+      { key: "file", label: "File", kind: "text", required: true, description: "Path on every Connect worker." },
+      { key: "topic", label: "Topic", kind: "text", required: true },
+      { key: "batch.size", label: "Batch size", kind: "number", defaultValue: "2000" },
+      TASKS,
+    ],
+  },
+  {
+    id: "file-sink",
+    name: "FileStream sink",
+    description: "Writes the records of topics to a file on the Connect worker.",
+    connectorClass: "org.apache.kafka.connect.file.FileStreamSinkConnector",
+    fields: [
+      { key: "topics", label: "Topics", kind: "text", required: true, description: "Comma-separated." },
+      { key: "file", label: "File", kind: "text", required: true, description: "Path on every Connect worker; its directory must exist." },
+      TASKS,
+    ],
+  },
+  {
+    id: "mock-sink",
+    name: "MockSink (demo)",
+    description: "A test sink that does nothing, or fails on demand: handy for trying health alerts.",
+    connectorClass: "org.apache.kafka.connect.tools.MockSinkConnector",
+    fields: [
+      { key: "topics", label: "Topics", kind: "text", required: true },
+      { key: "mock_mode", label: "Failure mode", kind: "select", options: ["", "task-failure", "connector-failure"], description: "Empty: never fails." },
+      { key: "delay_ms", label: "Fail after (ms)", kind: "number", defaultValue: "15000", visible: (v) => (v.mock_mode ?? "") !== "" },
+      TASKS,
+    ],
+  },
+  {
+    id: "mirror-source",
+    name: "MirrorMaker 2 source",
+    description: "Replicates topics from another Kafka cluster.",
+    connectorClass: "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+    fields: [
+      { key: "source.cluster.alias", label: "Source cluster alias", kind: "text", required: true, defaultValue: "source" },
+      { key: "source.cluster.bootstrap.servers", label: "Source bootstrap servers", kind: "text", required: true },
+      { key: "target.cluster.alias", label: "Target cluster alias", kind: "text", required: true, defaultValue: "target" },
+      { key: "target.cluster.bootstrap.servers", label: "Target bootstrap servers", kind: "text", required: true },
+      { key: "topics", label: "Topics (regex)", kind: "text", defaultValue: ".*" },
+      { key: "replication.factor", label: "Replication factor", kind: "number", defaultValue: "1" },
+      { key: "offset-syncs.topic.replication.factor", label: "Offset-syncs topic replication factor", kind: "number", defaultValue: "1" },
+      TASKS,
+    ],
+  },
+  {
+    id: "jdbc-source",
+    name: "JDBC source",
+    description: "Copies tables of a relational database into topics (Confluent JDBC connector; the plugin must be installed on the cluster).",
+    connectorClass: "io.confluent.connect.jdbc.JdbcSourceConnector",
+    fields: [
+      { key: "connection.url", label: "Connection URL", kind: "text", required: true, description: "e.g. jdbc:postgresql://db:5432/payments" },
+      { key: "connection.user", label: "User", kind: "text" },
+      { key: "connection.password", label: "Password", kind: "password", description: "Stored encrypted, never shown again. A ${file:/path:key} reference works too." },
+      { key: "table.whitelist", label: "Tables", kind: "text", description: "Comma-separated; empty copies every table." },
+      { key: "mode", label: "Mode", kind: "select", options: ["timestamp", "incrementing", "timestamp+incrementing"], required: true, defaultValue: "timestamp" },
+      { key: "timestamp.column.name", label: "Timestamp column", kind: "text", required: true, visible: (v) => v.mode === "timestamp" || v.mode === "timestamp+incrementing" },
+      { key: "incrementing.column.name", label: "Incrementing column", kind: "text", required: true, visible: (v) => v.mode === "incrementing" || v.mode === "timestamp+incrementing" },
+      { key: "topic.prefix", label: "Topic prefix", kind: "text", required: true, description: "Each table goes to <prefix><table>." },
+      { key: "poll.interval.ms", label: "Poll interval (ms)", kind: "number", defaultValue: "5000" },
+      TASKS,
+    ],
+  },
+];
+
+export const RAW_JSON_ID = "raw-json";
+
+/** Default values of a template's fields. */
+export function templateDefaults(t: ConnectorTemplate): Record<string, string> {
+  return Object.fromEntries(t.fields.map((f) => [f.key, f.defaultValue ?? ""]));
+}
+
+/** The connector config the template's fields make: visible, non-empty fields only. */
+export function templateConfig(t: ConnectorTemplate, values: Record<string, string>): Record<string, string> {
+  const config: Record<string, string> = { "connector.class": t.connectorClass, ...t.fixed };
+  for (const f of t.fields) {
+    const value = (values[f.key] ?? "").trim();
+    if (value !== "" && (f.visible?.(values) ?? true)) config[f.key] = value;
+  }
+  return config;
+}

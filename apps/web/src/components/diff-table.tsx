@@ -1,0 +1,92 @@
+export type DiffRow = {
+  key: string;
+  status: "added" | "removed" | "changed" | "unchanged";
+  before: string | null;
+  after: string | null;
+  sensitive: boolean;
+};
+
+const STATUS: Record<DiffRow["status"], { symbol: string; label: string; row: string }> = {
+  added: { symbol: "+", label: "added", row: "bg-green-50 dark:bg-green-950/40" },
+  removed: { symbol: "−", label: "removed", row: "bg-red-50 dark:bg-red-950/40" },
+  changed: { symbol: "~", label: "changed", row: "bg-amber-50 dark:bg-amber-950/40" },
+  unchanged: { symbol: " ", label: "unchanged", row: "" },
+};
+
+function Value({ row, side }: { row: DiffRow; side: "before" | "after" }) {
+  if (row.sensitive) {
+    const present = side === "before" ? row.status !== "added" : row.status !== "removed";
+    if (!present) return <span className="text-zinc-400">—</span>;
+    return <span className="text-zinc-600 italic dark:text-zinc-400">{row.status === "changed" ? "(sensitive) changed" : row.status === "unchanged" ? "(sensitive) unchanged" : "(sensitive)"}</span>;
+  }
+  const value = side === "before" ? row.before : row.after;
+  if (value === null) return <span className="text-zinc-400">—</span>;
+  return <code className="break-all whitespace-pre-wrap">{value}</code>;
+}
+
+/**
+ * A unified key-level diff: key, before, after. Secrets only say changed/unchanged. Unchanged keys
+ * are folded away behind a summary so the changes stand out.
+ */
+export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string }) {
+  const changed = rows.filter((r) => r.status !== "unchanged");
+  const unchanged = rows.filter((r) => r.status === "unchanged");
+  const body = (list: DiffRow[]) =>
+    list.map((row) => {
+      const s = STATUS[row.status];
+      return (
+        <tr key={row.key} className={s.row}>
+          <td className="w-6 font-mono text-zinc-500" aria-label={s.label}>
+            <span aria-hidden="true">{s.symbol}</span>
+          </td>
+          <th scope="row" className="font-mono text-xs font-medium">
+            {row.key}
+          </th>
+          <td className="font-mono text-xs">
+            <Value row={row} side="before" />
+          </td>
+          <td className="font-mono text-xs">
+            <Value row={row} side="after" />
+          </td>
+        </tr>
+      );
+    });
+  const head = (
+    <thead className="bg-zinc-50 text-xs text-zinc-600 uppercase dark:bg-zinc-900 dark:text-zinc-400">
+      <tr>
+        <th scope="col">
+          <span className="sr-only">Change</span>
+        </th>
+        <th scope="col">Key</th>
+        <th scope="col">Before</th>
+        <th scope="col">After</th>
+      </tr>
+    </thead>
+  );
+  const table = "w-full border-collapse text-left text-sm [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3 [&_th]:py-1.5 [&_tbody_tr]:border-t [&_tbody_tr]:border-zinc-200 dark:[&_tbody_tr]:border-zinc-800";
+  return (
+    <div className="overflow-x-auto">
+      {changed.length > 0 ? (
+        <table className={table}>
+          <caption className="sr-only">{caption}</caption>
+          {head}
+          <tbody>{body(changed)}</tbody>
+        </table>
+      ) : (
+        <p className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">No config changes.</p>
+      )}
+      {unchanged.length > 0 && (
+        <details className="border-t border-zinc-200 dark:border-zinc-800">
+          <summary className="cursor-pointer px-3 py-1.5 text-xs text-zinc-600 dark:text-zinc-400">
+            {unchanged.length} unchanged {unchanged.length === 1 ? "key" : "keys"}
+          </summary>
+          <table className={table}>
+            <caption className="sr-only">{`${caption}: unchanged keys`}</caption>
+            {head}
+            <tbody>{body(unchanged)}</tbody>
+          </table>
+        </details>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../trpc/react";
+import { useDebouncedValue } from "./use-debounced-value";
+
+/**
+ * The cluster's own validator on a config while it is being typed: asks 600 ms after the last
+ * change, keeps showing the previous verdict meanwhile. Disabled without a cluster or a class.
+ */
+export function useClusterValidation(clusterId: string, config: Record<string, string>, name: string) {
+  const trpc = useTRPC();
+  const input = useDebouncedValue({ clusterId, config, name }, 600);
+  const connectorClass = (input.config["connector.class"] ?? "").trim();
+  const query = useQuery({
+    ...trpc.changeRequest.validate.queryOptions({ clusterId: input.clusterId, connectorClass, config: input.config, name: input.name || undefined }),
+    enabled: input.clusterId !== "" && connectorClass !== "",
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+    retry: false,
+  });
+  const result = query.data;
+  return {
+    checking: query.isFetching,
+    reachable: result ? result.reachable : null,
+    unreachableMessage: result && !result.reachable ? result.message : null,
+    errors: result?.reachable ? result.errors : {},
+    general: result?.reachable ? result.general : [],
+    passwordKeys: result?.reachable ? result.passwordKeys : [],
+    valid: result?.reachable ? result.valid : null,
+    requestError: query.error,
+  };
+}
+
+export type ClusterValidation = ReturnType<typeof useClusterValidation>;

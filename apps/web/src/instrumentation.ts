@@ -1,0 +1,12 @@
+/**
+ * Next.js calls `register()` once when the server starts: the worker (deploys, health monitor,
+ * notifications) runs in the web server's process unless `SWITCHBOARD_WORKER=off`.
+ */
+export async function register(): Promise<void> {
+  // Only the Node.js runtime can run the worker (SQLite, Kafka clients); the check must read
+  // process.env.NEXT_RUNTIME literally so the edge bundle drops the import.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startInProcessWorker } = await import("@switchboard/api/worker/in-process");
+    startInProcessWorker();
+  }
+}

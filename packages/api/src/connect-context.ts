@@ -1,0 +1,28 @@
+/**
+ * Which Kafka Connect client a procedure talks to. Production uses `connectForCluster`; tests put
+ * a fake on the context with {@link withConnect}, so routers stay testable through `createCaller`
+ * without the Kafka stack.
+ */
+import type { Cluster } from "@switchboard/db/repos/clusters";
+import type { ConnectPort } from "@switchboard/engine/port";
+import { connectForCluster } from "./cluster-connect";
+
+export type ConnectFactory = (cluster: Cluster) => ConnectPort & { close?: () => Promise<void> };
+
+type WithFactory = { connectFor?: ConnectFactory };
+
+/** The context with a Connect factory (tests: `createCaller(withConnect(createContextInner(...), () => fake))`). */
+export function withConnect<C extends object>(ctx: C, factory: ConnectFactory): C & WithFactory {
+  return { ...ctx, connectFor: factory };
+}
+
+/** Runs `fn` with a Connect client for the cluster (the context's factory, else the real one) and closes it after. */
+export async function usingConnect<T>(ctx: object, cluster: Cluster, fn: (connect: ConnectPort) => Promise<T>): Promise<T> {
+  const factory = (ctx as WithFactory).connectFor ?? connectForCluster;
+  const client = factory(cluster);
+  try {
+    return await fn(client);
+  } finally {
+    await client.close?.().catch(() => undefined);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The api package's environment (worker, SMTP, webhooks, links), read and validated once. Nothing
+ * else in the package reads `process.env`, except `credentialFromEnv` for the variable NAMES a cluster
+ * stores for its Connect credentials.
+ */
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const schema = z.object({
+  /** `off` keeps the worker out of the web process (run `pnpm --filter @switchboard/api worker` instead). */
+  SWITCHBOARD_WORKER: z.enum(["on", "off"]).default("on"),
+  /** How often the worker looks for due jobs and notifications. */
+  SWITCHBOARD_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Jobs run at once by one worker (deploys of different clusters, health polls). */
+  SWITCHBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.com`; unset: email deliveries fail visibly. */
+  SMTP_URL: optional.pipe(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional()),
+  SMTP_FROM: z.string().trim().min(3).default("Switchboard <switchboard@localhost>"),
+  /** Base URL of the web app, for links in notifications. */
+  SWITCHBOARD_PUBLIC_URL: z.url().default("http://127.0.0.1:3000"),
+});
+
+export type ApiEnv = z.infer<typeof schema>;
+
+function readEnv(): ApiEnv {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) throw new Error(`Invalid environment:\n${z.prettifyError(parsed.error)}`);
+  return { ...parsed.data, SWITCHBOARD_PUBLIC_URL: parsed.data.SWITCHBOARD_PUBLIC_URL.replace(/\/+$/, "") };
+}
+
+export const env: ApiEnv = readEnv();
+
+/**
+ * The value of the environment variable a cluster names for a Connect credential (the database
+ * holds only the name, never the secret). Undefined when the name or the variable is unset.
+ */
+export function credentialFromEnv(name: string | null | undefined): string | undefined {
+  if (!name) return undefined;
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { createCluster, getCluster, listClusters, updateCluster } from "@switchboard/db/repos/clusters";
+import { usingConnect } from "../connect-context";
+import { mapDomainErrors, notFound } from "../domain-errors";
+import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
+import { normaliseClusterInput, testClusterConnection } from "../use-cases/cluster";
+
+const id = z.string().min(1).max(100);
+const envName = z.union([
+  z.literal(""),
+  z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Give the NAME of an environment variable (letters, digits, _), not the secret itself.").max(128),
+]);
+const connectUrl = z.string().trim().pipe(z.url({ protocol: /^https?$/, error: "Each Connect worker URL must be an http(s) URL." }));
+
+const clusterFields = {
+  name: z.string().trim().min(1, "Name is required.").max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Use letters, digits, dot, dash and underscore."),
+  environment: z.string().trim().min(1, "Environment is required, e.g. prod, staging, dev.").max(50),
+  connectUrls: z.array(connectUrl).min(1, "Give at least one Connect worker URL.").max(20),
+  bootstrapServers: z.string().trim().max(1000).nullish(),
+  authUsernameEnv: envName.nullish(),
+  authPasswordEnv: envName.nullish(),
+  approvalsRequired: z.number().int("A whole number.").min(0, "At least 0.").max(5, "At most 5."),
+  monitorIntervalSeconds: z.number().int("A whole number.").min(5, "At least 5 seconds.").max(3600, "At most 3600 seconds."),
+};
+
+const createInput = z.object({ ...clusterFields, monitorIntervalSeconds: clusterFields.monitorIntervalSeconds.optional() });
+const updateInput = z.object({ id, ...z.object(clusterFields).partial().shape });
+
+export const clusterRouter = createTRPCRouter({
+  list: protectedProcedure.input(z.object({}).optional()).query(({ ctx }) => listClusters(ctx.db)),
+
+  byId: protectedProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const cluster = await getCluster(ctx.db, input.id);
+    if (!cluster) throw notFound("No such cluster.");
+    return cluster;
+  }),
+
+  create: adminProcedure.input(createInput).mutation(({ ctx, input }) =>
+    mapDomainErrors(() => createCluster(ctx.db, ctx.user.id, normaliseClusterInput(input))),
+  ),
+
+  update: adminProcedure.input(updateInput).mutation(({ ctx, input: { id: clusterId, ...fields } }) =>
+    mapDomainErrors(() => updateCluster(ctx.db, ctx.user.id, clusterId, normaliseClusterInput(fields))),
+  ),
+
+  testConnection: adminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    const cluster = await getCluster(ctx.db, input.id);
+    if (!cluster) throw notFound("No such cluster.");
+    try {
+      return await usingConnect(ctx, cluster, (connect) => testClusterConnection(cluster, connect));
+    } catch (err) {
+      // Creating the client can fail too (e.g. a credential env var that is not set).
+      return { ok: false as const, error: err instanceof Error ? err.message : "Could not create a client for this cluster." };
+    }
+  }),
+});

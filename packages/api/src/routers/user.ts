@@ -1,0 +1,28 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { ROLES } from "@switchboard/db/enums";
+import { createUser, listUsers, updateUser } from "@switchboard/db/repos/users";
+import { mapDomainErrors } from "../domain-errors";
+import { adminProcedure, createTRPCRouter } from "../trpc";
+
+const id = z.string().min(1).max(100);
+const password = z.string().min(8, "At least 8 characters.").max(200, "At most 200 characters.");
+const name = z.string().trim().min(1, "Name is required.").max(100);
+
+export const userRouter = createTRPCRouter({
+  list: adminProcedure.input(z.object({}).optional()).query(({ ctx }) => listUsers(ctx.db)),
+
+  create: adminProcedure
+    .input(z.object({ email: z.string().trim().pipe(z.email({ error: "Enter a valid email address." })), name, role: z.enum(ROLES), password }))
+    .mutation(({ ctx, input }) => mapDomainErrors(() => createUser(ctx.db, ctx.user.id, input))),
+
+  update: adminProcedure
+    .input(z.object({ id, name: name.optional(), role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: password.optional() }))
+    .mutation(({ ctx, input: { id: userId, ...fields } }) => {
+      // Refused so there is always an admin left: only another admin can demote or disable one.
+      if (userId === ctx.user.id && ((fields.role !== undefined && fields.role !== "admin") || fields.disabled === true)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: "You cannot remove your own admin role or disable your own account; ask another admin." });
+      }
+      return mapDomainErrors(() => updateUser(ctx.db, ctx.user.id, userId, fields));
+    }),
+});

@@ -1,0 +1,271 @@
+/**
+ * The board and the connector page: reads shaped for the web (secrets masked, traces shortened),
+ * and the few connector settings that are not definition changes (restart policy, contacts).
+ * Definition changes go through change requests, never through here.
+ */
+import { TRPCError } from "@trpc/server";
+import type { Db } from "@switchboard/db/client";
+import type { ContactKind } from "@switchboard/db/enums";
+import { getCluster } from "@switchboard/db/repos/clusters";
+import { listOpenChangesForConnector, listRevisionHistory, type RevisionWithSecretChanges } from "@switchboard/db/repos/connector-history";
+import { getConnector, queryBoard, setRestartPolicy, type BoardQuery, type BoardSort, type BoardState, type Connector, type RestartPolicy } from "@switchboard/db/repos/connectors";
+import { getConnectorHealth, listIncidents } from "@switchboard/db/repos/health";
+import { addContact, getContact, getTeam, listConnectorContacts, listTeamContacts, removeContact } from "@switchboard/db/repos/teams";
+import type { DesiredRunState, KeyChange, ObservedTask, RuntimeState } from "@switchboard/engine/model";
+import { usingConnect } from "../connect-context";
+import type { SessionUser } from "../trpc";
+import { displayConfig, displayContact, firstLine, MASK } from "./masking";
+
+export type BoardInput = {
+  page: number;
+  pageSize: number;
+  state?: BoardState;
+  teamId?: string;
+  clusterId?: string;
+  search?: string;
+  mine?: boolean;
+  groupBy?: "team" | "cluster";
+  sort?: BoardSort;
+};
+
+/** A board row as the web shows it. `state` is UNKNOWN until the monitor has observed the connector. */
+export type BoardItem = {
+  id: string;
+  name: string;
+  team: { id: string; name: string };
+  cluster: { id: string; name: string; environment: string };
+  state: BoardState;
+  tasksRunning: number;
+  tasksTotal: number;
+  tasksFailed: number;
+  lastFailureAt: Date | null;
+  lastFailureLine: string | null;
+  observedAt: Date | null;
+  desiredState: DesiredRunState;
+  version: number;
+  deployedVersion: number | null;
+  connectorClass: string;
+};
+
+/** One page of the board plus counts per state over the same filters without the state filter. */
+export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
+  const query: BoardQuery = {
+    page: input.page,
+    pageSize: input.pageSize,
+    state: input.state,
+    teamId: input.teamId,
+    clusterId: input.clusterId,
+    search: input.search,
+    teamIds: input.mine ? user.teamIds : undefined,
+    groupBy: input.groupBy,
+    sort: input.sort,
+  };
+  const page = await queryBoard(db, query);
+  const items: BoardItem[] = page.items.map((r) => ({
+    id: r.id,
+    name: r.name,
+    team: r.team,
+    cluster: r.cluster,
+    state: r.health?.state ?? "UNKNOWN",
+    tasksRunning: r.health?.tasksRunning ?? 0,
+    tasksTotal: r.health?.tasksTotal ?? 0,
+    tasksFailed: r.health?.tasksFailed ?? 0,
+    lastFailureAt: r.health?.lastFailureAt ?? null,
+    lastFailureLine: firstLine(r.health?.lastTrace),
+    observedAt: r.health?.observedAt ?? null,
+    desiredState: r.desiredState,
+    version: r.version,
+    deployedVersion: r.deployedVersion,
+    connectorClass: r.connectorClass,
+  }));
+  return { items, total: page.total, page: page.page, pageSize: page.pageSize, counts: page.counts, generatedAt: new Date() };
+}
+
+/** Owners act for their teams' connectors only; approvers and admins for all. */
+export function canManageConnector(user: SessionUser, connector: { teamId: string }): boolean {
+  if (user.role === "admin" || user.role === "approver") return true;
+  return user.role === "owner" && user.teamIds.includes(connector.teamId);
+}
+
+async function loadLiveConnector(db: Db, id: string): Promise<Connector> {
+  const connector = await getConnector(db, id);
+  if (!connector || connector.deletedAt) throw new TRPCError({ code: "NOT_FOUND", message: "No such connector." });
+  return connector;
+}
+
+async function loadManagedConnector(db: Db, user: SessionUser, id: string): Promise<Connector> {
+  const connector = await loadLiveConnector(db, id);
+  if (!canManageConnector(user, connector)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Connector ${connector.name} belongs to another team; only its team's owners, approvers and admins can change it.` });
+  }
+  return connector;
+}
+
+export type RevisionEntry = {
+  version: number;
+  name: string;
+  desiredState: DesiredRunState;
+  createdAt: Date;
+  changeRequest: { id: string; title: string } | null;
+  /** Changes from the previous revision (empty for the first). Secret keys carry no values. */
+  changes: KeyChange[];
+  renamedFrom: string | null;
+  desiredStateFrom: DesiredRunState | null;
+  /** Secret keys present before and after whose value did not change. */
+  unchangedSecretKeys: string[];
+};
+
+/** Key-level diff between two consecutive revisions; secrets only as changed/unchanged/added/removed. */
+export function diffRevisions(prev: RevisionWithSecretChanges | undefined, next: RevisionWithSecretChanges): Pick<RevisionEntry, "changes" | "unchangedSecretKeys"> {
+  if (!prev) return { changes: [], unchangedSecretKeys: [] };
+  const secret = new Set([...prev.secretKeys, ...next.secretKeys]);
+  const before = displayConfig(prev.config, prev.secretKeys);
+  const after = displayConfig(next.config, next.secretKeys);
+  const changes: KeyChange[] = [];
+  const unchangedSecretKeys: string[] = [];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const key of keys) {
+    const had = key in before;
+    const has = key in after;
+    // A value shown masked on either side is treated as a secret: no value crosses.
+    const sensitive = secret.has(key) || before[key] === MASK || after[key] === MASK;
+    if (sensitive) {
+      if (had && !has) changes.push({ op: "remove", key, sensitive: true });
+      else if (!had && has) changes.push({ op: "add", key, sensitive: true });
+      else if (next.changedSecretKeys.includes(key) || prev.secretKeys.includes(key) !== next.secretKeys.includes(key)) changes.push({ op: "change", key, sensitive: true });
+      else unchangedSecretKeys.push(key);
+      continue;
+    }
+    if (had && !has) changes.push({ op: "remove", key, before: before[key] as string });
+    else if (!had && has) changes.push({ op: "add", key, after: after[key] as string });
+    else if (before[key] !== after[key]) changes.push({ op: "change", key, before: before[key] as string, after: after[key] as string });
+  }
+  return { changes, unchangedSecretKeys };
+}
+
+function revisionEntries(history: RevisionWithSecretChanges[]): RevisionEntry[] {
+  // `history` is newest first: the previous revision of history[i] is history[i + 1].
+  return history.map((rev, i) => {
+    const prev = history[i + 1];
+    return {
+      version: rev.version,
+      name: rev.name,
+      desiredState: rev.desiredState,
+      createdAt: rev.createdAt,
+      changeRequest: rev.changeRequestId ? { id: rev.changeRequestId, title: rev.changeRequestTitle ?? "" } : null,
+      renamedFrom: prev && prev.name !== rev.name ? prev.name : null,
+      desiredStateFrom: prev && prev.desiredState !== rev.desiredState ? prev.desiredState : null,
+      ...diffRevisions(prev, rev),
+    };
+  });
+}
+
+/** Everything the connector page shows, with secrets masked. */
+export async function connectorDetail(db: Db, user: SessionUser, id: string) {
+  const connector = await loadLiveConnector(db, id);
+  const [team, cluster, health, incidents, history, openChanges, contacts, teamContacts] = await Promise.all([
+    getTeam(db, connector.teamId),
+    getCluster(db, connector.clusterId),
+    getConnectorHealth(db, id),
+    listIncidents(db, { connectorId: id, pageSize: 20 }),
+    listRevisionHistory(db, id),
+    listOpenChangesForConnector(db, id),
+    listConnectorContacts(db, id),
+    listTeamContacts(db, connector.teamId),
+  ]);
+  return {
+    id: connector.id,
+    name: connector.name,
+    connectorClass: connector.connectorClass,
+    topics: connector.topics,
+    team: team && { id: team.id, name: team.name },
+    cluster: cluster && { id: cluster.id, name: cluster.name, environment: cluster.environment, approvalsRequired: cluster.approvalsRequired },
+    desiredState: connector.desiredState,
+    version: connector.version,
+    deployedVersion: connector.deployedVersion,
+    config: displayConfig(connector.config, connector.secretKeys),
+    secretKeys: connector.secretKeys,
+    restartPolicy: { autoRestart: connector.autoRestart, maxRestarts: connector.maxRestarts, backoffSeconds: connector.backoffSeconds },
+    contacts: contacts.map(displayContact),
+    teamContacts: teamContacts.map(displayContact),
+    health: health && {
+      state: health.state,
+      tasksRunning: health.tasksRunning,
+      tasksTotal: health.tasksTotal,
+      tasksFailed: health.tasksFailed,
+      workerId: health.workerId,
+      lastFailureAt: health.lastFailureAt,
+      lastTrace: health.lastTrace,
+      lastFailureLine: firstLine(health.lastTrace),
+      observedAt: health.observedAt,
+    },
+    incidents: incidents.items.map((i) => ({
+      id: i.id,
+      state: i.state,
+      openedAt: i.openedAt,
+      closedAt: i.closedAt,
+      trace: i.trace,
+      traceLine: firstLine(i.trace),
+      restartAttempts: i.restartAttempts,
+      notifiedAt: i.notifiedAt,
+    })),
+    revisions: revisionEntries(history),
+    openChanges,
+    permissions: {
+      manage: canManageConnector(user, connector),
+      proposeChanges: canManageConnector(user, connector),
+    },
+    createdAt: connector.createdAt,
+    updatedAt: connector.updatedAt,
+  };
+}
+
+export type LiveTask = { id: number; state: RuntimeState; workerId: string | null; trace: string | null };
+export type LiveStatus =
+  | { ok: true; onCluster: true; state: RuntimeState; workerId: string | null; trace: string | null; tasks: LiveTask[] }
+  | { ok: true; onCluster: false }
+  | { ok: false; error: string };
+
+/**
+ * The connector's status read from the cluster now (one request), with each task's state and the
+ * trace of failed tasks. A cluster that does not answer is reported, not thrown.
+ */
+export async function liveStatus(ctx: { db: Db }, id: string): Promise<LiveStatus> {
+  const connector = await loadLiveConnector(ctx.db, id);
+  const cluster = await getCluster(ctx.db, connector.clusterId);
+  if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "The connector's cluster no longer exists." });
+  try {
+    const observed = await usingConnect(ctx, cluster, (connect) => connect.getConnector(connector.name));
+    if (!observed) return { ok: true, onCluster: false };
+    const task = (t: ObservedTask): LiveTask => ({ id: t.id, state: t.state, workerId: t.workerId ?? null, trace: t.state === "FAILED" ? (t.trace ?? null) : null });
+    return {
+      ok: true,
+      onCluster: true,
+      state: observed.state,
+      workerId: observed.workerId ?? null,
+      trace: observed.state === "FAILED" ? (observed.trace ?? null) : null,
+      tasks: observed.tasks.map(task),
+    };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : "The cluster did not answer." };
+  }
+}
+
+/** Sets the automatic-restart policy of a connector the caller may manage. */
+export async function updateRestartPolicy(db: Db, user: SessionUser, id: string, policy: RestartPolicy) {
+  await loadManagedConnector(db, user, id);
+  const c = await setRestartPolicy(db, user.id, id, policy);
+  return { autoRestart: c.autoRestart, maxRestarts: c.maxRestarts, backoffSeconds: c.backoffSeconds };
+}
+
+export async function addConnectorContact(db: Db, user: SessionUser, id: string, contact: { kind: ContactKind; target: string }) {
+  await loadManagedConnector(db, user, id);
+  return displayContact(await addContact(db, user.id, { ...contact, connectorId: id }));
+}
+
+export async function removeConnectorContact(db: Db, user: SessionUser, id: string, contactId: string): Promise<void> {
+  await loadManagedConnector(db, user, id);
+  const contact = await getContact(db, contactId);
+  if (!contact || contact.connectorId !== id) throw new TRPCError({ code: "NOT_FOUND", message: "This connector has no such contact." });
+  await removeContact(db, user.id, contactId);
+}

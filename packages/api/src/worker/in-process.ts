@@ -1,0 +1,29 @@
+/**
+ * The worker inside the web server's process (the default): started once from Next.js
+ * `instrumentation.ts`, stopped on SIGTERM/SIGINT. `SWITCHBOARD_WORKER=off` leaves it to a separate
+ * process (`pnpm --filter @switchboard/api worker`).
+ */
+import { hostname } from "node:os";
+import { getDb } from "@switchboard/db/client";
+import { env } from "../env";
+import { startWorker } from "./loop";
+
+const globalForWorker = globalThis as unknown as { switchboardWorker?: Promise<void> };
+
+/** Starts the in-process worker unless it is switched off or already running (dev-server reloads). */
+export function startInProcessWorker(): void {
+  if (env.SWITCHBOARD_WORKER === "off" || globalForWorker.switchboardWorker) return;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  const workerId = `${hostname()}:${process.pid}:web`;
+  console.log(`[worker] started in the web process as ${workerId}`);
+  globalForWorker.switchboardWorker = startWorker({
+    db: getDb(),
+    workerId,
+    signal: controller.signal,
+    pollMs: env.SWITCHBOARD_WORKER_POLL_MS,
+    concurrency: env.SWITCHBOARD_WORKER_CONCURRENCY,
+  }).catch((err: unknown) => console.error(`[worker] stopped: ${err instanceof Error ? err.message : String(err)}`));
+}

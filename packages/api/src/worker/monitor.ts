@@ -1,0 +1,197 @@
+/**
+ * The health monitor: one expanded status request per cluster per poll, the health snapshot, and
+ * incidents (opened on FAILED connectors or tasks, closed on recovery) with the owning team notified
+ * once per incident, after the connector's optional restart policy has had its go.
+ */
+import { z } from "zod";
+import type { Db } from "@switchboard/db/client";
+import { getCluster, type Cluster } from "@switchboard/db/repos/clusters";
+import { getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
+import {
+  claimIncidentNotification,
+  closeIncident,
+  listOpenIncidents,
+  openIncident,
+  recordClusterHealth,
+  recordRestartAttempt,
+  type HealthObservation,
+  type Incident,
+} from "@switchboard/db/repos/health";
+import { jobPayload, type EnqueueInput, type Job } from "@switchboard/db/repos/jobs";
+import { createNotifications } from "@switchboard/db/repos/notifications";
+import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
+import { readMark } from "@switchboard/engine/managed";
+import type { ObservedConnector } from "@switchboard/engine/model";
+import type { ConnectPort } from "@switchboard/engine/port";
+import type { JobContext, JobResult } from "./loop";
+import { incidentNotifications } from "./notify";
+import { redactSecrets, secretValuesOf } from "./redact";
+import { closeQuietly, type WorkerServices } from "./services";
+
+const payloadSchema = z.object({ clusterId: z.string().min(1) });
+
+/** The queued health poll of a cluster (one at a time per cluster, by dedupe key). */
+export function healthJob(clusterId: string, runAfter?: Date): EnqueueInput {
+  return { kind: "health", payload: { clusterId }, dedupeKey: `health:${clusterId}`, maxAttempts: 3, ...(runAfter ? { runAfter } : {}) };
+}
+
+/** Job handler: polls the cluster, then queues its next poll after the cluster's interval. */
+export async function runHealthJob(job: Job, ctx: JobContext): Promise<JobResult> {
+  const { clusterId } = payloadSchema.parse(jobPayload(job));
+  const cluster = await getCluster(ctx.db, clusterId);
+  if (!cluster) return;
+  await pollClusterHealth(ctx, cluster);
+  return { next: [healthJob(cluster.id, new Date(Date.now() + cluster.monitorIntervalSeconds * 1000))] };
+}
+
+export type MonitorContext = Pick<WorkerServices, "connectFor" | "publicUrl" | "log"> & { db: Db };
+
+export type PollResult = {
+  /** Set when the cluster could not be read (nothing was recorded). */
+  error?: string;
+  observed: number;
+  opened: string[];
+  closed: string[];
+  restarted: string[];
+  notified: string[];
+};
+
+type Observation = HealthObservation & { failing: boolean };
+
+/** A connector's health from its status: FAILED when it or all its tasks failed, DEGRADED when some tasks did. */
+export function classifyConnector(c: ObservedConnector): Observation {
+  const failed = c.tasks.filter((t) => t.state === "FAILED");
+  const tasksTotal = c.tasks.length;
+  const base = {
+    connectorName: c.name,
+    tasksRunning: c.tasks.filter((t) => t.state === "RUNNING").length,
+    tasksTotal,
+    tasksFailed: failed.length,
+    workerId: c.workerId ?? null,
+  };
+  if (c.state === "FAILED" || (tasksTotal > 0 && failed.length === tasksTotal)) {
+    return { ...base, state: "FAILED", failing: true, trace: c.state === "FAILED" ? (c.trace ?? failed[0]?.trace ?? null) : (failed[0]?.trace ?? null) };
+  }
+  if (failed.length > 0) return { ...base, state: "DEGRADED", failing: true, trace: failed[0]?.trace ?? null };
+  return { ...base, state: c.state, failing: false, trace: null };
+}
+
+/**
+ * Polls one cluster: reads every connector's status in one request, records the health snapshot,
+ * opens and closes incidents, applies restart policies and notifies owners (once per incident).
+ * A cluster that cannot be read is logged and left as last observed.
+ */
+export async function pollClusterHealth(ctx: MonitorContext, cluster: Cluster, now: Date = new Date()): Promise<PollResult> {
+  const result: PollResult = { observed: 0, opened: [], closed: [], restarted: [], notified: [] };
+  const connect = ctx.connectFor(cluster);
+  try {
+    let observed: ObservedConnector[];
+    try {
+      observed = await connect.listConnectors();
+    } catch (err) {
+      result.error = err instanceof Error ? err.message : String(err);
+      ctx.log.warn(`health: cluster ${cluster.name} unreachable: ${result.error}`);
+      return result;
+    }
+    result.observed = observed.length;
+    const managed = await listClusterConnectors(ctx.db, cluster.id);
+    const byName = new Map(managed.map((c) => [c.name, c]));
+    const byId = new Map(managed.map((c) => [c.id, c]));
+    const owner = (c: ObservedConnector) => byName.get(c.name) ?? byId.get(readMark(c.config)?.id ?? "");
+
+    const observations = await Promise.all(
+      observed.map(async (c) => {
+        const o = classifyConnector(c);
+        const connector = owner(c);
+        // Traces are stored and sent: mask any secret value of the connector they might echo.
+        if (o.trace && connector) o.trace = redactSecrets(o.trace, secretValuesOf(await getConnectorSecrets(ctx.db, connector.id)));
+        return { o, connector };
+      }),
+    );
+    await recordClusterHealth(
+      ctx.db,
+      cluster.id,
+      observations.map(({ o: { failing: _failing, ...obs } }) => obs),
+      now,
+    );
+
+    const failingNames = new Set<string>();
+    for (const { o, connector } of observations) {
+      if (!o.failing) continue;
+      failingNames.add(o.connectorName);
+      const { incident, opened } = await openIncident(ctx.db, { clusterId: cluster.id, connectorName: o.connectorName, connectorId: connector?.id ?? null, trace: o.trace ?? null });
+      if (opened) result.opened.push(o.connectorName);
+      const outcome = await handleIncident(ctx, connect, cluster, connector, incident, o, now);
+      if (outcome === "restarted") result.restarted.push(o.connectorName);
+      if (outcome === "notified") result.notified.push(o.connectorName);
+    }
+
+    for (const incident of await listOpenIncidents(ctx.db, cluster.id)) {
+      if (failingNames.has(incident.connectorName)) continue;
+      if (await closeIncident(ctx.db, incident.id, now)) result.closed.push(incident.connectorName);
+    }
+    return result;
+  } finally {
+    await closeQuietly(connect);
+  }
+}
+
+/**
+ * Restart policy first (restart failed tasks with exponential backoff up to the budget), then one
+ * notification of the owning team. Unmanaged connectors have no owner to notify.
+ */
+async function handleIncident(
+  ctx: MonitorContext,
+  connect: ConnectPort,
+  cluster: Cluster,
+  connector: Connector | undefined,
+  incident: Incident,
+  o: Observation,
+  now: Date,
+): Promise<"restarted" | "notified" | "waiting" | "none"> {
+  if (!connector || incident.notifiedAt) return "none";
+  const backingOff = incident.nextRestartAt !== null && incident.nextRestartAt > now;
+  if (connector.autoRestart) {
+    if (backingOff) return "waiting";
+    if (incident.restartAttempts < connector.maxRestarts) {
+      try {
+        await connect.restart(o.connectorName, { includeTasks: true, onlyFailed: true });
+      } catch (err) {
+        ctx.log.warn(`health: restart of ${o.connectorName} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const delayMs = connector.backoffSeconds * 1000 * 2 ** incident.restartAttempts;
+      await recordRestartAttempt(ctx.db, incident.id, new Date(now.getTime() + delayMs));
+      return "restarted";
+    }
+  }
+  return (await notifyOwners(ctx, cluster, connector, incident, o, now)) ? "notified" : "none";
+}
+
+async function notifyOwners(ctx: MonitorContext, cluster: Cluster, connector: Connector, incident: Incident, o: Observation, now: Date): Promise<boolean> {
+  const [team, members, contacts] = await Promise.all([getTeam(ctx.db, connector.teamId), listTeamMembers(ctx.db, connector.teamId), contactsForConnector(ctx.db, connector.id)]);
+  if (!team) return false;
+  const inputs = incidentNotifications(
+    {
+      incidentId: incident.id,
+      connector: { id: connector.id, name: o.connectorName },
+      cluster: { name: cluster.name, environment: cluster.environment },
+      team: { id: team.id, name: team.name },
+      state: o.state,
+      tasksFailed: o.tasksFailed,
+      tasksTotal: o.tasksTotal,
+      trace: o.trace ?? null,
+    },
+    {
+      userIds: members.map((m) => m.id),
+      emails: contacts.filter((c) => c.kind === "email").map((c) => c.target),
+      webhooks: contacts.filter((c) => c.kind === "webhook").map((c) => c.target),
+    },
+    ctx.publicUrl,
+  );
+  // Claim and rows together: a crash in between must neither lose nor double the notification.
+  return ctx.db.$transaction(async (tx) => {
+    if (!(await claimIncidentNotification(tx, incident.id, now))) return false;
+    await createNotifications(tx, inputs, now);
+    return true;
+  });
+}

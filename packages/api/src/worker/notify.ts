@@ -1,0 +1,146 @@
+/**
+ * Owner notifications about incidents: what they say (in-app text, email, Slack-compatible webhook
+ * body) and their delivery. Notifications are rows first; the delivery pass sends the due ones and
+ * records the outcome, so a failed delivery is retried with backoff and stays visible.
+ */
+import pLimit from "p-limit";
+import pRetry, { AbortError } from "p-retry";
+import type { DbOrTx } from "@switchboard/db/client";
+import {
+  claimNotificationDelivery,
+  dueNotifications,
+  markNotificationFailed,
+  markNotificationSent,
+  type Notification,
+  type NotificationInput,
+} from "@switchboard/db/repos/notifications";
+import type { WorkerServices } from "./services";
+
+export type IncidentFacts = {
+  incidentId: string;
+  connector: { id: string; name: string };
+  cluster: { name: string; environment: string };
+  team: { id: string; name: string };
+  /** Observed state, e.g. FAILED or DEGRADED. */
+  state: string;
+  tasksFailed: number;
+  tasksTotal: number;
+  trace: string | null;
+};
+
+export type IncidentRecipients = {
+  /** Team members: one in-app notification each. */
+  userIds: string[];
+  emails: string[];
+  webhooks: string[];
+};
+
+/** The first non-empty line of a stack trace: the exception and its message. */
+export function firstTraceLine(trace: string | null | undefined): string | null {
+  return trace?.split("\n").find((l) => l.trim() !== "")?.trim() ?? null;
+}
+
+/** Link to the connector's page in the web app. */
+export function connectorUrl(publicUrl: string, connectorId: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/connectors/${encodeURIComponent(connectorId)}`;
+}
+
+/**
+ * The notifications for one incident: in-app for each team member, one email per address, one
+ * webhook per URL (Slack-compatible `{ text, blocks }` JSON in `body`). Recipients are deduplicated.
+ */
+export function incidentNotifications(facts: IncidentFacts, recipients: IncidentRecipients, publicUrl: string): NotificationInput[] {
+  const { connector, cluster, team, state } = facts;
+  const url = connectorUrl(publicUrl, connector.id);
+  const error = firstTraceLine(facts.trace);
+  const tasks = facts.tasksTotal > 0 ? `${facts.tasksFailed} of ${facts.tasksTotal} task(s) failed` : "no tasks running";
+  const subject = `${connector.name} is ${state} on ${cluster.name}`;
+  const lines = [
+    `Connector ${connector.name} on cluster ${cluster.name} (${cluster.environment}) is ${state}: ${tasks}.`,
+    `Owning team: ${team.name}`,
+    ...(error ? [`Error: ${error}`] : []),
+    `Open the connector: ${url}`,
+    "",
+    "Switchboard notifies the owning team once per incident and closes it when the connector recovers.",
+  ];
+  const webhookBody = JSON.stringify({
+    text: `${connector.name} is ${state} on ${cluster.name} (team ${team.name})${error ? `: ${error}` : ""} ${url}`,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: `${connector.name} is ${state}` } },
+      {
+        type: "section",
+        fields: [
+          { type: "mrkdwn", text: `*Connector*\n${connector.name}` },
+          { type: "mrkdwn", text: `*Cluster*\n${cluster.name} (${cluster.environment})` },
+          { type: "mrkdwn", text: `*Team*\n${team.name}` },
+          { type: "mrkdwn", text: `*State*\n${state}: ${tasks}` },
+        ],
+      },
+      ...(error ? [{ type: "section", text: { type: "mrkdwn", text: `\`\`\`${error}\`\`\`` } }] : []),
+      { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open connector" }, url }] },
+    ],
+  });
+  const common = { incidentId: facts.incidentId, teamId: team.id, subject };
+  const unique = (xs: string[]) => [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
+  return [
+    ...unique(recipients.userIds).map((userId): NotificationInput => ({
+      ...common,
+      channel: "inapp",
+      recipient: userId,
+      userId,
+      body: [`${tasks}.`, ...(error ? [error] : [])].join("\n"),
+    })),
+    ...unique(recipients.emails).map((to): NotificationInput => ({ ...common, channel: "email", recipient: to, body: lines.join("\n") })),
+    ...unique(recipients.webhooks).map((hook): NotificationInput => ({ ...common, channel: "webhook", recipient: hook, body: webhookBody })),
+  ];
+}
+
+export type DeliveryResult = { sent: number; failed: number };
+
+/** A delivery taken by one worker is not due for others for this long (then it counts as lost). */
+const DELIVERY_LEASE_MS = 120_000;
+
+/**
+ * Sends the email and webhook notifications that are due. Each gets a few quick in-process retries
+ * (a blip should not cost a backoff period); a notification that still fails is recorded as failed
+ * with its error and retried later with backoff (`markNotificationFailed`) until its attempts run out.
+ */
+export async function deliverDueNotifications(
+  db: DbOrTx,
+  services: Pick<WorkerServices, "sendEmail" | "postWebhook" | "log">,
+  now: Date = new Date(),
+  opts: { retryMinTimeoutMs?: number } = {},
+): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, failed: 0 };
+  const limit = pLimit(4);
+  const due = await dueNotifications(db, now, 50);
+  await Promise.all(
+    due.map((n) =>
+      limit(async () => {
+        if (!(await claimNotificationDelivery(db, n.id, DELIVERY_LEASE_MS, now))) return;
+        try {
+          await pRetry(() => deliver(n, services), { retries: 2, minTimeout: opts.retryMinTimeoutMs ?? 250, maxTimeout: 2_000 });
+          await markNotificationSent(db, n.id);
+          result.sent++;
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          const status = await markNotificationFailed(db, n.id, message, now);
+          services.log.warn(`notification ${n.id} (${n.channel}) not delivered${status === "failed" ? " (gave up)" : ""}: ${message}`);
+          result.failed++;
+        }
+      }),
+    ),
+  );
+  return result;
+}
+
+async function deliver(n: Notification, services: Pick<WorkerServices, "sendEmail" | "postWebhook">): Promise<void> {
+  switch (n.channel) {
+    case "email":
+      return services.sendEmail({ to: n.recipient, subject: `[Switchboard] ${n.subject}`, text: n.body });
+    case "webhook":
+      return services.postWebhook(n.recipient, n.body);
+    case "inapp":
+      throw new AbortError("in-app notifications are delivered on creation");
+  }
+}
