@@ -11,6 +11,7 @@ import { isStackRunning, stackConfig, stackDown, stackUp } from "./stack";
 type Counts = { passed: number; failed: number; skipped: number };
 const log = (m: string) => console.error(`test: ${m}`);
 const resultsDir = join(stackConfig().dataDir, "results");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function runVitest(name: string, env: NodeJS.ProcessEnv): Counts {
   const out = join(resultsDir, `${name}.json`);
@@ -48,6 +49,30 @@ function runTypechecks(): Counts {
   return counts;
 }
 
+/** Debian's Chromium for the browser tests (Playwright cannot download its own browser here). */
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  log("installing Debian's chromium for the browser tests…");
+  spawnSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"], { stdio: "inherit" });
+}
+
+/** Playwright specs in e2e/, in Chromium, against the production build and the running stack. */
+function runBrowserTests(env: NodeJS.ProcessEnv): Counts {
+  const out = join(resultsDir, "e2e.json");
+  rmSync(out, { force: true });
+  ensureChromium();
+  log("running browser tests…");
+  spawnSync("pnpm", ["--filter", "@switchboard/e2e", "exec", "playwright", "test"], {
+    cwd: REPO_ROOT,
+    stdio: "inherit",
+    env: { ...env, E2E_RESULTS: out, CHROMIUM_PATH: CHROMIUM },
+  });
+  if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
+  const r = JSON.parse(readFileSync(out, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; errors?: unknown[] };
+  const loadErrors = r.errors?.length ?? 0;
+  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected + loadErrors, skipped: r.stats.skipped };
+}
+
 mkdirSync(resultsDir, { recursive: true });
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const add = (c: Counts) => {
@@ -62,13 +87,9 @@ add(runVitest("unit", process.env));
 const startedHere = !isStackRunning();
 try {
   const ep = await stackUp(log);
-  add(
-    runVitest("integration", {
-      ...process.env,
-      SWITCHBOARD_CONNECT: ep.connectUrls.join(","),
-      SWITCHBOARD_BOOTSTRAP: ep.bootstrap,
-    }),
-  );
+  const env = { ...process.env, SWITCHBOARD_CONNECT: ep.connectUrls.join(","), SWITCHBOARD_BOOTSTRAP: ep.bootstrap };
+  add(runVitest("integration", env));
+  add(runBrowserTests(env));
 } catch (err) {
   log(`the local stack did not start: ${(err as Error).message}`);
   total.failed += 1;

@@ -16,7 +16,7 @@ export function ValidationStatus({ validation, hasClass }: { validation: Cluster
     text = "✓ The cluster's validator accepts this config.";
     tone = "text-green-800 dark:text-green-300";
   } else if (validation.valid === false) {
-    text = validation.general.length > 0 ? validation.general.join(" ") : "The cluster's validator reports errors at the keys marked above.";
+    text = Object.keys(validation.errors).length > 0 ? "✕ The cluster's validator reports errors at the keys marked above." : `✕ ${validation.general.join(" ") || "The cluster's validator rejects this config."}`;
     tone = "text-red-700 dark:text-red-400";
   } else text = "Checking with the cluster…";
   return (

@@ -370,7 +370,7 @@ export function ChangeRequestView({ id }: { id: string }) {
               </p>
               {primary}
               {waitingReason && <p className="text-xs text-zinc-600 dark:text-zinc-400">{waitingReason}</p>}
-              <div className="flex flex-wrap gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+              <div className="flex flex-wrap gap-2 border-t border-zinc-200 pt-3 empty:hidden dark:border-zinc-800">
                 {p.canDeploy.allowed && primaryKind !== "deploy" && <Button onClick={() => setConfirm("deploy")}>{deployLabel}</Button>}
                 {p.canEdit.allowed && (
                   <Link href={`/changes/${id}/edit`} className={buttonClasses("secondary")}>

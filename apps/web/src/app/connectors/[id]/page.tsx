@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -8,6 +7,7 @@ import { DataTable, DataTableHead } from "../../../components/data-table";
 import { RelativeTime } from "../../../components/relative-time";
 import { StateBadge } from "../../../components/state-badge";
 import { requireSessionUser } from "../../../server/auth";
+import { isNotFoundError } from "../../../trpc/errors";
 import { api } from "../../../trpc/server";
 import { Contacts } from "./contacts";
 import { LiveStatus } from "./live-status";
@@ -20,7 +20,7 @@ async function load(id: string) {
   try {
     return await api.connector.byId({ id });
   } catch (err) {
-    if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
+    if (isNotFoundError(err)) notFound();
     throw err;
   }
 }

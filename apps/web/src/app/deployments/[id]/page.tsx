@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeploymentProgress } from "../../../components/deployment-progress";
 import { requireSessionUser } from "../../../server/auth";
+import { isNotFoundError } from "../../../trpc/errors";
 import { api } from "../../../trpc/server";
 
 type Params = { params: Promise<{ id: string }> };
@@ -12,7 +13,7 @@ async function load(id: string) {
     return await api.deployment.byId({ id });
   } catch (err) {
     // Checked by code: the bundled page and the api package may hold different TRPCError classes.
-    if ((err as { code?: unknown }).code === "NOT_FOUND") notFound();
+    if (isNotFoundError(err)) notFound();
     throw err;
   }
 }
