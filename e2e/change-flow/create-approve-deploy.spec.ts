@@ -27,9 +27,9 @@ test("an owner creates a connector through a change request, an approver approve
   // An approver approves, then deploys after saying what the deploy will do.
   await signIn(page, "approver@example.com");
   await page.goto(changeUrl);
-  await page.getByRole("button", { name: "Approve", exact: true }).click();
-  const deploy = page.getByRole("button", { name: /^Deploy 1 change to local$/ });
-  await deploy.first().click();
+  const actions = page.getByRole("complementary", { name: "Status and actions" });
+  await actions.getByRole("button", { name: "Approve", exact: true }).click();
+  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText(name);
   await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
