@@ -13,6 +13,7 @@ import { plan } from "@switchboard/engine/plan";
 import { resetCluster } from "@switchboard/stack/cluster-fixture";
 import { REPO_ROOT } from "@switchboard/stack/paths";
 import { endpoints, stackConfig, stackDown, stackUp } from "@switchboard/stack/stack";
+import { benchWeb } from "./web-bench";
 
 const CONCURRENCY = 8;
 const ROUNDS = 6;
@@ -24,7 +25,8 @@ const cfg = stackConfig({
   SWITCHBOARD_CONNECT_PORT_1: "28083",
   SWITCHBOARD_CONNECT_PORT_2: "28084",
 });
-const { connectUrls } = endpoints(cfg);
+const stackEndpoints = endpoints(cfg);
+const { connectUrls } = stackEndpoints;
 const results: Record<string, unknown> = {};
 const log = (m: string) => console.error(`bench: ${m}`);
 
@@ -233,6 +235,7 @@ try {
   await benchPlan200();
   await benchApply50();
   await benchOneChange();
+  await benchWeb({ endpoints: stackEndpoints, dataDir: cfg.dataDir, record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
   writeFileSync(join(cfg.dataDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   log(`figures written to ${join(cfg.dataDir, "results.json")}`);

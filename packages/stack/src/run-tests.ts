@@ -31,18 +31,17 @@ function runVitest(name: string, env: NodeJS.ProcessEnv): Counts {
 /** Each workspace package's `typecheck` script counts as one test. */
 function runTypechecks(): Counts {
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
-  for (const group of ["packages", "apps"]) {
-    for (const dir of readdirSync(join(REPO_ROOT, group)).sort()) {
-      const manifest = join(REPO_ROOT, group, dir, "package.json");
-      if (!existsSync(manifest)) continue;
-      const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { name: string; scripts?: Record<string, string> };
-      if (!pkg.scripts?.typecheck) continue;
-      const r = spawnSync("pnpm", ["--filter", pkg.name, "run", "typecheck"], { cwd: REPO_ROOT, encoding: "utf8" });
-      if (r.status === 0) counts.passed++;
-      else {
-        counts.failed++;
-        console.error(`typecheck failed: ${pkg.name}\n${r.stdout}${r.stderr}`);
-      }
+  const groups = ["packages", "apps"].flatMap((g) => readdirSync(join(REPO_ROOT, g)).sort().map((d) => join(REPO_ROOT, g, d)));
+  for (const dir of [...groups, join(REPO_ROOT, "e2e")]) {
+    const manifest = join(dir, "package.json");
+    if (!existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { name: string; scripts?: Record<string, string> };
+    if (!pkg.scripts?.typecheck) continue;
+    const r = spawnSync("pnpm", ["--filter", pkg.name, "run", "typecheck"], { cwd: REPO_ROOT, encoding: "utf8" });
+    if (r.status === 0) counts.passed++;
+    else {
+      counts.failed++;
+      console.error(`typecheck failed: ${pkg.name}\n${r.stdout}${r.stderr}`);
     }
   }
   log(`typecheck: ${counts.passed} packages passed, ${counts.failed} failed`);

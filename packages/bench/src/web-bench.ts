@@ -1,0 +1,512 @@
+/// <reference lib="dom" />
+/**
+ * The web app's part of `pnpm bench`: the board with 2,000 connectors in a real browser, the board
+ * query under 50 concurrent clients, and the time from a task failure on the real stack to the
+ * owners' webhook. Everything runs on loopback against the production build; each server, browser
+ * and receiver it starts is stopped before it returns.
+ */
+import type { ChildProcess } from "node:child_process";
+import { createWriteStream, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type JSHandle } from "playwright-core";
+import { createDb, type Db } from "@switchboard/db/client";
+import { getClusterByName } from "@switchboard/db/repos/clusters";
+import { createConnector } from "@switchboard/db/repos/connectors";
+import { recordClusterHealth, type HealthObservation } from "@switchboard/db/repos/health";
+import { addContact, getTeamByName } from "@switchboard/db/repos/teams";
+import { DEMO_PASSWORD } from "@switchboard/db/seed";
+import { putConnector, resetCluster } from "@switchboard/stack/cluster-fixture";
+import type { StackEndpoints } from "@switchboard/stack/stack";
+import { ensureWebBuild, prepareDatabase, spawnWebServer } from "@switchboard/stack/web-app";
+
+/** Apart from `pnpm start` (3000), the browser tests (3100) and the dev stack (18083/18084/19092). */
+export const BOARD_PORT = 3300;
+export const WORKER_PORT = 3301;
+export const BOARD_CONNECTORS = 2_000;
+const COLD_LOADS = 5;
+const CLIENTS = 50;
+const REQUESTS_PER_CLIENT = 20;
+const FAILURE_RUNS = 3;
+const STATUS_POLL_MS = 100;
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const OWNER = "owner@example.com";
+
+export type WebBenchOptions = {
+  /** The bench stack (not the dev stack): the failure-to-webhook run deploys to it. */
+  endpoints: StackEndpoints;
+  /** Where the bench databases and server logs go (`.stack/bench`). */
+  dataDir: string;
+  /** Stores a figure under `key` in the results and prints `line`. */
+  record: (key: string, value: unknown, line: string) => void;
+  log: (msg: string) => void;
+};
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
+/** Nearest-rank percentile. */
+const percentile = (xs: number[], p: number) => sorted(xs)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
+const ms = (x: number) => `${Math.round(x)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+// ---- Seeding ----
+
+const DOMAINS: Record<string, string[]> = {
+  payments: ["orders", "ledger", "refunds", "invoices", "payouts", "chargebacks", "fraud-signals", "settlements"],
+  analytics: ["clicks", "pageviews", "sessions", "events", "experiments", "search-queries", "recommendations", "impressions"],
+};
+
+const KINDS: { suffix: string; connectorClass: string; extra: (topic: string) => Record<string, string> }[] = [
+  { suffix: "s3-sink", connectorClass: "io.confluent.connect.s3.S3SinkConnector", extra: (t) => ({ topics: t, "s3.bucket.name": "lake-raw", "flush.size": "1000" }) },
+  { suffix: "jdbc-sink", connectorClass: "io.confluent.connect.jdbc.JdbcSinkConnector", extra: (t) => ({ topics: t, "connection.url": "jdbc:postgresql://db:5432/warehouse", "insert.mode": "upsert" }) },
+  { suffix: "es-sink", connectorClass: "io.confluent.connect.elasticsearch.ElasticsearchSinkConnector", extra: (t) => ({ topics: t, "connection.url": "http://search:9200" }) },
+  { suffix: "bq-sink", connectorClass: "com.wepay.kafka.connect.bigquery.BigQuerySinkConnector", extra: (t) => ({ topics: t, project: "analytics-prod", defaultDataset: "raw" }) },
+  { suffix: "cdc", connectorClass: "io.debezium.connector.postgresql.PostgresConnector", extra: (t) => ({ "topic.prefix": t, "database.hostname": "db", "plugin.name": "pgoutput" }) },
+  { suffix: "mock-sink", connectorClass: "org.apache.kafka.connect.tools.MockSinkConnector", extra: (t) => ({ topics: t }) },
+];
+
+const TRACE = (i: number) =>
+  [
+    `org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception (attempt ${i % 7})`,
+    "\tat org.apache.kafka.connect.runtime.WorkerSinkTask.deliverMessages(WorkerSinkTask.java:636)",
+    "\tat org.apache.kafka.connect.runtime.WorkerSinkTask.poll(WorkerSinkTask.java:345)",
+    "\tat org.apache.kafka.connect.runtime.WorkerSinkTask.iteration(WorkerSinkTask.java:247)",
+    "\tat org.apache.kafka.connect.runtime.WorkerTask.doRun(WorkerTask.java:204)",
+    "Caused by: java.net.SocketTimeoutException: Connect timed out",
+    "\tat java.base/sun.nio.ch.NioSocketImpl.timedFinishConnect(NioSocketImpl.java:546)",
+  ].join("\n");
+
+/** Observed state of the i-th seeded connector: mostly RUNNING, some failing, paused, stopped or not deployed. */
+function observation(name: string, i: number, tasks: number): HealthObservation | null {
+  const bucket = i % 100;
+  if (bucket < 80) return { connectorName: name, state: "RUNNING", tasksRunning: tasks, tasksTotal: tasks, tasksFailed: 0 };
+  if (bucket < 86) return { connectorName: name, state: "FAILED", tasksRunning: 0, tasksTotal: tasks, tasksFailed: tasks, trace: TRACE(i) };
+  if (bucket < 91) return { connectorName: name, state: "DEGRADED", tasksRunning: tasks, tasksTotal: tasks + 1, tasksFailed: 1, trace: TRACE(i) };
+  if (bucket < 95) return { connectorName: name, state: "PAUSED", tasksRunning: 0, tasksTotal: tasks, tasksFailed: 0 };
+  if (bucket < 98) return { connectorName: name, state: "STOPPED", tasksRunning: 0, tasksTotal: 0, tasksFailed: 0 };
+  // Left out: the monitor records a managed connector absent from the cluster as MISSING.
+  return null;
+}
+
+/** The i-th seeded connector's name; fixed width, so no name is a prefix of another. */
+function boardName(i: number): string {
+  const team = i % 2 === 0 ? "payments" : "analytics";
+  const domains = DOMAINS[team]!;
+  return `${team}-${domains[Math.floor(i / 2) % domains.length]}-${KINDS[i % KINDS.length]!.suffix}-${String(i).padStart(4, "0")}`;
+}
+
+/** A fresh database with the demo data plus connectors up to {@link BOARD_CONNECTORS} in total, with health. */
+async function seedBoardDatabase(url: string, ep: StackEndpoints, log: WebBenchOptions["log"]): Promise<{ searchTerm: string }> {
+  await prepareDatabase(url, ep);
+  const db = createDb(url);
+  try {
+    const cluster = await getClusterByName(db, "local");
+    const teams = new Map<string, string>();
+    for (const name of Object.keys(DOMAINS)) teams.set(name, (await getTeamByName(db, name))!.id);
+    if (!cluster) throw new Error("the seed has no local cluster");
+    const existing = await db.connector.count({ where: { deletedAt: null } });
+    const count = BOARD_CONNECTORS - existing;
+    log(`web: seeding ${count} connectors (plus ${existing} from the demo seed)…`);
+    const t0 = performance.now();
+    const observations: HealthObservation[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = boardName(i);
+      const team = name.startsWith("payments") ? "payments" : "analytics";
+      const kind = KINDS[i % KINDS.length]!;
+      const tasks = 1 + (i % 4);
+      const topic = `${team}.${DOMAINS[team]![Math.floor(i / 2) % DOMAINS[team]!.length]}.v${1 + (i % 3)}`;
+      const config = { "connector.class": kind.connectorClass, "tasks.max": String(tasks), ...kind.extra(topic) };
+      const state = i % 100 >= 91 && i % 100 < 95 ? "PAUSED" : i % 100 >= 95 && i % 100 < 98 ? "STOPPED" : "RUNNING";
+      await createConnector(db, null, { name, clusterId: cluster.id, teamId: teams.get(team)!, desiredState: state, config, secrets: {} });
+      const o = observation(name, i, tasks);
+      if (o) observations.push(o);
+    }
+    // As if every definition had been deployed once; one statement instead of 2,000 audited writes.
+    await db.connector.updateMany({ where: { clusterId: cluster.id }, data: { deployedVersion: 1 } });
+    await recordClusterHealth(db, cluster.id, observations);
+    log(`web: seeded in ${Math.round((performance.now() - t0) / 1000)} s`);
+    return { searchTerm: boardName(Math.floor(count / 2) + 1) };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+// ---- Processes ----
+
+type Server = { url: string; stop: () => Promise<void> };
+
+/** `next start` on `port` with its output in `<dataDir>/web-<port>.log`; resolves once it serves `/login`. */
+async function startServer(opts: WebBenchOptions, port: number, databaseUrl: string, env: NodeJS.ProcessEnv): Promise<Server> {
+  const logFile = join(opts.dataDir, `web-${port}.log`);
+  const out = createWriteStream(logFile);
+  const child: ChildProcess = spawnWebServer({ port, databaseUrl, endpoints: opts.endpoints, env, stdio: "pipe" });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      // The in-process worker gets a grace period on SIGTERM; do not wait forever for it.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    out.end();
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web server on port ${port} exited; see ${logFile}`);
+      const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`the web server on port ${port} did not answer within 90 s; see ${logFile}`);
+      await sleep(250);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  opts.log(`web: server on ${url} (output in ${logFile})`);
+  return { url, stop };
+}
+
+async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Signs in through the login form; returns the signed-in storage state (session cookie) for new contexts. */
+async function signIn(browser: Browser, baseURL: string): Promise<Awaited<ReturnType<BrowserContext["storageState"]>>> {
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(OWNER);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 30_000 });
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
+}
+
+// ---- 1. Cold loads of the board ----
+
+type ColdLoad = {
+  fcpMs: number;
+  rowsMs: number;
+  hydratedMs: number;
+  /** Rows shown and the search box hydrated: from here typing works. */
+  interactiveMs: number;
+  /** A typed search shown in the table (includes the board's 250 ms typing debounce and the query). */
+  searchAppliedMs: number;
+  scripts: { count: number; transferBytes: number; encodedBytes: number; decodedBytes: number };
+  documentBytes: { encoded: number; decoded: number };
+};
+
+const ROW_LINKS = 'table tbody tr a[href^="/connectors/"]';
+const SEARCH_BOX = 'form[role="search"] input[type="search"]';
+
+const EACH_FRAME = { polling: "raf", timeout: 60_000 } as const;
+
+/** The time a `waitForFunction` probe returned: the page's `performance.now()`, i.e. ms since its navigation started. */
+async function timeOf(pending: Promise<JSHandle<number | false>>): Promise<number> {
+  const handle = await pending;
+  const t = (await handle.jsonValue()) as number;
+  await handle.dispose();
+  return t;
+}
+
+/** One load of `/` in a new context (empty cache); times are from the navigation start. */
+async function coldLoad(browser: Browser, baseURL: string, storageState: Awaited<ReturnType<BrowserContext["storageState"]>>, term: string): Promise<ColdLoad> {
+  const context = await browser.newContext({ baseURL, storageState });
+  try {
+    const page = await context.newPage();
+    await page.goto("/", { waitUntil: "commit" });
+    // Both watched at once: whichever happens first is timed when it happens.
+    const [rows, hydrated] = await Promise.all([
+      timeOf(page.waitForFunction((sel: string) => (document.querySelectorAll(sel).length > 0 ? performance.now() : false), ROW_LINKS, EACH_FRAME)),
+      // React sets its props on a DOM node when it hydrates it: before that, typing does nothing.
+      timeOf(
+        page.waitForFunction(
+          (sel: string) => {
+            const box = document.querySelector(sel);
+            return box !== null && Object.keys(box).some((k) => k.startsWith("__reactProps$")) ? performance.now() : false;
+          },
+          SEARCH_BOX,
+          EACH_FRAME,
+        ),
+      ),
+    ]);
+    await page.locator(SEARCH_BOX).fill(term);
+    const searchAppliedMs = await timeOf(
+      page.waitForFunction(
+        ({ sel, term }: { sel: string; term: string }) => {
+          const links = document.querySelectorAll(sel);
+          return links.length === 1 && links[0]!.textContent === term ? performance.now() : false;
+        },
+        { sel: ROW_LINKS, term },
+        EACH_FRAME,
+      ),
+    );
+    const interactiveMs = Math.max(rows, hydrated);
+    const perf = await page.evaluate((until) => {
+      const fcp = performance.getEntriesByType("paint").find((e) => e.name === "first-contentful-paint");
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+      const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter(
+        (e) => new URL(e.name).pathname.endsWith(".js") && e.startTime <= until,
+      );
+      return {
+        fcpMs: fcp?.startTime ?? Number.NaN,
+        scripts: {
+          count: scripts.length,
+          transferBytes: scripts.reduce((a, e) => a + e.transferSize, 0),
+          encodedBytes: scripts.reduce((a, e) => a + e.encodedBodySize, 0),
+          decodedBytes: scripts.reduce((a, e) => a + e.decodedBodySize, 0),
+        },
+        documentBytes: { encoded: nav?.encodedBodySize ?? 0, decoded: nav?.decodedBodySize ?? 0 },
+      };
+    }, interactiveMs);
+    return { ...perf, rowsMs: rows, hydratedMs: hydrated, interactiveMs, searchAppliedMs };
+  } finally {
+    await context.close();
+  }
+}
+
+async function benchColdLoads(opts: WebBenchOptions, browser: Browser, baseURL: string, storageState: Awaited<ReturnType<BrowserContext["storageState"]>>, term: string) {
+  // One load first, so the server's first-request work is not counted as a cold browser load.
+  await coldLoad(browser, baseURL, storageState, term);
+  const runs: ColdLoad[] = [];
+  for (let i = 0; i < COLD_LOADS; i++) {
+    runs.push(await coldLoad(browser, baseURL, storageState, term));
+    opts.log(`web: cold load ${i + 1}: FCP ${ms(runs.at(-1)!.fcpMs)}, interactive ${ms(runs.at(-1)!.interactiveMs)}`);
+  }
+  const m = (f: (r: ColdLoad) => number) => median(runs.map(f));
+  const summary = {
+    connectors: BOARD_CONNECTORS,
+    firstContentfulPaintMs: m((r) => r.fcpMs),
+    rowsShownMs: m((r) => r.rowsMs),
+    hydratedMs: m((r) => r.hydratedMs),
+    interactiveMs: m((r) => r.interactiveMs),
+    searchAppliedMs: m((r) => r.searchAppliedMs),
+    firstLoadJs: {
+      files: m((r) => r.scripts.count),
+      transferBytes: m((r) => r.scripts.transferBytes),
+      encodedBytes: m((r) => r.scripts.encodedBytes),
+      decodedBytes: m((r) => r.scripts.decodedBytes),
+    },
+    documentBytes: { encoded: m((r) => r.documentBytes.encoded), decoded: m((r) => r.documentBytes.decoded) },
+    runs,
+  };
+  opts.record(
+    "webBoard2000",
+    summary,
+    [
+      `board with ${BOARD_CONNECTORS} connectors, cold load of / in Chromium (new context each time, median of ${COLD_LOADS}):`,
+      `  first render (first contentful paint) ${ms(summary.firstContentfulPaintMs)}`,
+      `  time to interactive ${ms(summary.interactiveMs)} = navigation start until the table shows its rows (${ms(summary.rowsShownMs)}) and React has hydrated the search box (${ms(summary.hydratedMs)})`,
+      `  a typed search shown in the table at ${ms(summary.searchAppliedMs)} (includes the board's 250 ms typing debounce and the query)`,
+      `  first-load JavaScript of /: ${summary.firstLoadJs.files} files, ${kb(summary.firstLoadJs.encodedBytes)} compressed (${kb(summary.firstLoadJs.transferBytes)} on the wire incl. headers), ${kb(summary.firstLoadJs.decodedBytes)} uncompressed`,
+      `  HTML document: ${kb(summary.documentBytes.encoded)} compressed, ${kb(summary.documentBytes.decoded)} uncompressed`,
+    ].join("\n"),
+  );
+}
+
+// ---- 2. Board query under load ----
+
+/** `connector.board` input for request `i` of client `c`: pages, state filters and searches, mixed. */
+function boardInput(c: number, i: number): Record<string, unknown> {
+  const states = ["FAILED", "RUNNING", "DEGRADED", "PAUSED"];
+  const searches = ["payments", "orders", "s3-sink", "analytics.clicks", "jdbc", "0042", "fraud"];
+  const n = c * REQUESTS_PER_CLIENT + i;
+  switch (n % 4) {
+    case 0:
+      return { page: 1 + (n % Math.ceil(BOARD_CONNECTORS / 50)), pageSize: 50 };
+    case 1:
+      return { page: 1, pageSize: 50, state: states[n % states.length] };
+    case 2:
+      return { page: 1, pageSize: 50, search: searches[n % searches.length] };
+    default:
+      return { page: 1 + (n % 3), pageSize: 50, state: states[n % states.length], search: searches[n % searches.length] };
+  }
+}
+
+/** A non-batched tRPC 11 query URL; superjson wraps the input as `{ json }`. */
+function boardUrl(baseURL: string, input: Record<string, unknown>): string {
+  return `${baseURL}/api/trpc/connector.board?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+}
+
+async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: string) {
+  const get = async (input: Record<string, unknown>): Promise<number> => {
+    const t0 = performance.now();
+    const res = await fetch(boardUrl(baseURL, input), { headers: { cookie }, signal: AbortSignal.timeout(60_000) });
+    const body = (await res.json()) as { result?: { data?: { json?: { items?: unknown[] } } } };
+    const took = performance.now() - t0;
+    if (!res.ok || !Array.isArray(body.result?.data?.json?.items)) throw new Error(`connector.board answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    return took;
+  };
+  for (let i = 0; i < 10; i++) await get(boardInput(0, i));
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let i = 0; i < REQUESTS_PER_CLIENT; i++) latencies.push(await get(boardInput(c, i)));
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  const summary = {
+    clients: CLIENTS,
+    requests: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+    maxMs: Math.max(...latencies),
+    throughputPerSecond: latencies.length / (wallMs / 1000),
+    wallMs,
+  };
+  opts.record(
+    "webBoardQuery50Clients",
+    summary,
+    [
+      `board query (tRPC connector.board over HTTP, ${BOARD_CONNECTORS} connectors, ${CLIENTS} concurrent clients × ${REQUESTS_PER_CLIENT} requests; pages, state filters, searches):`,
+      `  p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)}, p99 ${ms(summary.p99Ms)}, max ${ms(summary.maxMs)}; ${summary.throughputPerSecond.toFixed(1)} requests/s`,
+    ].join("\n"),
+  );
+}
+
+// ---- 3. Task failure to webhook ----
+
+type Hook = { body: string; at: number };
+
+async function startWebhookReceiver(): Promise<{ url: string; hooks: Hook[]; close: () => Promise<void> }> {
+  const hooks: Hook[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      hooks.push({ body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/switchboard`,
+    hooks,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Polls the connector's status every {@link STATUS_POLL_MS} until a task is FAILED; returns when that was seen. */
+async function waitTaskFailed(connectUrl: string, name: string): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const res = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/status`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
+    if (res?.ok) {
+      const status = (await res.json()) as { tasks?: { state: string }[] };
+      if (status.tasks?.some((t) => t.state === "FAILED")) return Date.now();
+    } else {
+      await res?.body?.cancel();
+    }
+    if (Date.now() > deadline) throw new Error(`${name}: no task FAILED within 120 s`);
+    await sleep(STATUS_POLL_MS);
+  }
+}
+
+async function waitHook(hooks: Hook[], name: string): Promise<Hook> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const hook = hooks.find((h) => h.body.includes(name));
+    if (hook) return hook;
+    if (Date.now() > deadline) throw new Error(`${name}: no webhook within 120 s`);
+    await sleep(20);
+  }
+}
+
+async function benchFailureToWebhook(opts: WebBenchOptions) {
+  const { connectUrls } = opts.endpoints;
+  const databaseUrl = `file:${join(opts.dataDir, "web-worker.db")}`;
+  removeDatabase(databaseUrl);
+  await resetCluster(connectUrls);
+  await prepareDatabase(databaseUrl, opts.endpoints);
+  const receiver = await startWebhookReceiver();
+  let db: Db | undefined;
+  let server: Server | undefined;
+  try {
+    db = createDb(databaseUrl);
+    const team = await getTeamByName(db, "payments");
+    const cluster = await getClusterByName(db, "local");
+    if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
+    await addContact(db, null, { kind: "webhook", target: receiver.url, teamId: team.id });
+    server = await startServer(opts, WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on" });
+    const runs: { name: string; failedAt: number; webhookAt: number; ms: number }[] = [];
+    for (let run = 0; run < FAILURE_RUNS; run++) {
+      const name = `bench-failing-${run}-${Date.now()}`;
+      const config = {
+        "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",
+        topics: "bench-failing",
+        "tasks.max": "1",
+        mock_mode: "task-failure",
+        delay_ms: "1000",
+      };
+      const connector = await createConnector(db, null, { name, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config, secrets: {} });
+      await putConnector(name, { ...config, "switchboard.id": connector.id, "switchboard.version": String(connector.version) }, connectUrls);
+      const failedAt = await waitTaskFailed(connectUrls[0]!, name);
+      const hook = await waitHook(receiver.hooks, name);
+      runs.push({ name, failedAt, webhookAt: hook.at, ms: hook.at - failedAt });
+      opts.log(`web: failure → webhook run ${run + 1}: ${ms(hook.at - failedAt)}`);
+    }
+    const summary = { monitorIntervalSeconds: cluster.monitorIntervalSeconds, statusPollMs: STATUS_POLL_MS, medianMs: median(runs.map((r) => r.ms)), runs };
+    opts.record(
+      "webFailureToWebhook",
+      summary,
+      [
+        `task failure → webhook (real stack, worker in the web process, monitor interval ${cluster.monitorIntervalSeconds} s):`,
+        `  ${runs.map((r) => ms(r.ms)).join(", ")}; median ${ms(summary.medianMs)}`,
+        `  failure time = first of Connect's /status polls (every ${STATUS_POLL_MS} ms) showing the task FAILED; the delay is bounded by the monitor interval plus the worker's 1 s delivery pass`,
+      ].join("\n"),
+    );
+  } finally {
+    await server?.stop();
+    await db?.$disconnect();
+    await receiver.close();
+  }
+}
+
+// ---- Entry point ----
+
+function removeDatabase(url: string): void {
+  const path = url.replace(/^file:/, "");
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/**
+ * Runs the web benchmarks and records their figures: board cold loads and the board query against a
+ * seeded database (worker off, so the seeded health stays), then failure-to-webhook against the
+ * bench stack in `opts.endpoints` (worker on). Needs that stack running.
+ */
+export async function benchWeb(opts: WebBenchOptions): Promise<void> {
+  ensureWebBuild(opts.log);
+  const databaseUrl = `file:${join(opts.dataDir, "web.db")}`;
+  removeDatabase(databaseUrl);
+  const { searchTerm } = await seedBoardDatabase(databaseUrl, opts.endpoints, opts.log);
+  const server = await startServer(opts, BOARD_PORT, databaseUrl, { SWITCHBOARD_WORKER: "off" });
+  try {
+    const browser = await launchBrowser();
+    try {
+      const storageState = await signIn(browser, server.url);
+      await benchColdLoads(opts, browser, server.url, storageState, searchTerm);
+      const cookie = storageState.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+      await benchBoardQuery(opts, server.url, cookie);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.stop();
+  }
+  await benchFailureToWebhook(opts);
+}
