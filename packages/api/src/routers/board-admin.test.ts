@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import { createTestDb } from "@switchboard/db/testing";
-import { createConnector, updateConnector } from "@switchboard/db/repos/connectors";
+import { createConnector, markConnectorDeployed, updateConnector } from "@switchboard/db/repos/connectors";
 import { openIncident, recordClusterHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { createNotifications } from "@switchboard/db/repos/notifications";
 import { createChangeRequest } from "@switchboard/db/repos/change-requests";
@@ -11,15 +11,18 @@ import { buildWorld, PASSWORD, SECRET_VALUE, SECRET_VALUE_2, type World } from "
 const t = createTestDb();
 let w: World;
 
-// The world's connector plus 11 more: pay-00..pay-05 (payments), ana-00..ana-04 (analytics).
+// The world's connector plus 11 more: pay-00..pay-05 (payments), ana-00..ana-04 (analytics). All are
+// deployed, so the ones the poll below does not see (the world's, pay-04/05, ana-02..04) are MISSING.
 beforeAll(async () => {
   w = await buildWorld(t.db);
+  const created = [w.connector];
   for (let i = 0; i < 6; i++) {
-    await createConnector(t.db, null, { name: `pay-0${i}`, clusterId: w.cluster.id, teamId: w.payments.id, desiredState: "RUNNING", config: { "connector.class": "org.example.S3Sink", topics: `payments.t${i}` }, secrets: {} });
+    created.push(await createConnector(t.db, null, { name: `pay-0${i}`, clusterId: w.cluster.id, teamId: w.payments.id, desiredState: "RUNNING", config: { "connector.class": "org.example.S3Sink", topics: `payments.t${i}` }, secrets: {} }));
   }
   for (let i = 0; i < 5; i++) {
-    await createConnector(t.db, null, { name: `ana-0${i}`, clusterId: w.cluster.id, teamId: w.analytics.id, desiredState: "PAUSED", config: { "connector.class": "org.example.JdbcSink", topics: `clicks.t${i}` }, secrets: {} });
+    created.push(await createConnector(t.db, null, { name: `ana-0${i}`, clusterId: w.cluster.id, teamId: w.analytics.id, desiredState: "PAUSED", config: { "connector.class": "org.example.JdbcSink", topics: `clicks.t${i}` }, secrets: {} }));
   }
+  for (const c of created) await markConnectorDeployed(t.db, null, c.id, c.version);
   const running = (name: string): HealthObservation => ({ connectorName: name, state: "RUNNING", tasksRunning: 2, tasksTotal: 2, tasksFailed: 0 });
   await recordClusterHealth(t.db, w.cluster.id, [
     { connectorName: "pay-00", state: "FAILED", tasksRunning: 0, tasksTotal: 1, tasksFailed: 1, trace: "org.apache.kafka.connect.errors.ConnectException: boom\n\tat Foo.bar(Foo.java:1)" },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createConnector } from "@switchboard/db/repos/connectors";
+import { createConnector, markConnectorDeployed } from "@switchboard/db/repos/connectors";
 import { getConnectorHealth, listClusterHealth, listIncidents } from "@switchboard/db/repos/health";
 import { listNotifications } from "@switchboard/db/repos/notifications";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
@@ -41,7 +41,9 @@ describe("pollClusterHealth", () => {
   });
 
   it("reports a managed connector absent from the cluster as MISSING", async () => {
-    const absent = await createConnector(t.db, null, { name: "never-deployed", clusterId: w.cluster.id, teamId: w.team.id, desiredState: "RUNNING", config: { "connector.class": MOCK_SINK }, secrets: {} });
+    // Deployed once, then removed from the cluster behind Switchboard's back.
+    const absent = await createConnector(t.db, null, { name: "deleted-out-of-band", clusterId: w.cluster.id, teamId: w.team.id, desiredState: "RUNNING", config: { "connector.class": MOCK_SINK }, secrets: {} });
+    await markConnectorDeployed(t.db, null, absent.id, absent.version);
     await poll(at(0));
     expect((await getConnectorHealth(t.db, absent.id))?.state).toBe("MISSING");
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HealthState } from "../enums";
 import { createTestDb } from "../testing";
 import { createCluster, type Cluster } from "./clusters";
-import { createConnector, deleteConnector, queryBoard, updateConnector } from "./connectors";
+import { createConnector, deleteConnector, markConnectorDeployed, queryBoard, updateConnector } from "./connectors";
 import { listClusterHealth, recordClusterHealth, type HealthObservation } from "./health";
 import { createTeam, type Team } from "./teams";
 
@@ -14,7 +14,7 @@ let other: Cluster;
 let payments: Team;
 let analytics: Team;
 
-// 30 connectors: pay-00..pay-19 (payments, cluster A), ana-00..ana-09 (analytics, cluster B).
+// 30 connectors: pay-00..pay-19 (payments, cluster A, all deployed), ana-00..ana-09 (analytics, cluster B).
 beforeAll(async () => {
   cluster = await createCluster(t.db, null, { name: "a", environment: "prod", connectUrls: ["http://127.0.0.1:1"], approvalsRequired: 2 });
   other = await createCluster(t.db, null, { name: "b", environment: "dev", connectUrls: ["http://127.0.0.1:2"], approvalsRequired: 0 });
@@ -23,7 +23,7 @@ beforeAll(async () => {
   const pad = (i: number) => String(i).padStart(2, "0");
   await t.db.$transaction(async (tx) => {
     for (let i = 0; i < 20; i++) {
-      await createConnector(tx, null, {
+      const pay = await createConnector(tx, null, {
         name: `pay-${pad(i)}`,
         clusterId: cluster.id,
         teamId: payments.id,
@@ -31,6 +31,7 @@ beforeAll(async () => {
         config: { "connector.class": i % 2 ? "org.example.JdbcSink" : "org.example.S3Sink", topics: `payments.t${i}` },
         secrets: {},
       });
+      await markConnectorDeployed(tx, null, pay.id, pay.version);
     }
     for (let i = 0; i < 10; i++) {
       await createConnector(tx, null, {
@@ -124,6 +125,7 @@ describe("recordClusterHealth", () => {
   it("marks managed connectors missing from the cluster MISSING and drops vanished unmanaged ones", async () => {
     const c = await createCluster(t.db, null, { name: "h", environment: "dev", connectUrls: ["http://127.0.0.1:3"], approvalsRequired: 0 });
     const managed = await createConnector(t.db, null, { name: "m", clusterId: c.id, teamId: payments.id, desiredState: "RUNNING", config: { "connector.class": "X" }, secrets: {} });
+    await markConnectorDeployed(t.db, null, managed.id, managed.version);
     const run = (name: string, state: HealthObservation["state"], trace?: string): HealthObservation => ({ connectorName: name, state, tasksRunning: 0, tasksTotal: 1, tasksFailed: state === "FAILED" ? 1 : 0, trace });
 
     const t1 = new Date("2030-01-01T00:00:00Z");
@@ -137,5 +139,25 @@ describe("recordClusterHealth", () => {
     await recordClusterHealth(t.db, c.id, [], new Date("2030-01-01T00:02:00Z"));
     rows = await listClusterHealth(t.db, c.id);
     expect(rows.map((r) => [r.connectorName, r.state])).toEqual([["m", "MISSING"]]);
+  });
+
+  it("marks a deployed connector absent from the cluster MISSING but leaves a never-deployed one unobserved (UNKNOWN)", async () => {
+    const c = await createCluster(t.db, null, { name: "d", environment: "dev", connectUrls: ["http://127.0.0.1:4"], approvalsRequired: 0 });
+    const input = { clusterId: c.id, teamId: payments.id, desiredState: "RUNNING" as const, config: { "connector.class": "X" }, secrets: {} };
+    const deployed = await createConnector(t.db, null, { ...input, name: "deployed" });
+    await markConnectorDeployed(t.db, null, deployed.id, deployed.version);
+    const draft = await createConnector(t.db, null, { ...input, name: "draft" });
+
+    await recordClusterHealth(t.db, c.id, [], new Date("2030-01-01T00:00:00Z"));
+
+    const rows = await listClusterHealth(t.db, c.id);
+    expect(rows.map((r) => [r.connectorName, r.state, r.connectorId])).toEqual([["deployed", "MISSING", deployed.id]]);
+    const board = await queryBoard(t.db, { clusterId: c.id });
+    expect(board.items.map((r) => [r.name, r.health?.state ?? null])).toEqual([
+      ["deployed", "MISSING"],
+      ["draft", null],
+    ]);
+    expect(board.counts).toMatchObject({ MISSING: 1, UNKNOWN: 1 });
+    expect((await queryBoard(t.db, { clusterId: c.id, state: "UNKNOWN" })).items.map((r) => r.id)).toEqual([draft.id]);
   });
 });

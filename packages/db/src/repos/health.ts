@@ -39,19 +39,19 @@ export type HealthObservation = {
 const FAILING: ReadonlySet<HealthState> = new Set(["FAILED", "DEGRADED"]);
 
 /**
- * Replaces a cluster's health snapshot with one poll's observations, in one transaction. Managed
- * connectors absent from the cluster become MISSING; rows of unmanaged connectors that disappeared
+ * Replaces a cluster's health snapshot with one poll's observations, in one transaction. Deployed
+ * connectors absent from the cluster become MISSING (never-deployed ones stay unobserved); rows of unmanaged connectors that disappeared
  * are removed. Only rows whose state changed are rewritten, so a poll of a large, healthy cluster
  * holds the write lock briefly. `lastFailureAt` is when the connector last started failing. Not
  * audited: observations are not changes of record.
  */
 export async function recordClusterHealth(db: DbOrTx, clusterId: string, observations: HealthObservation[], observedAt: Date = new Date()): Promise<void> {
   const write = async (tx: Prisma.TransactionClient) => {
-    const managed = await tx.connector.findMany({ where: { clusterId, deletedAt: null }, select: { id: true, name: true } });
+    const managed = await tx.connector.findMany({ where: { clusterId, deletedAt: null }, select: { id: true, name: true, deployedVersion: true } });
     const idByName = new Map(managed.map((c) => [c.name, c.id]));
     const seen = new Set(observations.map((o) => o.connectorName));
     const all: (Omit<HealthObservation, "state"> & { state: HealthState })[] = [...observations];
-    for (const c of managed) if (!seen.has(c.name)) all.push({ connectorName: c.name, state: "MISSING", tasksRunning: 0, tasksTotal: 0, tasksFailed: 0 });
+    for (const c of managed) if (!seen.has(c.name) && c.deployedVersion !== null) all.push({ connectorName: c.name, state: "MISSING", tasksRunning: 0, tasksTotal: 0, tasksFailed: 0 });
 
     const existing = await tx.connectorHealth.findMany({
       where: { clusterId },
