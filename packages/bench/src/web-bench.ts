@@ -11,9 +11,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type JSHandle } from "playwright-core";
-import { createDb, type Db } from "@switchboard/db/client";
+import { createDb } from "@switchboard/db/client";
 import { getClusterByName } from "@switchboard/db/repos/clusters";
-import { createConnector } from "@switchboard/db/repos/connectors";
+import { createConnector, type Connector } from "@switchboard/db/repos/connectors";
 import { recordClusterHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { addContact, getTeamByName } from "@switchboard/db/repos/teams";
 import { DEMO_PASSWORD } from "@switchboard/db/seed";
@@ -87,7 +87,7 @@ function observation(name: string, i: number, tasks: number): HealthObservation 
   if (bucket < 91) return { connectorName: name, state: "DEGRADED", tasksRunning: tasks, tasksTotal: tasks + 1, tasksFailed: 1, trace: TRACE(i) };
   if (bucket < 95) return { connectorName: name, state: "PAUSED", tasksRunning: 0, tasksTotal: tasks, tasksFailed: 0 };
   if (bucket < 98) return { connectorName: name, state: "STOPPED", tasksRunning: 0, tasksTotal: 0, tasksFailed: 0 };
-  // Left out: the monitor records a managed connector absent from the cluster as MISSING.
+  // Left out: the monitor records a deployed connector absent from the cluster as MISSING.
   return null;
 }
 
@@ -161,7 +161,13 @@ async function startServer(opts: WebBenchOptions, port: number, databaseUrl: str
   try {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web server on port ${port} exited; see ${logFile}`);
-      const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) }).then(
+        async (r) => {
+          await r.body?.cancel();
+          return r.ok;
+        },
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`the web server on port ${port} did not answer within 90 s; see ${logFile}`);
       await sleep(250);
@@ -349,7 +355,9 @@ async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: s
     if (!res.ok || !Array.isArray(body.result?.data?.json?.items)) throw new Error(`connector.board answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
     return took;
   };
-  for (let i = 0; i < 10; i++) await get(boardInput(0, i));
+  // One client alone first: the same requests without contention, for comparison (and to warm up).
+  const single: number[] = [];
+  for (let i = 0; i < REQUESTS_PER_CLIENT; i++) single.push(await get(boardInput(0, i)));
   const latencies: number[] = [];
   const t0 = performance.now();
   await Promise.all(
@@ -367,6 +375,7 @@ async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: s
     maxMs: Math.max(...latencies),
     throughputPerSecond: latencies.length / (wallMs / 1000),
     wallMs,
+    singleClient: { requests: single.length, p50Ms: percentile(single, 50), p95Ms: percentile(single, 95) },
   };
   opts.record(
     "webBoardQuery50Clients",
@@ -374,6 +383,7 @@ async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: s
     [
       `board query (tRPC connector.board over HTTP, ${BOARD_CONNECTORS} connectors, ${CLIENTS} concurrent clients × ${REQUESTS_PER_CLIENT} requests; pages, state filters, searches):`,
       `  p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)}, p99 ${ms(summary.p99Ms)}, max ${ms(summary.maxMs)}; ${summary.throughputPerSecond.toFixed(1)} requests/s`,
+      `  (one client alone, ${single.length} requests: p50 ${ms(summary.singleClient.p50Ms)}, p95 ${ms(summary.singleClient.p95Ms)})`,
     ].join("\n"),
   );
 }
@@ -427,52 +437,75 @@ async function waitHook(hooks: Hook[], name: string): Promise<Hook> {
   }
 }
 
+const FAILING_CONFIG = {
+  "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",
+  topics: "bench-failing",
+  "tasks.max": "1",
+  mock_mode: "task-failure",
+  delay_ms: "1000",
+};
+
+/**
+ * Seeds the worker's database: the demo data pointing at the bench stack, a webhook contact for
+ * payments, and the failing connectors' definitions (owned by payments). All written before the
+ * server starts: a write from here while the worker writes can fail with SQLITE_BUSY_SNAPSHOT.
+ * Until deployed the connectors stay unobserved, which notifies nobody.
+ */
+async function seedWorkerDatabase(url: string, ep: StackEndpoints, webhookUrl: string) {
+  await prepareDatabase(url, ep);
+  const db = createDb(url);
+  try {
+    const team = await getTeamByName(db, "payments");
+    const cluster = await getClusterByName(db, "local");
+    if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
+    await addContact(db, null, { kind: "webhook", target: webhookUrl, teamId: team.id });
+    const stamp = Date.now();
+    const connectors: Connector[] = [];
+    for (let run = 0; run < FAILURE_RUNS; run++) {
+      const name = `bench-failing-${run}-${stamp}`;
+      connectors.push(await createConnector(db, null, { name, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config: FAILING_CONFIG, secrets: {} }));
+    }
+    return { monitorIntervalSeconds: cluster.monitorIntervalSeconds, connectors };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function benchFailureToWebhook(opts: WebBenchOptions) {
   const { connectUrls } = opts.endpoints;
   const databaseUrl = `file:${join(opts.dataDir, "web-worker.db")}`;
   removeDatabase(databaseUrl);
   await resetCluster(connectUrls);
-  await prepareDatabase(databaseUrl, opts.endpoints);
   const receiver = await startWebhookReceiver();
-  let db: Db | undefined;
   let server: Server | undefined;
   try {
-    db = createDb(databaseUrl);
-    const team = await getTeamByName(db, "payments");
-    const cluster = await getClusterByName(db, "local");
-    if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
-    await addContact(db, null, { kind: "webhook", target: receiver.url, teamId: team.id });
+    const { monitorIntervalSeconds, connectors } = await seedWorkerDatabase(databaseUrl, opts.endpoints, receiver.url);
     server = await startServer(opts, WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on" });
     const runs: { name: string; failedAt: number; webhookAt: number; ms: number }[] = [];
-    for (let run = 0; run < FAILURE_RUNS; run++) {
-      const name = `bench-failing-${run}-${Date.now()}`;
-      const config = {
-        "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",
-        topics: "bench-failing",
-        "tasks.max": "1",
-        mock_mode: "task-failure",
-        delay_ms: "1000",
-      };
-      const connector = await createConnector(db, null, { name, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config, secrets: {} });
-      await putConnector(name, { ...config, "switchboard.id": connector.id, "switchboard.version": String(connector.version) }, connectUrls);
+    for (const [run, connector] of connectors.entries()) {
+      const { name } = connector;
+      // Each run starts right after the previous webhook, i.e. just after a poll: without a pause every
+      // failure would land at the same point of the interval. Spread them over it instead.
+      if (run > 0) await sleep((monitorIntervalSeconds * 1000 * run) / FAILURE_RUNS);
+      await putConnector(name, { ...FAILING_CONFIG, "switchboard.id": connector.id, "switchboard.version": String(connector.version) }, connectUrls);
       const failedAt = await waitTaskFailed(connectUrls[0]!, name);
       const hook = await waitHook(receiver.hooks, name);
       runs.push({ name, failedAt, webhookAt: hook.at, ms: hook.at - failedAt });
       opts.log(`web: failure → webhook run ${run + 1}: ${ms(hook.at - failedAt)}`);
     }
-    const summary = { monitorIntervalSeconds: cluster.monitorIntervalSeconds, statusPollMs: STATUS_POLL_MS, medianMs: median(runs.map((r) => r.ms)), runs };
+    const summary = { monitorIntervalSeconds, statusPollMs: STATUS_POLL_MS, medianMs: median(runs.map((r) => r.ms)), runs };
     opts.record(
       "webFailureToWebhook",
       summary,
       [
-        `task failure → webhook (real stack, worker in the web process, monitor interval ${cluster.monitorIntervalSeconds} s):`,
+        `task failure → webhook (real stack, worker in the web process, health monitor every ${monitorIntervalSeconds} s, ${FAILURE_RUNS} runs):`,
         `  ${runs.map((r) => ms(r.ms)).join(", ")}; median ${ms(summary.medianMs)}`,
-        `  failure time = first of Connect's /status polls (every ${STATUS_POLL_MS} ms) showing the task FAILED; the delay is bounded by the monitor interval plus the worker's 1 s delivery pass`,
+        `  failure time = first of Connect's /status polls (every ${STATUS_POLL_MS} ms) showing the task FAILED, so up to ${STATUS_POLL_MS} ms late;`,
+        `  the delay depends on where the failure falls in the ${monitorIntervalSeconds} s monitor interval (0 to ${monitorIntervalSeconds} s; the runs are spread over it) plus the worker's 1 s delivery pass`,
       ].join("\n"),
     );
   } finally {
     await server?.stop();
-    await db?.$disconnect();
     await receiver.close();
   }
 }
