@@ -190,6 +190,11 @@ describe("bad input", () => {
     expect(errors.monitorIntervalSeconds?.[0]).toBe("At least 5 seconds.");
   });
 
+  it("polls a new cluster's health every 10 s unless told otherwise", async () => {
+    const cluster = await w.caller("admin").cluster.create({ name: "defaults", environment: "dev", connectUrls: ["http://127.0.0.1:8083"], approvalsRequired: 0 });
+    expect(cluster.monitorIntervalSeconds).toBe(10);
+  });
+
   it("rejects a secret where a credential env var name belongs", async () => {
     const errors = await fieldErrors(() => w.caller("admin").cluster.update({ id: w.cluster.id, authPasswordEnv: "hunter2 with spaces!" }));
     expect(errors.authPasswordEnv?.[0]).toMatch(/NAME of an environment variable/);

@@ -23,7 +23,8 @@ const clusterFields = {
   monitorIntervalSeconds: z.number().int("A whole number.").min(5, "At least 5 seconds.").max(3600, "At most 3600 seconds."),
 };
 
-const createInput = z.object({ ...clusterFields, monitorIntervalSeconds: clusterFields.monitorIntervalSeconds.optional() });
+// The health monitor polls every 10 s unless told otherwise.
+const createInput = z.object({ ...clusterFields, monitorIntervalSeconds: clusterFields.monitorIntervalSeconds.default(10) });
 const updateInput = z.object({ id, ...z.object(clusterFields).partial().shape });
 
 export const clusterRouter = createTRPCRouter({
