@@ -400,7 +400,8 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
       take: pageSize,
     }),
     db.connector.count({ where }),
-    db.connector.count({ where: base }),
+    // Without a state filter both counts are the same query: run it once.
+    q.state === undefined ? null : db.connector.count({ where: base }),
     db.connectorHealth.groupBy({ by: ["state"], where: { connector: { is: base } }, _count: { _all: true } }),
   ]);
 
@@ -410,6 +411,6 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
     counts[g.state] = g._count._all;
     observed += g._count._all;
   }
-  counts.UNKNOWN = baseTotal - observed;
+  counts.UNKNOWN = (baseTotal ?? total) - observed;
   return { items: rows, total, page, pageSize, counts };
 }
