@@ -6,7 +6,7 @@ import { useTRPC } from "../trpc/react";
 import { Button } from "./button";
 import { ConfigEditor, MASK } from "./config-editor";
 import { ErrorMessage } from "./error-message";
-import { FieldShell, inputClasses } from "./field";
+import { FieldShell, SelectField, inputClasses } from "./field";
 import { useClusterValidation } from "./use-cluster-validation";
 import { useDebouncedValue } from "./use-debounced-value";
 import { ValidationStatus } from "./validation-status";
@@ -178,18 +178,7 @@ function ItemEditor({ item, index, clusterId, teams, mineOnly, onChange, onRemov
           <FieldShell label="Connector name" description='Letters, digits, ".", "_" and "-".'>
             {(control) => <input {...control} value={item.name} onChange={(e) => onChange({ ...item, name: e.target.value })} className={`${inputClasses} font-mono`} required pattern="[A-Za-z0-9._\-]+" />}
           </FieldShell>
-          <FieldShell label="Owner team">
-            {(control) => (
-              <select {...control} value={item.teamId} onChange={(e) => onChange({ ...item, teamId: e.target.value })} className={inputClasses} required>
-                <option value="">Pick a team…</option>
-                {teams.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </FieldShell>
+          <SelectField label="Owner team" value={item.teamId} onChange={(teamId) => onChange({ ...item, teamId })} placeholder="Pick a team…" options={teams} required />
         </div>
       ) : item.connectorId ? (
         <p className="flex flex-wrap items-center gap-2 text-sm">

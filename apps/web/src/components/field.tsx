@@ -64,3 +64,30 @@ export function Field({ label, description, error, optional, className, ...input
     </FieldShell>
   );
 }
+
+export type SelectFieldProps = Omit<FieldShellProps, "children"> & {
+  value: string;
+  onChange: (value: string) => void;
+  /** The empty first choice, e.g. "Pick a team…". */
+  placeholder: string;
+  options: ReadonlyArray<{ id: string; name: string }>;
+  required?: boolean;
+};
+
+/** A labelled <select> of named things (clusters, teams) with an empty first choice. */
+export function SelectField({ value, onChange, placeholder, options, required, ...shell }: SelectFieldProps) {
+  return (
+    <FieldShell {...shell}>
+      {(control) => (
+        <select {...control} value={value} onChange={(e) => onChange(e.target.value)} className={inputClasses} required={required}>
+          <option value="">{placeholder}</option>
+          {options.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
+  );
+}

@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "../../../components/button";
 import { ErrorMessage } from "../../../components/error-message";
-import { Field, FieldShell, inputClasses } from "../../../components/field";
+import { Field, FieldShell, SelectField } from "../../../components/field";
 import { JsonEditor } from "../../../components/json-editor";
 import { useTRPC } from "../../../trpc/react";
 
@@ -72,30 +72,8 @@ export function ImportForm({ clusters, teams }: { clusters: Option[]; teams: Opt
   return (
     <form onSubmit={submit} onKeyDown={onKeyDown} noValidate className="flex flex-col gap-4">
       <div className="grid gap-3 sm:grid-cols-3">
-        <FieldShell label="Cluster">
-          {(control) => (
-            <select {...control} value={clusterId} onChange={(e) => setClusterId(e.target.value)} className={inputClasses}>
-              <option value="">Pick a cluster…</option>
-              {clusters.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </FieldShell>
-        <FieldShell label="Owner of new connectors" description='Used when an entry has no "owner.team" (always for the seed-001 shape).'>
-          {(control) => (
-            <select {...control} value={teamId} onChange={(e) => setTeamId(e.target.value)} className={inputClasses}>
-              <option value="">Pick a team…</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </FieldShell>
+        <SelectField label="Cluster" value={clusterId} onChange={setClusterId} placeholder="Pick a cluster…" options={clusters} />
+        <SelectField label="Owner of new connectors" description='Used when an entry has no "owner.team" (always for the seed-001 shape).' value={teamId} onChange={setTeamId} placeholder="Pick a team…" options={teams} />
         <Field label="Change request title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />
       </div>
       <FieldShell label="State file" description={fileName ? `Loaded ${fileName}; you can edit it below.` : "A .json file: canonical {\"connectors\": [...]} or the seed-001 shape."} optional>

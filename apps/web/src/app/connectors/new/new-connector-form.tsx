@@ -6,7 +6,7 @@ import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from "re
 import { Button } from "../../../components/button";
 import { parseConfigJson } from "../../../components/config-editor";
 import { ErrorMessage } from "../../../components/error-message";
-import { Field, FieldShell, inputClasses } from "../../../components/field";
+import { Field, FieldShell, SelectField, inputClasses } from "../../../components/field";
 import { JsonEditor } from "../../../components/json-editor";
 import { useClusterValidation } from "../../../components/use-cluster-validation";
 import { ValidationStatus } from "../../../components/validation-status";
@@ -117,30 +117,8 @@ export function NewConnectorForm({ clusters, teams }: { clusters: Option[]; team
 
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Connector name" value={name} onChange={(e) => setName(e.target.value)} required description='Letters, digits, ".", "_" and "-".' className="font-mono" />
-        <FieldShell label="Cluster">
-          {(control) => (
-            <select {...control} value={clusterId} onChange={(e) => setClusterId(e.target.value)} className={inputClasses}>
-              <option value="">Pick a cluster…</option>
-              {clusters.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </FieldShell>
-        <FieldShell label="Owner team">
-          {(control) => (
-            <select {...control} value={teamId} onChange={(e) => setTeamId(e.target.value)} className={inputClasses}>
-              <option value="">Pick a team…</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </FieldShell>
+        <SelectField label="Cluster" value={clusterId} onChange={setClusterId} placeholder="Pick a cluster…" options={clusters} />
+        <SelectField label="Owner team" value={teamId} onChange={setTeamId} placeholder="Pick a team…" options={teams} />
         <FieldShell label="Desired state">
           {(control) => (
             <select {...control} value={state} onChange={(e) => setState(e.target.value as DesiredState)} className={inputClasses}>
