@@ -119,12 +119,17 @@ describe("sync lifecycle on the real cluster", () => {
   it("fails the apply, naming the connector and its task trace, when a task fails", async () => {
     const { client } = recordingClient();
     const { report } = await deploy(client, {
-      connectors: [mockSink("healthy"), mockSink("doomed", {}, { mock_mode: "task-failure", delay_ms: "500" })],
+      // A FileStream sink whose directory does not exist fails its task as it starts. (A Mock task-failure
+      // only fires once its consumer has joined the group, which can outlast verification's settle window.)
+      connectors: [
+        mockSink("healthy"),
+        { ...mockSink("doomed"), config: { "connector.class": "FileStreamSink", topics: "sb-it", file: "/nonexistent-switchboard-dir/doomed.txt" } },
+      ],
     });
     expect(report.ok).toBe(false);
     const doomed = report.verification.connectors.find((c) => c.name === "doomed");
     expect(doomed?.ok).toBe(false);
-    expect(doomed?.reason).toMatch(/task 0 FAILED/);
+    expect(doomed?.reason).toMatch(/task 0 FAILED: .*Couldn't find or create file/);
     expect(report.verification.connectors.find((c) => c.name === "healthy")?.ok).toBe(true);
     expect(report.added).not.toContain("doomed");
     await client.close();
