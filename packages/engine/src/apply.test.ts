@@ -13,7 +13,7 @@ const sink = (topic = "orders"): Record<string, string> => ({
 });
 
 function planOf(actions: PlanAction[], expected: Plan["expected"], extra: Partial<Plan> = {}): Plan {
-  return { actions, topicsToCreate: [], topicsToDelete: [], unmanaged: [], warnings: [], expected, ...extra };
+  return { actions, topicsToCreate: [], topicsToDelete: [], unmanaged: [], managedElsewhere: [], conflicts: [], warnings: [], expected, ...extra };
 }
 
 const create = (name: string, state: DesiredRunState = "RUNNING", id = `id-${name}`): PlanAction => ({

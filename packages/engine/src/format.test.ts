@@ -8,7 +8,7 @@ import { plan } from "./plan";
 const noop = (name: string): PlanAction => ({ kind: "noop", name, id: `id-${name}`, reason: "unchanged" });
 
 function planOf(over: Partial<Plan>): Plan {
-  return { actions: [], topicsToCreate: [], topicsToDelete: [], unmanaged: [], warnings: [], expected: {}, ...over };
+  return { actions: [], topicsToCreate: [], topicsToDelete: [], unmanaged: [], managedElsewhere: [], conflicts: [], warnings: [], expected: {}, ...over };
 }
 
 const sample = planOf({

@@ -1,6 +1,6 @@
 import { createColors } from "picocolors";
 import { userConfig } from "./managed";
-import { isConfigProviderReference, isSecretKey, maskConfig, MASK } from "./mask";
+import { isConfigProviderReference, isSecretKey, maskConfig, MASK } from "./secrets";
 import type { KeyChange, Plan, PlanAction } from "./model";
 import { hasChanges, summarizePlan, type PlanSummary } from "./plan";
 
@@ -89,6 +89,8 @@ export function planToJson(p: Plan, opts: { secretKeys?: Record<string, string[]
     topicsToCreate: p.topicsToCreate.map((t) => (t.config ? { ...t, config: { ...t.config } } : { ...t })),
     topicsToDelete: [...p.topicsToDelete],
     unmanaged: [...p.unmanaged],
+    managedElsewhere: p.managedElsewhere.map((m) => ({ ...m })),
+    conflicts: p.conflicts.map((c) => ({ ...c, ...(c.heldBy ? { heldBy: { ...c.heldBy } } : {}) })),
     warnings: p.warnings.map((w) => ({ ...w })),
     expected: { ...p.expected },
     summary: summarizePlan(p),

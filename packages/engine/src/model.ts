@@ -24,6 +24,15 @@ export type ConnectorSpec = {
   name: string;
   /** Monotonic version of this definition; undefined when the source has none (seed 001 state files). */
   version?: number;
+  /**
+   * Compare-and-set: the `switchboard.version` the live connector must carry for this definition to be
+   * applied (the version the change was written against). The live connector may also already carry
+   * `version` (a re-run after a partial apply). Anything else is a VERSION_MISMATCH conflict; a live
+   * connector without a version stamp passes. Undefined: no check (the CLI).
+   */
+  expectedVersion?: number;
+  /** Seed 001's `nameSpace`: the CLI manages connectors per scope (see PlanOptions.manager). */
+  namespace?: string;
   /** Connector config as Connect wants it (string values), without Switchboard's reserved keys. */
   config: Record<string, string>;
   state: DesiredRunState;
@@ -71,12 +80,16 @@ export type Problem = {
   connector?: string;
 };
 
-/** One key of a config diff. Secret values are never carried: `sensitive` replaces them. */
+/**
+ * One key of a config diff. Secret values are never carried: `sensitive` replaces them. Values whose
+ * credentials were redacted (`jdbc:postgresql://app:(sensitive)@db/x`) may be carried on a sensitive
+ * change, so a reviewer still sees the host; the raw values are never carried.
+ */
 export type KeyChange =
   | { op: "add"; key: string; after: string; sensitive?: false }
   | { op: "remove"; key: string; before: string; sensitive?: false }
   | { op: "change"; key: string; before: string; after: string; sensitive?: false }
-  | { op: "add" | "remove" | "change"; key: string; sensitive: true };
+  | { op: "add" | "remove" | "change"; key: string; sensitive: true; before?: string; after?: string };
 
 /**
  * One step of a plan. `config` on create/update is the full config to send, reserved keys stamped
@@ -91,7 +104,29 @@ export type PlanAction =
   | { kind: "skip"; name: string; id: string; version?: number; deployedVersion?: number; reason: string }
   | { kind: "noop"; name: string; id: string; reason: string };
 
-export type PlanWarning = { connector?: string; code: "RENAME" | "SINK_TOPICS_CHANGED" | "SKIPPED_OLDER_VERSION" | "UNMANAGED" | "OFFSETS" | "CONNECTOR_CLASS_CHANGED"; message: string };
+export type PlanWarning = {
+  connector?: string;
+  code: "RENAME" | "SINK_TOPICS_CHANGED" | "SKIPPED_OLDER_VERSION" | "UNMANAGED" | "OFFSETS" | "CONNECTOR_CLASS_CHANGED" | "TAKE_OVER";
+  message: string;
+};
+
+/**
+ * Why a desired connector cannot be applied as asked. A plan with conflicts must not be applied at
+ * all (applyPlan refuses it): applying the rest could leave a half-done change.
+ * - NAME_TAKEN: the name is held by a connector stamped with another id, or (without take-over) by
+ *   an unmanaged one: a create would overwrite it.
+ * - MANAGED_ELSEWHERE: the connector with this id is stamped as managed by another manager (the web
+ *   app of a cluster, a CLI scope); changing or deleting it needs take-over.
+ * - VERSION_MISMATCH: the live `switchboard.version` is not the one the change was written against.
+ */
+export type PlanConflict = {
+  connector: string;
+  id?: string;
+  code: "NAME_TAKEN" | "MANAGED_ELSEWHERE" | "VERSION_MISMATCH";
+  message: string;
+  /** The live connector in the way: its name, stamped id and manager when it has them. */
+  heldBy?: { name: string; id?: string; manager?: string };
+};
 
 export type Plan = {
   /** In execution order; several actions may concern one connector (e.g. update then pause). */
@@ -100,6 +135,10 @@ export type Plan = {
   topicsToDelete: string[];
   /** Connectors on the cluster that Switchboard does not manage (left alone unless pruning). */
   unmanaged: string[];
+  /** Connectors stamped by another manager (another CLI scope, the web app): reported, left alone. */
+  managedElsewhere: Array<{ name: string; id: string; manager?: string }>;
+  /** Non-empty: the plan must not be applied. */
+  conflicts: PlanConflict[];
   warnings: PlanWarning[];
   /** Desired state per connector name after the plan, for verification. Deleted names map to "ABSENT". */
   expected: Record<string, DesiredRunState | "ABSENT">;

@@ -1,6 +1,6 @@
 import diff from "microdiff";
 import { readMark, stampConfig, userConfig } from "./managed";
-import { isConfigProviderReference, isSecretKey } from "./mask";
+import { isConfigProviderReference, isSecretKey, redactCredentials } from "./secrets";
 import type {
   ConnectorSpec,
   DesiredRunState,
@@ -15,8 +15,39 @@ import type {
 } from "./model";
 
 export type PlanOptions = {
-  /** Also delete connectors on the cluster that Switchboard does not manage. */
+  /**
+   * Who applies this plan, stamped into every created or updated connector as
+   * `switchboard.managed-by`: `web/<clusterId>` for the web app, `cli/<scope>` for the CLI (scope from
+   * `--scope`, else the spec's seed-001 `namespace`, else `default`). A function gives each spec its
+   * own manager (CLI runs over several namespaces). Connectors stamped with one of this plan's
+   * managers are its own: updated, and deleted when no longer desired. Connectors stamped by any other
+   * manager are left alone and listed in `managedElsewhere` (a desired one is a MANAGED_ELSEWHERE
+   * conflict unless taken over). A connector stamped with an id but no manager (stamped before
+   * managers existed) matches a desired spec by id, and is otherwise left alone.
+   * Default `cli/default`.
+   */
+  manager?: string | ((spec: ConnectorSpec) => string);
+  /** Also delete connectors on the cluster that no one manages (no stamp), within the scope. */
   prune?: boolean;
+  /**
+   * Only these connectors are looked at (the web app plans one change request): those stamped with
+   * one of `ids`, and those at one of `names`. Everything else on the cluster is outside the plan
+   * (neither listed as unmanaged nor touched). With a scope, every id in `ids` that no desired spec
+   * carries is a requested deletion.
+   */
+  scope?: { ids: readonly string[]; names: readonly string[] };
+  /**
+   * Take over connectors held by someone else: `true` for all, or the ids of the desired specs that
+   * may. Taking over an unmanaged connector at a desired name, or one stamped by another manager,
+   * becomes an update (with a TAKE_OVER warning) instead of a conflict.
+   */
+  takeOver?: boolean | readonly string[];
+  /**
+   * Restarts asked for explicitly (restart items of a change request): added after the other state
+   * actions, replacing the planner's own restart or "unchanged" for that connector; not for a
+   * connector the plan creates or deletes.
+   */
+  restarts?: ReadonlyArray<{ id: string; name: string; onlyFailed: boolean }>;
   /** Connector name → keys Connect types as PASSWORD (from the plugin's config definition). */
   secretKeys?: Record<string, string[]>;
 };
@@ -182,6 +213,8 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
     // Never planned: Switchboard cannot prove it created a data topic, and deleting one loses data.
     topicsToDelete: [],
     unmanaged,
+    managedElsewhere: [],
+    conflicts: [],
     warnings: [...warnings].sort(
       (a, b) => compare(a.connector ?? "", b.connector ?? "") || compare(a.code, b.code) || compare(a.message, b.message),
     ),
@@ -277,12 +310,19 @@ function configChanges(
     const values = [d.type === "CREATE" ? undefined : d.oldValue, d.type === "REMOVE" ? undefined : d.value]
       .filter((v) => v !== undefined)
       .map(String);
-    const sensitive = isSecretKey(key, extraSecretKeys) && !values.every(isConfigProviderReference);
     const op = d.type === "CREATE" ? "add" : d.type === "REMOVE" ? "remove" : "change";
-    if (sensitive) return { op, key, sensitive: true };
-    if (d.type === "CREATE") return { op: "add", key, after: String(d.value) };
-    if (d.type === "REMOVE") return { op: "remove", key, before: String(d.oldValue) };
-    return { op: "change", key, before: String(d.oldValue), after: String(d.value) };
+    if (isSecretKey(key, extraSecretKeys) && !values.every(isConfigProviderReference)) return { op, key, sensitive: true };
+    const before = d.type === "CREATE" ? undefined : String(d.oldValue);
+    const after = d.type === "REMOVE" ? undefined : String(d.value);
+    const shownBefore = before === undefined ? undefined : redactCredentials(before);
+    const shownAfter = after === undefined ? undefined : redactCredentials(after);
+    // Credentials inside a value (a URL's password): show the rest, never the credential.
+    if (shownBefore !== before || shownAfter !== after) {
+      return { op, key, sensitive: true, ...(shownBefore === undefined ? {} : { before: shownBefore }), ...(shownAfter === undefined ? {} : { after: shownAfter }) };
+    }
+    if (before === undefined) return { op: "add", key, after: after as string };
+    if (after === undefined) return { op: "remove", key, before };
+    return { op: "change", key, before, after };
   });
   return changes.sort((a, b) => compare(a.key, b.key));
 }

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { toStateFile } from "@switchboard/engine/load";
 import { readMark, userConfig } from "@switchboard/engine/managed";
-import { isConfigProviderReference, isSecretKey, maskConfig } from "@switchboard/engine/mask";
+import { isConfigProviderReference, isSecretKey, maskConfig } from "@switchboard/engine/secrets";
 import type { ConnectorSpec, DesiredRunState, ObservedConnector } from "@switchboard/engine/model";
 import { withCluster, type ClusterOptions } from "../cluster";
 import { resolvePath, type CliIo, type OutputOptions } from "../context";

@@ -11,7 +11,7 @@ import { getChangeItemSecrets, type ChangeItem, type ChangeItemInput } from "@sw
 import { findConnectorByName, getConnector, getConnectorSecrets, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam } from "@switchboard/db/repos/teams";
 import { RESERVED_PREFIX } from "@switchboard/engine/managed";
-import { isConfigProviderReference, isSecretKey, MASK } from "@switchboard/engine/mask";
+import { isConfigProviderReference, isSecretKey, MASK } from "@switchboard/engine/secrets";
 import { hasRoleAtLeast, type SessionUser } from "../trpc";
 
 /** Connect cannot address other characters reliably in REST paths. */

@@ -2,7 +2,7 @@
  * Masking for responses: connector configs (secret keys shown as MASK, provider references as-is),
  * webhook URLs (their path often is the credential, e.g. Slack's) and arbitrary audit documents.
  */
-import { isConfigProviderReference, isSecretKey, MASK, maskConfig } from "@switchboard/engine/mask";
+import { isConfigProviderReference, isSecretKey, MASK, maskConfig } from "@switchboard/engine/secrets";
 
 export { MASK };
 

@@ -10,7 +10,7 @@ import { getCluster } from "@switchboard/db/repos/clusters";
 import { getConnector, getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam, listTeams } from "@switchboard/db/repos/teams";
 import { parseStateFile, toStateFile } from "@switchboard/engine/load";
-import { MASK } from "@switchboard/engine/mask";
+import { MASK } from "@switchboard/engine/secrets";
 import type { ConnectorSpec, Problem } from "@switchboard/engine/model";
 import type { SessionUser } from "../trpc";
 import { diffDefinitions, mayActForTeam, splitSecrets } from "./change-items";

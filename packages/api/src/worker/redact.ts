@@ -3,7 +3,7 @@
  * traces, notifications): Connect error messages and stack traces may echo config values, so known
  * secret values are replaced with the mask wherever they appear.
  */
-import { isConfigProviderReference, isSecretKey, MASK } from "@switchboard/engine/mask";
+import { isConfigProviderReference, isSecretKey, MASK } from "@switchboard/engine/secrets";
 
 /** Shorter values would mask innocent text everywhere (a secret that short is no secret anyway). */
 const MIN_LENGTH = 4;
