@@ -71,3 +71,36 @@ describe("migrateDatabase", () => {
     expect(() => migrateDatabase(url, migrations)).toThrow(/edited/);
   });
 });
+
+describe("upgrading a database with data in it", () => {
+  it("keeps users, clusters and change requests, and records authors and editors as writers", () => {
+    const dir = tempDir();
+    const migrations = join(dir, "migrations");
+    cpSync(migrationsDir(), migrations, { recursive: true });
+    const [init, ...later] = readMigrations(migrations);
+    for (const m of later) rmSync(join(migrations, m.name), { recursive: true });
+    const url = `file:${join(dir, "e.db")}`;
+    migrateDatabase(url, migrations);
+
+    const db = new Database(join(dir, "e.db"));
+    const now = new Date().toISOString();
+    db.prepare(`INSERT INTO "User" (id, email, name, role, updatedAt) VALUES ('u1', 'a@x', 'A', 'owner', ?), ('u2', 'b@x', 'B', 'admin', ?)`).run(now, now);
+    db.prepare(`INSERT INTO "Cluster" (id, name, environment, connectUrls, updatedAt) VALUES ('c1', 'prod', 'prod', '[]', ?)`).run(now);
+    db.prepare(`INSERT INTO "ChangeRequest" (id, authorId, clusterId, title, revision, updatedAt) VALUES ('cr1', 'u1', 'c1', 'T', 3, ?)`).run(now);
+    db.prepare(`INSERT INTO "AuditEvent" (id, actorId, action, entityType, entityId) VALUES ('a1', 'u2', 'changeRequest.edit', 'changeRequest', 'cr1'), ('a2', 'u1', 'changeRequest.edit', 'changeRequest', 'cr1')`).run();
+    db.close();
+
+    cpSync(migrationsDir(), migrations, { recursive: true });
+    expect(migrateDatabase(url, migrations)).toEqual(later.map((m) => m.name));
+    expect(init).toBeDefined();
+
+    const after = new Database(join(dir, "e.db"));
+    expect(after.prepare(`SELECT email, sessionVersion FROM "User" ORDER BY email`).all()).toEqual([{ email: "a@x", sessionVersion: 0 }, { email: "b@x", sessionVersion: 0 }]);
+    expect(after.prepare(`SELECT name, requestTimeoutSeconds FROM "Cluster"`).all()).toEqual([{ name: "prod", requestTimeoutSeconds: 120 }]);
+    expect(after.prepare(`SELECT userId, firstRevision, lastRevision FROM "ChangeRequestWriter" ORDER BY userId`).all()).toEqual([
+      { userId: "u1", firstRevision: 1, lastRevision: 3 },
+      { userId: "u2", firstRevision: 1, lastRevision: 1 },
+    ]);
+    after.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "../testing";
-import { addReview, countApprovals, createChangeRequest, editChangeRequest, findStaleItems, getChangeItemSecrets, getChangeRequest, transitionChangeRequest } from "./change-requests";
+import { addReview, createChangeRequest, editChangeRequest, findStaleItems, getChangeItemSecrets, getChangeRequest, transitionChangeRequest } from "./change-requests";
 import { createCluster } from "./clusters";
 import { createConnector, updateConnector, type Connector } from "./connectors";
 import { createTeam } from "./teams";
@@ -27,27 +27,42 @@ beforeAll(async () => {
 const pauseItem = () => ({ action: "pause" as const, connectorId: connector.id, connectorName: "sink", proposedState: "PAUSED" as const, baseVersion: connector.version });
 
 describe("change requests", () => {
-  it("counts distinct standing approvals and dismisses them when the change request is edited", async () => {
+  it("dismisses standing approvals when the change request is edited", async () => {
     const cr = await createChangeRequest(t.db, author.id, { clusterId, title: "Pause sink", items: [pauseItem()] });
     expect(cr).toMatchObject({ status: "draft", revision: 1, items: [{ action: "pause", baseVersion: 1 }] });
     expect(await transitionChangeRequest(t.db, author.id, cr.id, ["draft"], "in_review")).toBe(true);
 
     await addReview(t.db, approver1.id, cr.id, { decision: "approve" });
-    await addReview(t.db, approver1.id, cr.id, { decision: "approve" });
-    expect(await countApprovals(t.db, cr.id)).toBe(1);
     await addReview(t.db, approver2.id, cr.id, { decision: "approve" });
-    expect(await countApprovals(t.db, cr.id)).toBe(2);
-
     const edited = await editChangeRequest(t.db, author.id, cr.id, { rationale: "now with a reason" });
     expect(edited.revision).toBe(2);
     expect(edited.reviews.every((r) => r.dismissedAt !== null)).toBe(true);
-    expect(await countApprovals(t.db, cr.id)).toBe(0);
   });
 
-  it("refuses an author's review of their own change request but allows a comment", async () => {
+  it("records every writer of a revision, the author first", async () => {
+    const cr = await createChangeRequest(t.db, author.id, { clusterId, title: "Two hands", items: [pauseItem()] });
+    await editChangeRequest(t.db, approver1.id, cr.id, { title: "rewritten" });
+    await editChangeRequest(t.db, author.id, cr.id, { title: "again" });
+    const after = await getChangeRequest(t.db, cr.id);
+    expect(after?.writers.map((w) => [w.user.email, w.firstRevision, w.lastRevision])).toEqual([
+      ["author@example.com", 1, 3],
+      ["ap1@example.com", 2, 2],
+    ]);
+  });
+
+  it("refuses a review from any writer of the change request but allows their comment", async () => {
     const cr = await createChangeRequest(t.db, author.id, { clusterId, title: "Mine", items: [pauseItem()] });
+    await editChangeRequest(t.db, approver1.id, cr.id, { title: "edited by an approver" });
     await expect(addReview(t.db, author.id, cr.id, { decision: "approve" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(addReview(t.db, approver1.id, cr.id, { decision: "approve" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(addReview(t.db, author.id, cr.id, { decision: "comment", comment: "context" })).resolves.toMatchObject({ decision: "comment" });
+    await expect(addReview(t.db, approver2.id, cr.id, { decision: "approve" })).resolves.toMatchObject({ decision: "approve" });
+  });
+
+  it("keeps the record and the status note it ended with", async () => {
+    const cr = await createChangeRequest(t.db, author.id, { clusterId, title: "Ends", items: [pauseItem()] });
+    expect(await transitionChangeRequest(t.db, author.id, cr.id, ["draft"], "cancelled", "not needed", { items: ["as it was"] })).toBe(true);
+    expect(await getChangeRequest(t.db, cr.id)).toMatchObject({ status: "cancelled", statusNote: "not needed", record: { items: ["as it was"] } });
   });
 
   it("moves status only from the expected states", async () => {

@@ -33,7 +33,7 @@ export const reviewSelect = {
   crRevision: true,
   dismissedAt: true,
   createdAt: true,
-  reviewer: { select: { id: true, name: true, email: true } },
+  reviewer: { select: { id: true, name: true, email: true, role: true, disabled: true } },
 } as const satisfies Prisma.ReviewSelect;
 
 export const changeRequestSelect = {
@@ -49,9 +49,17 @@ export const changeRequestSelect = {
   submittedAt: true,
   decidedAt: true,
   deployedAt: true,
+  statusNote: true,
   author: { select: { id: true, name: true, email: true } },
   cluster: { select: { id: true, name: true, environment: true, approvalsRequired: true } },
 } as const satisfies Prisma.ChangeRequestSelect;
+
+export const writerSelect = {
+  userId: true,
+  firstRevision: true,
+  lastRevision: true,
+  user: { select: { id: true, name: true, email: true } },
+} as const satisfies Prisma.ChangeRequestWriterSelect;
 
 export type ChangeItem = {
   id: string;
@@ -70,8 +78,16 @@ export type ChangeItem = {
 };
 
 export type Review = Prisma.ReviewGetPayload<{ select: typeof reviewSelect }>;
+export type Writer = Prisma.ChangeRequestWriterGetPayload<{ select: typeof writerSelect }>;
 export type ChangeRequestSummary = Prisma.ChangeRequestGetPayload<{ select: typeof changeRequestSelect }>;
-export type ChangeRequest = ChangeRequestSummary & { items: ChangeItem[]; reviews: Review[] };
+export type ChangeRequest = ChangeRequestSummary & {
+  items: ChangeItem[];
+  reviews: Review[];
+  /** Everyone who wrote a revision, the author first. */
+  writers: Writer[];
+  /** The record stored when it ended (see transitionChangeRequest); null while open. */
+  record: unknown;
+};
 
 const configSchema = z.record(z.string(), z.string());
 const keysSchema = z.array(z.string());
@@ -120,11 +136,15 @@ export async function getChangeRequest(db: DbOrTx, id: string): Promise<ChangeRe
     where: { id },
     select: {
       ...changeRequestSelect,
+      recordJson: true,
       items: { select: changeItemSelect, orderBy: { position: "asc" } },
       reviews: { select: reviewSelect, orderBy: { createdAt: "asc" } },
+      writers: { select: writerSelect, orderBy: [{ firstRevision: "asc" }, { createdAt: "asc" }] },
     },
   });
-  return row && { ...row, items: row.items.map(toItem) };
+  if (!row) return null;
+  const { recordJson, ...rest } = row;
+  return { ...rest, items: row.items.map(toItem), record: recordJson === null ? null : (JSON.parse(recordJson) as unknown) };
 }
 
 export type ChangeRequestListQuery = {
@@ -177,7 +197,7 @@ export async function countChangeRequestsByStatus(db: DbOrTx, q: Omit<ChangeRequ
 
 export type CreateChangeRequestInput = { clusterId: string; title: string; rationale?: string; items: ChangeItemInput[] };
 
-/** Creates a draft change request (revision 1) with its items. */
+/** Creates a draft change request (revision 1) with its items; the author is its first writer. */
 export async function createChangeRequest(db: DbOrTx, authorId: string, input: CreateChangeRequestInput): Promise<ChangeRequest> {
   return withAudit(
     db,
@@ -189,6 +209,7 @@ export async function createChangeRequest(db: DbOrTx, authorId: string, input: C
           title: input.title,
           rationale: input.rationale ?? "",
           items: { create: input.items.map((item, i) => itemData(item, i)) },
+          writers: { create: { userId: authorId, firstRevision: 1, lastRevision: 1 } },
         },
         select: { id: true },
       });
@@ -201,9 +222,9 @@ export async function createChangeRequest(db: DbOrTx, authorId: string, input: C
 export type EditChangeRequestInput = { title?: string; rationale?: string; items?: ChangeItemInput[] };
 
 /**
- * Edits a change request: bumps its revision and dismisses the approvals given so far (an approval
- * applies to what was reviewed). Items, when given, replace all items. Only drafts and change
- * requests in review can be edited.
+ * Edits a change request: bumps its revision, records the editor as a writer, and dismisses the
+ * approvals given so far (an approval applies to what was reviewed). Items, when given, replace all
+ * items. Only drafts and change requests in review can be edited.
  */
 export async function editChangeRequest(db: DbOrTx, actorId: string, id: string, input: EditChangeRequestInput): Promise<ChangeRequest> {
   const result = await withAudit(
@@ -216,6 +237,12 @@ export async function editChangeRequest(db: DbOrTx, actorId: string, id: string,
         data: { title: input.title, rationale: input.rationale, revision: before.revision + 1 },
       });
       if (count !== 1) throw new DbError("INVALID_STATE", `Change request is ${before.status} or changed concurrently; it cannot be edited.`);
+      const revision = before.revision + 1;
+      await tx.changeRequestWriter.upsert({
+        where: { changeRequestId_userId: { changeRequestId: id, userId: actorId } },
+        create: { changeRequestId: id, userId: actorId, firstRevision: revision, lastRevision: revision },
+        update: { lastRevision: revision },
+      });
       if (input.items) {
         await tx.changeItem.deleteMany({ where: { changeRequestId: id } });
         await tx.changeItem.createMany({ data: input.items.map((item, i) => ({ ...itemData(item, i), changeRequestId: id })) });
@@ -230,22 +257,26 @@ export async function editChangeRequest(db: DbOrTx, actorId: string, id: string,
 
 /**
  * Moves a change request from one of `from` to `to`, atomically: returns false (and changes
- * nothing) when its status is not in `from` any more, e.g. when two approvers race.
+ * nothing) when its status is not in `from` any more, e.g. when two approvers race. `note` is kept
+ * as the status note (why it failed, was rejected or cancelled; cleared otherwise); `record`, when
+ * given, is stored as the change request's record (what it was when it ended).
  */
 export async function transitionChangeRequest(
   db: DbOrTx,
   actorId: string | null,
   id: string,
-  from: ChangeRequestStatus[],
+  from: readonly ChangeRequestStatus[],
   to: ChangeRequestStatus,
   note?: string,
+  record?: unknown,
 ): Promise<boolean> {
   const now = new Date();
   const stamp =
     to === "in_review" ? { submittedAt: now } : to === "approved" || to === "rejected" ? { decidedAt: now } : to === "deployed" || to === "failed" ? { deployedAt: now } : {};
+  const data = { status: to, ...stamp, statusNote: note ?? null, ...(record === undefined ? {} : { recordJson: JSON.stringify(record) }) };
   return withAudit(
     db,
-    async (tx) => (await tx.changeRequest.updateMany({ where: { id, status: { in: from } }, data: { status: to, ...stamp } })).count === 1,
+    async (tx) => (await tx.changeRequest.updateMany({ where: { id, status: { in: [...from] } }, data })).count === 1,
     (moved) => (moved ? { actorId, action: `changeRequest.${to}`, entityType: "changeRequest", entityId: id, before: { status: from }, after: { status: to, note } } : []),
   );
 }
@@ -253,16 +284,16 @@ export async function transitionChangeRequest(
 export type ReviewInput = { decision: ReviewDecision; comment?: string };
 
 /**
- * Records a review against the change request's current revision. An author never approves (or
- * rejects) their own change request.
+ * Records a review against the change request's current revision. A writer of any revision never
+ * approves (or rejects) it: the policy refuses first, this is the last line.
  */
 export async function addReview(db: DbOrTx, reviewerId: string, changeRequestId: string, input: ReviewInput): Promise<Review> {
   return withAudit(
     db,
     async (tx) => {
-      const cr = await tx.changeRequest.findUnique({ where: { id: changeRequestId }, select: { authorId: true, revision: true } });
+      const cr = await tx.changeRequest.findUnique({ where: { id: changeRequestId }, select: { revision: true, writers: { select: { userId: true } } } });
       if (!cr) throw new DbError("NOT_FOUND", "No such change request.");
-      if (input.decision !== "comment" && cr.authorId === reviewerId) throw new DbError("FORBIDDEN", "Authors cannot review their own change request.");
+      if (input.decision !== "comment" && cr.writers.some((w) => w.userId === reviewerId)) throw new DbError("FORBIDDEN", "Writers of a change request cannot review it.");
       return tx.review.create({
         data: { changeRequestId, reviewerId, decision: input.decision, comment: input.comment ?? "", crRevision: cr.revision },
         select: reviewSelect,
@@ -270,18 +301,6 @@ export async function addReview(db: DbOrTx, reviewerId: string, changeRequestId:
     },
     (r) => ({ actorId: reviewerId, action: `changeRequest.review.${r.decision}`, entityType: "changeRequest", entityId: changeRequestId, after: r }),
   );
-}
-
-/** Distinct reviewers (not the author) whose approval of the current revision stands. */
-export async function countApprovals(db: DbOrTx, changeRequestId: string): Promise<number> {
-  const cr = await db.changeRequest.findUnique({ where: { id: changeRequestId }, select: { authorId: true, revision: true } });
-  if (!cr) throw new DbError("NOT_FOUND", "No such change request.");
-  const rows = await db.review.findMany({
-    where: { changeRequestId, decision: "approve", dismissedAt: null, crRevision: cr.revision, reviewerId: { not: cr.authorId } },
-    select: { reviewerId: true },
-    distinct: ["reviewerId"],
-  });
-  return rows.length;
 }
 
 export type StaleItem = { itemId: string; connectorId: string; connectorName: string; baseVersion: number | null; currentVersion: number; deleted: boolean };
