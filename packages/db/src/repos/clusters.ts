@@ -14,6 +14,7 @@ export const clusterSelect = {
   authPasswordEnv: true,
   approvalsRequired: true,
   monitorIntervalSeconds: true,
+  requestTimeoutSeconds: true,
   createdAt: true,
   updatedAt: true,
 } as const;
@@ -29,6 +30,8 @@ export type Cluster = {
   authPasswordEnv: string | null;
   approvalsRequired: number;
   monitorIntervalSeconds: number;
+  /** Budget of one Connect request across the workers. */
+  requestTimeoutSeconds: number;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -61,6 +64,7 @@ export type ClusterInput = {
   authPasswordEnv?: string | null;
   approvalsRequired: number;
   monitorIntervalSeconds?: number;
+  requestTimeoutSeconds?: number;
 };
 
 export async function createCluster(db: DbOrTx, actorId: string | null, input: ClusterInput): Promise<Cluster> {
