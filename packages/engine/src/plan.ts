@@ -1,5 +1,5 @@
 import diff from "microdiff";
-import { readMark, stampConfig, userConfig } from "./managed";
+import { observedUserConfig, readMark, stampConfig, userConfig, type ManagedMark } from "./managed";
 import { isConfigProviderReference, isSecretKey, redactCredentials } from "./secrets";
 import type {
   ConnectorSpec,
@@ -10,6 +10,7 @@ import type {
   ObservedConnector,
   Plan,
   PlanAction,
+  PlanConflict,
   PlanWarning,
   TopicSpec,
 } from "./model";
@@ -23,8 +24,11 @@ export type PlanOptions = {
    * managers are its own: updated, and deleted when no longer desired. Connectors stamped by any other
    * manager are left alone and listed in `managedElsewhere` (a desired one is a MANAGED_ELSEWHERE
    * conflict unless taken over). A connector stamped with an id but no manager (stamped before
-   * managers existed) matches a desired spec by id, and is otherwise left alone.
-   * Default `cli/default`.
+   * managers existed, or by the old toolchain with `id`/`version` inside its config) matches a desired
+   * spec by id (an update re-stamps it), and is otherwise left alone (listed in `managedElsewhere`
+   * without a manager). With a function, "this plan's managers" are the managers of its desired
+   * specs: a plan with no spec for a manager leaves that manager's connectors alone.
+   * Default `cli/default` ({@link DEFAULT_MANAGER}).
    */
   manager?: string | ((spec: ConnectorSpec) => string);
   /** Also delete connectors on the cluster that no one manages (no stamp), within the scope. */
@@ -33,13 +37,17 @@ export type PlanOptions = {
    * Only these connectors are looked at (the web app plans one change request): those stamped with
    * one of `ids`, and those at one of `names`. Everything else on the cluster is outside the plan
    * (neither listed as unmanaged nor touched). With a scope, every id in `ids` that no desired spec
-   * carries is a requested deletion.
+   * carries is a requested deletion (a MANAGED_ELSEWHERE conflict when another manager stamped it).
+   * The desired specs' own ids and names are always in scope, so a spec always sees its connector and
+   * whatever holds its name.
    */
   scope?: { ids: readonly string[]; names: readonly string[] };
   /**
    * Take over connectors held by someone else: `true` for all, or the ids of the desired specs that
    * may. Taking over an unmanaged connector at a desired name, or one stamped by another manager,
-   * becomes an update (with a TAKE_OVER warning) instead of a conflict.
+   * becomes an update (with a TAKE_OVER warning) instead of a conflict; with a scope, a requested
+   * deletion of a connector stamped by another manager becomes a delete. A name held by a connector
+   * stamped with another id is never taken over.
    */
   takeOver?: boolean | readonly string[];
   /**
@@ -80,39 +88,97 @@ const GROUP: Record<PlanAction["kind"], number> = {
   skip: 4,
 };
 
+/** The manager stamped when none is given. */
+export const DEFAULT_MANAGER = "cli/default";
+
+/**
+ * How the plan sees one live connector:
+ * - `ours`: stamped with one of the plan's managers;
+ * - `no-manager`: stamped with an id but no manager (before managers existed, or the old toolchain);
+ * - `elsewhere`: stamped by another manager;
+ * - `unmanaged`: no stamp;
+ * - `no-config`: Connect returned no config, so nobody can tell.
+ */
+type LiveKind = "ours" | "no-manager" | "elsewhere" | "unmanaged" | "no-config";
+type Live = { connector: ObservedConnector; mark: ManagedMark | null; kind: LiveKind };
+
+/** What happens to one desired spec. */
+type SpecPlan = {
+  spec: ConnectorSpec;
+  manager: string;
+  /** The live connector stamped with the spec's id. */
+  current?: Live;
+  /** The live connector at the spec's name, when it is not `current`. */
+  atName?: Live;
+  status: "proceed" | "skip" | "conflict" | "blocked";
+  /** `current` is stamped by another manager and may be taken over. */
+  takeOver?: boolean;
+  /** The unmanaged connector at the spec's name, taken over. */
+  adopt?: Live;
+};
+
 /**
  * Computes what to do to bring the observed cluster to the desired set. Connectors are matched by the
  * `switchboard.id` stamped in their config, never by name. Pure and deterministic: same input, same
- * plan (whatever the order of the inputs); no I/O; inputs are not mutated.
+ * plan (whatever the order of the inputs); no I/O; inputs are not mutated. A plan with `conflicts`
+ * must not be applied.
  */
 export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanOptions = {}): Plan {
   const specs = [...desired.connectors].sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
-  const observedSorted = [...observed.connectors].sort((a, b) => compare(a.name, b.name));
+  const managerOf = (spec: ConnectorSpec): string =>
+    typeof opts.manager === "function" ? opts.manager(spec) : (opts.manager ?? DEFAULT_MANAGER);
+  const ours = new Set(typeof opts.manager === "function" ? specs.map(managerOf) : [opts.manager ?? DEFAULT_MANAGER]);
+  const mayTakeOver = (id: string): boolean =>
+    opts.takeOver === true || (typeof opts.takeOver === "object" && opts.takeOver.includes(id));
+  const desiredIds = new Set(specs.map((s) => s.id));
+  const desiredNames = new Set(specs.map((s) => s.name));
+  // A desired spec's own connector and the holder of its name are always looked at.
+  const scope = opts.scope && {
+    requestedIds: new Set(opts.scope.ids),
+    ids: new Set([...opts.scope.ids, ...desiredIds]),
+    names: new Set([...opts.scope.names, ...desiredNames]),
+  };
 
-  const byName = new Map<string, ObservedConnector>();
-  const managedById = new Map<string, ObservedConnector[]>();
-  for (const connector of observedSorted) {
-    byName.set(connector.name, connector);
+  const live: Live[] = [];
+  for (const connector of [...observed.connectors].sort((a, b) => compare(a.name, b.name))) {
     const mark = readMark(connector.config);
-    if (mark) managedById.set(mark.id, [...(managedById.get(mark.id) ?? []), connector]);
+    if (scope && !scope.names.has(connector.name) && !(mark && scope.ids.has(mark.id))) continue;
+    const kind: LiveKind =
+      connector.config === null
+        ? "no-config"
+        : !mark
+          ? "unmanaged"
+          : mark.manager === undefined
+            ? "no-manager"
+            : ours.has(mark.manager)
+              ? "ours"
+              : "elsewhere";
+    live.push({ connector, mark, kind });
   }
+  const byName = new Map(live.map((l) => [l.connector.name, l]));
+  const byId = new Map<string, Live[]>();
+  for (const l of live) if (l.mark) byId.set(l.mark.id, [...(byId.get(l.mark.id) ?? []), l]);
 
-  const actions: PlanAction[] = [];
   const warnings: PlanWarning[] = [];
-  const expected = new Map<string, DesiredRunState | "ABSENT">();
-  /** Observed connectors that a desired spec accounts for (so they are neither deleted nor listed). */
-  const handled = new Set<ObservedConnector>();
-  const topicSources: ConnectorSpec[] = [];
+  const conflicts: PlanConflict[] = [];
+  const claimedBy = new Map<Live, SpecPlan>();
+  const specPlans: SpecPlan[] = [];
 
+  // 1. Match each spec to its live connector by id; ownership, compare-and-set and version checks.
   for (const spec of specs) {
-    const candidates = managedById.get(spec.id) ?? [];
-    const current = candidates.find((c) => c.name === spec.name) ?? candidates[0];
+    const manager = managerOf(spec);
+    const current = pickCurrent(byId.get(spec.id) ?? [], spec.name);
     const atName = byName.get(spec.name);
+    const sp: SpecPlan = { spec, manager, status: "proceed" };
+    if (current) sp.current = current;
+    if (atName && atName !== current) sp.atName = atName;
+    specPlans.push(sp);
+    if (current) claimedBy.set(current, sp);
 
-    if (atName && atName.config === null && atName !== current) {
+    if (atName && atName.kind === "no-config" && atName !== current) {
       // Without its config we cannot tell whose connector holds the name; acting could clobber it.
-      if (current) handled.add(current);
-      handled.add(atName);
+      claimedBy.set(atName, sp);
+      sp.status = "blocked";
       warnings.push({
         connector: spec.name,
         code: "UNMANAGED",
@@ -121,104 +187,247 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
       continue;
     }
 
-    if (current) {
-      handled.add(current);
-      const deployedVersion = readMark(current.config)?.version;
-      if (spec.version !== undefined && deployedVersion !== undefined && spec.version < deployedVersion) {
-        actions.push({
-          kind: "skip",
-          name: spec.name,
-          id: spec.id,
-          version: spec.version,
-          deployedVersion,
-          reason: `desired version ${spec.version} is older than deployed version ${deployedVersion}`,
-        });
-        warnings.push({
+    if (current?.kind === "elsewhere") {
+      if (!mayTakeOver(spec.id)) {
+        sp.status = "conflict";
+        conflicts.push({
           connector: spec.name,
-          code: "SKIPPED_OLDER_VERSION",
-          message: `desired version ${spec.version} is older than deployed version ${deployedVersion}; the deployed connector is left as it is`,
+          id: spec.id,
+          code: "MANAGED_ELSEWHERE",
+          message: `connector "${current.connector.name}" (id ${spec.id}) is managed by ${current.mark?.manager}, not by ${manager}; it is left alone`,
+          heldBy: heldBy(current),
         });
         continue;
       }
+      sp.takeOver = true;
     }
+
+    const deployedVersion = current?.mark?.version;
+    if (current && deployedVersion !== undefined && spec.expectedVersion !== undefined) {
+      if (deployedVersion !== spec.expectedVersion && deployedVersion !== spec.version) {
+        sp.status = "conflict";
+        conflicts.push({
+          connector: spec.name,
+          id: spec.id,
+          code: "VERSION_MISMATCH",
+          message: `connector "${current.connector.name}" is at version ${deployedVersion} on the cluster, but the change was written against version ${spec.expectedVersion}`,
+          heldBy: heldBy(current),
+        });
+        continue;
+      }
+    } else if (current && deployedVersion !== undefined && spec.version !== undefined && spec.version < deployedVersion) {
+      sp.status = "skip";
+    }
+  }
+
+  // 2. What becomes of the live connectors no spec matched.
+  const fates = new Map<Live, Fate>();
+  for (const l of live) {
+    if (claimedBy.has(l)) continue;
+    fates.set(l, unclaimedFate(l));
+  }
+  function unclaimedFate(l: Live): Fate {
+    const id = l.mark?.id;
+    switch (l.kind) {
+      case "no-config":
+        return { stay: "unmanaged" };
+      case "unmanaged":
+        // At a desired name it is a name clash (or a take-over), never a prune.
+        if (desiredNames.has(l.connector.name) || !opts.prune) return { stay: "unmanaged" };
+        return { delete: "not managed by Switchboard (prune)", managed: false };
+      case "ours":
+        return {
+          delete: desiredIds.has(id ?? "") ? `another connector carries the same id ${id}` : "removed from the definitions",
+          managed: true,
+        };
+      case "no-manager":
+        if (scope?.requestedIds.has(id ?? "") && !desiredIds.has(id ?? "")) return { delete: "removed from the definitions", managed: true };
+        return { stay: "elsewhere" };
+      case "elsewhere":
+        if (scope?.requestedIds.has(id ?? "") && !desiredIds.has(id ?? "")) {
+          if (mayTakeOver(id ?? "")) return { delete: "removed from the definitions", managed: true, takeOver: true };
+          conflicts.push({
+            connector: l.connector.name,
+            ...(id === undefined ? {} : { id }),
+            code: "MANAGED_ELSEWHERE",
+            message: `connector "${l.connector.name}" (id ${id}) is managed by ${l.mark?.manager}; it cannot be deleted from here`,
+            heldBy: heldBy(l),
+          });
+        }
+        return { stay: "elsewhere" };
+    }
+  }
+
+  // 3. Names: a spec that needs its name (create, rename, adoption) gets it only when the holder goes
+  // away in this same plan. A spec given up frees nothing, so repeat until nothing changes.
+  const leaves = (l: Live): boolean => {
+    const owner = claimedBy.get(l);
+    if (!owner) return fates.get(l)?.delete !== undefined;
+    return owner.status === "proceed" && owner.current === l && owner.spec.name !== l.connector.name;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const sp of specPlans) {
+      const holder = sp.atName;
+      if (sp.status !== "proceed" || !holder || sp.adopt === holder || leaves(holder)) continue;
+      if (holder.kind === "unmanaged" && !claimedBy.has(holder) && mayTakeOver(sp.spec.id)) {
+        sp.adopt = holder;
+        claimedBy.set(holder, sp);
+        continue;
+      }
+      sp.status = "conflict";
+      changed = true;
+      conflicts.push(nameTaken(sp, holder));
+    }
+  }
+
+  // 4. Actions.
+  const actions: PlanAction[] = [];
+  const expected = new Map<string, DesiredRunState | "ABSENT">();
+  const topicSources: ConnectorSpec[] = [];
+  for (const sp of specPlans) {
+    const { spec, current } = sp;
+    if (sp.status === "skip" && current) {
+      const deployedVersion = current.mark?.version;
+      actions.push({
+        kind: "skip",
+        name: spec.name,
+        id: spec.id,
+        ...(spec.version === undefined ? {} : { version: spec.version }),
+        ...(deployedVersion === undefined ? {} : { deployedVersion }),
+        reason: `desired version ${spec.version} is older than deployed version ${deployedVersion}`,
+      });
+      warnings.push({
+        connector: spec.name,
+        code: "SKIPPED_OLDER_VERSION",
+        message: `desired version ${spec.version} is older than deployed version ${deployedVersion}; the deployed connector is left as it is`,
+      });
+      continue;
+    }
+    if (sp.status !== "proceed") continue;
 
     expected.set(spec.name, spec.state);
     topicSources.push(spec);
-
-    if (current && current.name === spec.name) {
-      planExisting(spec, current, deployedVersionOf(current), opts, actions, warnings);
-      continue;
-    }
-
-    if (current) {
-      actions.push({
-        kind: "delete",
-        name: current.name,
-        id: spec.id,
-        managed: true,
-        reason: `renamed to ${spec.name}`,
-      });
-      markAbsent(expected, current.name);
-      warnings.push({ connector: spec.name, code: "RENAME", message: renameMessage(current, spec) });
-    }
-
-    if (atName && atName.config !== null && !readMark(atName.config)) {
-      handled.add(atName);
+    if (sp.takeOver && current) {
       warnings.push({
         connector: spec.name,
-        code: "UNMANAGED",
-        message: `the name "${spec.name}" is taken by a connector Switchboard does not manage; it will be adopted (its config replaced by the definition and marked as managed)`,
+        code: "TAKE_OVER",
+        message: `connector "${current.connector.name}" is managed by ${current.mark?.manager}; it is taken over and will be managed by ${sp.manager} from now on`,
       });
-      planExisting(spec, atName, undefined, opts, actions, warnings, "adopt unmanaged connector");
-      continue;
     }
 
+    if (current && current.connector.name === spec.name) {
+      planExisting(sp, current, opts, actions, warnings);
+      continue;
+    }
+    if (current) {
+      actions.push({ kind: "delete", name: current.connector.name, id: spec.id, managed: true, reason: `renamed to ${spec.name}` });
+      markAbsent(expected, current.connector.name);
+      warnings.push({ connector: spec.name, code: "RENAME", message: renameMessage(current.connector, spec) });
+    }
+    if (sp.adopt) {
+      warnings.push({
+        connector: spec.name,
+        code: "TAKE_OVER",
+        message: `the name "${spec.name}" is held by a connector Switchboard does not manage; it is taken over (its config replaced by the definition and stamped as managed by ${sp.manager})`,
+      });
+      planExisting(sp, sp.adopt, opts, actions, warnings);
+      continue;
+    }
     actions.push({
       kind: "create",
       name: spec.name,
       id: spec.id,
       ...(spec.version === undefined ? {} : { version: spec.version }),
-      config: stampConfig(spec.config, markOf(spec)),
+      config: stampConfig(spec.config, markOf(sp)),
       state: spec.state,
-      reason: current ? `renamed from ${current.name}` : "new connector",
+      reason: current ? `renamed from ${current.connector.name}` : "new connector",
     });
   }
 
   const unmanaged: string[] = [];
-  for (const connector of observedSorted) {
-    if (handled.has(connector)) continue;
-    const mark = readMark(connector.config);
-    if (mark) {
-      // Removed from the definitions (or a second connector stamped with an id already matched).
-      const duplicate = (managedById.get(mark.id)?.length ?? 0) > 1 && specs.some((s) => s.id === mark.id);
+  const managedElsewhere: Plan["managedElsewhere"] = [];
+  for (const l of live) {
+    const owner = claimedBy.get(l);
+    const fate = fates.get(l);
+    if (fate?.delete !== undefined) {
       actions.push({
         kind: "delete",
-        name: connector.name,
-        id: mark.id,
-        managed: true,
-        reason: duplicate ? `another connector carries the same id ${mark.id}` : "removed from the definitions",
+        name: l.connector.name,
+        ...(l.mark ? { id: l.mark.id } : {}),
+        managed: fate.managed,
+        reason: fate.delete,
       });
-      markAbsent(expected, connector.name);
-    } else if (opts.prune) {
-      actions.push({ kind: "delete", name: connector.name, managed: false, reason: "not managed by Switchboard (prune)" });
-      markAbsent(expected, connector.name);
-    } else {
-      unmanaged.push(connector.name);
+      markAbsent(expected, l.connector.name);
+      if (fate.takeOver) {
+        warnings.push({
+          connector: l.connector.name,
+          code: "TAKE_OVER",
+          message: `connector "${l.connector.name}" is managed by ${l.mark?.manager}; it is taken over and deleted`,
+        });
+      }
+      continue;
+    }
+    const taken = owner?.status === "proceed" && (owner.adopt === l || (owner.current === l && owner.takeOver));
+    if (l.mark && l.kind === "elsewhere" && !taken) {
+      managedElsewhere.push({ name: l.connector.name, id: l.mark.id, ...(l.mark.manager === undefined ? {} : { manager: l.mark.manager }) });
+    } else if (l.mark && l.kind === "no-manager" && !owner) {
+      managedElsewhere.push({ name: l.connector.name, id: l.mark.id });
+    } else if ((l.kind === "unmanaged" || l.kind === "no-config") && !owner) {
+      unmanaged.push(l.connector.name);
     }
   }
 
   return {
-    actions: orderActions(actions),
+    actions: withForcedRestarts(orderActions(actions), opts.restarts),
     topicsToCreate: topicsToCreate(topicSources, observed.topics),
     // Never planned: Switchboard cannot prove it created a data topic, and deleting one loses data.
     topicsToDelete: [],
     unmanaged,
-    managedElsewhere: [],
-    conflicts: [],
+    managedElsewhere,
+    conflicts: conflicts.sort(
+      (a, b) => compare(a.connector, b.connector) || compare(a.code, b.code) || compare(a.message, b.message),
+    ),
     warnings: [...warnings].sort(
       (a, b) => compare(a.connector ?? "", b.connector ?? "") || compare(a.code, b.code) || compare(a.message, b.message),
     ),
     expected: Object.fromEntries([...expected].sort(([a], [b]) => compare(a, b))),
+  };
+}
+
+/** What becomes of a live connector no spec matched: deleted (and why), or left alone (and listed where). */
+type Fate = { delete: string; managed: boolean; takeOver?: boolean; stay?: undefined } | { stay: "unmanaged" | "elsewhere"; delete?: undefined };
+
+/**
+ * The live connector a spec stands for, among those stamped with its id: one that is not managed
+ * elsewhere first, at the spec's name first, then by name. Others with the id are duplicates.
+ */
+function pickCurrent(candidates: readonly Live[], name: string): Live | undefined {
+  const rank = (l: Live) => (l.kind === "elsewhere" ? 2 : 0) + (l.connector.name === name ? 0 : 1);
+  return [...candidates].sort((a, b) => rank(a) - rank(b) || compare(a.connector.name, b.connector.name))[0];
+}
+
+function heldBy(l: Live): NonNullable<PlanConflict["heldBy"]> {
+  return {
+    name: l.connector.name,
+    ...(l.mark ? { id: l.mark.id } : {}),
+    ...(l.mark?.manager === undefined ? {} : { manager: l.mark.manager }),
+  };
+}
+
+function nameTaken(sp: SpecPlan, holder: Live): PlanConflict {
+  const { spec } = sp;
+  const base = { connector: spec.name, id: spec.id, code: "NAME_TAKEN" as const, heldBy: heldBy(holder) };
+  if (!holder.mark) {
+    return {
+      ...base,
+      message: `the name "${spec.name}" is held by a connector Switchboard does not manage; creating "${spec.name}" (id ${spec.id}) would overwrite it`,
+    };
+  }
+  const by = holder.mark.manager === undefined ? "" : `, managed by ${holder.mark.manager}`;
+  return {
+    ...base,
+    message: `the name "${spec.name}" is held by a connector with id ${holder.mark.id}${by}; creating "${spec.name}" (id ${spec.id}) would overwrite it`,
   };
 }
 
@@ -252,30 +461,34 @@ export function hasChanges(p: Plan): boolean {
   );
 }
 
-/** Update (when the config differs), then the run-state action; noop when neither is needed. */
-function planExisting(
-  spec: ConnectorSpec,
-  current: ObservedConnector,
-  deployedVersion: number | undefined,
-  opts: PlanOptions,
-  actions: PlanAction[],
-  warnings: PlanWarning[],
-  adoptReason?: string,
-): void {
-  const before = comparableConfig(userConfig(current.config ?? {}));
+/**
+ * Update (when the config differs, or the stamps must change: adoption, take-over, a connector
+ * stamped without a manager), then the run-state action; noop when neither is needed.
+ */
+function planExisting(sp: SpecPlan, live: Live, opts: PlanOptions, actions: PlanAction[], warnings: PlanWarning[]): void {
+  const { spec } = sp;
+  const current = live.connector;
+  const deployedVersion = live.mark?.version;
+  const before = comparableConfig(observedUserConfig(current.config ?? {}));
   const after = comparableConfig(userConfig(spec.config));
   const changes = configChanges(before, after, opts.secretKeys?.[spec.name]);
+  const restamp = restampReason(sp, live);
+  const updates = changes.length > 0 || restamp !== undefined;
 
-  if (changes.length > 0 || adoptReason) {
+  if (updates) {
+    const reasons = [
+      ...(restamp === undefined ? [] : [restamp]),
+      ...(changes.length > 0 ? [`${changes.length} config ${changes.length === 1 ? "key" : "keys"} changed`] : []),
+    ];
     actions.push({
       kind: "update",
       name: spec.name,
       id: spec.id,
       ...(deployedVersion === undefined ? {} : { fromVersion: deployedVersion }),
       ...(spec.version === undefined ? {} : { version: spec.version }),
-      config: stampConfig(spec.config, markOf(spec)),
+      config: stampConfig(spec.config, markOf(sp)),
       changes,
-      reason: adoptReason ?? `${changes.length} config ${changes.length === 1 ? "key" : "keys"} changed`,
+      reason: reasons.join("; "),
     });
     warnings.push(...updateWarnings(spec.name, current, changes, before, after));
   }
@@ -283,11 +496,22 @@ function planExisting(
   const stateAction = runStateAction(spec, current);
   if (stateAction) actions.push(stateAction);
 
-  if (changes.length === 0 && !adoptReason && !stateAction) {
+  if (!updates && !stateAction) {
     const metadataOnly = spec.version !== undefined && spec.version !== deployedVersion;
     // A version bump alone does not touch the connector: an update would restart it for nothing.
     actions.push({ kind: "noop", name: spec.name, id: spec.id, reason: metadataOnly ? "metadata only" : "unchanged" });
   }
+}
+
+/** Why the live connector's stamps must be rewritten even if its config is unchanged; undefined when they need not. */
+function restampReason(sp: SpecPlan, live: Live): string | undefined {
+  const mark = live.mark;
+  if (!mark) return "adopt unmanaged connector";
+  if (sp.takeOver) return `take over from ${mark.manager}`;
+  if (mark.legacy) return `stamp as managed by ${sp.manager} (replacing the old toolchain's id and version keys)`;
+  if (mark.manager === undefined) return `stamp as managed by ${sp.manager}`;
+  if (mark.manager !== sp.manager) return `re-stamp as managed by ${sp.manager} (was ${mark.manager})`;
+  return undefined;
 }
 
 /**
@@ -414,12 +638,37 @@ function markAbsent(expected: Map<string, DesiredRunState | "ABSENT">, name: str
   if (!expected.has(name)) expected.set(name, "ABSENT");
 }
 
-function deployedVersionOf(connector: ObservedConnector): number | undefined {
-  return readMark(connector.config)?.version;
+function markOf({ spec, manager }: SpecPlan): ManagedMark {
+  return spec.version === undefined ? { id: spec.id, manager } : { id: spec.id, version: spec.version, manager };
 }
 
-function markOf(spec: ConnectorSpec): { id: string; version?: number } {
-  return spec.version === undefined ? { id: spec.id } : { id: spec.id, version: spec.version };
+/**
+ * Adds the restarts asked for after the other state actions, replacing the planner's own restart or
+ * "unchanged" for that connector; a connector the plan creates or deletes is not restarted.
+ */
+function withForcedRestarts(actions: PlanAction[], restarts: PlanOptions["restarts"]): PlanAction[] {
+  if (!restarts || restarts.length === 0) return actions;
+  const recreated = new Set(actions.filter((a) => a.kind === "create" || a.kind === "delete").map((a) => a.name));
+  // One restart per connector; a full restart wins over one of failed tasks only.
+  const byName = new Map<string, { id: string; name: string; onlyFailed: boolean }>();
+  for (const r of restarts) {
+    if (recreated.has(r.name)) continue;
+    const seen = byName.get(r.name);
+    byName.set(r.name, seen ? { ...seen, onlyFailed: seen.onlyFailed && r.onlyFailed } : { id: r.id, name: r.name, onlyFailed: r.onlyFailed });
+  }
+  if (byName.size === 0) return actions;
+  const forced: PlanAction[] = [...byName.values()]
+    .sort((a, b) => compare(a.name, b.name))
+    .map((r) => ({
+      kind: "restart",
+      name: r.name,
+      id: r.id,
+      onlyFailed: r.onlyFailed,
+      reason: r.onlyFailed ? "restart of failed tasks requested" : "restart requested",
+    }));
+  const kept = actions.filter((a) => !(byName.has(a.name) && (a.kind === "restart" || a.kind === "noop")));
+  const last = (a: PlanAction) => a.kind === "noop" || a.kind === "skip";
+  return [...kept.filter((a) => !last(a)), ...forced, ...kept.filter(last)];
 }
 
 /** Code-unit order: locale-independent, so plans are identical on every machine. */
