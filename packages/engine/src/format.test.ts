@@ -149,7 +149,62 @@ describe("formatPlanText", () => {
   });
 });
 
+describe("formatPlanText: ownership", () => {
+  const owned = planOf({
+    actions: [
+      { kind: "create", name: "fresh", id: "fresh", config: {}, state: "RUNNING", reason: "new connector" },
+      { kind: "update", name: "taken", id: "taken", config: {}, changes: [], reason: "take over from web/c1" },
+    ],
+    managedElsewhere: [
+      { name: "orders-sink", id: "cr-1", manager: "web/c1" },
+      { name: "old-one", id: "old" },
+    ],
+    conflicts: [
+      {
+        connector: "clash",
+        id: "mine",
+        code: "NAME_TAKEN",
+        message: 'the name "clash" is held by a connector with id theirs; creating "clash" (id mine) would overwrite it',
+        heldBy: { name: "clash", id: "theirs", manager: "web/c1" },
+      },
+    ],
+    warnings: [{ connector: "taken", code: "TAKE_OVER", message: "taken over from web/c1" }],
+  });
+  const text = formatPlanText(owned, { color: false });
+  const lines = text.split("\n");
+
+  it("puts conflicts first, one line each", () => {
+    expect(lines.slice(0, 2)).toEqual([
+      "Conflicts (nothing will be applied until they are resolved):",
+      '  ✗ NAME_TAKEN clash: the name "clash" is held by a connector with id theirs; creating "clash" (id mine) would overwrite it',
+    ]);
+  });
+
+  it("lists connectors managed elsewhere with their manager, like unmanaged ones", () => {
+    expect(text).toContain("Managed elsewhere, left alone:\n  = orders-sink (managed by web/c1)\n  = old-one (id old, stamped without a manager)");
+  });
+
+  it("shows take-over warnings, and a summary that says nothing will be applied", () => {
+    expect(text).toContain("  ! TAKE_OVER taken: taken over from web/c1");
+    expect(lines.at(-1)).toBe("1 conflict: nothing will be applied. 1 to create, 1 to update, 0 to delete; 0 unchanged");
+    expect(formatPlanText(planOf({ conflicts: owned.conflicts }), { color: false }).split("\n").at(-1)).toBe(
+      "1 conflict: nothing will be applied. 0 to create, 0 to update, 0 to delete; 0 unchanged",
+    );
+  });
+});
+
 describe("planToJson", () => {
+  it("carries connectors managed elsewhere and conflicts", () => {
+    const p = planOf({
+      managedElsewhere: [{ name: "a", id: "a", manager: "web/c1" }],
+      conflicts: [{ connector: "b", code: "NAME_TAKEN", message: "m", heldBy: { name: "b" } }],
+    });
+    const json = planToJson(p);
+    expect(json).toMatchObject({ managedElsewhere: [{ name: "a", id: "a", manager: "web/c1" }], conflicts: [{ connector: "b", heldBy: { name: "b" } }] });
+    json.conflicts[0]!.heldBy!.name = "x";
+    expect(p.conflicts[0]?.heldBy?.name).toBe("b");
+  });
+
   it("keeps actions and changes but drops full configs, and adds the summary", () => {
     const json = planToJson(sample);
     expect(json.actions.every((a) => !("config" in a))).toBe(true);

@@ -36,12 +36,20 @@ const SYMBOL: Record<PlanAction["kind"], string> = {
 
 /**
  * Renders a plan like a Terraform plan: one line per connector action, key-level changes under
- * updates, the masked config under creates, topics, unmanaged connectors, warnings, and a summary line.
- * Secret values never appear in the output.
+ * updates, the masked config under creates, topics, unmanaged connectors, connectors managed elsewhere,
+ * warnings, and a summary line; conflicts come first. Secret values never appear in the output.
  */
 export function formatPlanText(p: Plan, opts: FormatOptions): string {
   const c = createColors(opts.color);
   const sections: string[][] = [];
+
+  // First, so nobody reads past them: a plan with conflicts is not applied at all.
+  if (p.conflicts.length > 0) {
+    sections.push([
+      c.red(c.bold(`Conflicts (nothing will be applied until they are resolved):`)),
+      ...p.conflicts.map((x) => `  ${c.red("✗")} ${c.bold(x.code)} ${x.connector}: ${x.message}`),
+    ]);
+  }
 
   const actionLines: string[] = [];
   for (const action of p.actions) {
@@ -65,6 +73,15 @@ export function formatPlanText(p: Plan, opts: FormatOptions): string {
     sections.push([
       `Unmanaged connectors (left alone; use --prune to delete):`,
       ...p.unmanaged.map((name) => `  ${c.dim("?")} ${name}`),
+    ]);
+  }
+
+  if (p.managedElsewhere.length > 0) {
+    sections.push([
+      `Managed elsewhere, left alone:`,
+      ...p.managedElsewhere.map(
+        (m) => `  ${c.dim("=")} ${m.name} ${c.dim(m.manager === undefined ? `(id ${m.id}, stamped without a manager)` : `(managed by ${m.manager})`)}`,
+      ),
     ]);
   }
 
@@ -178,7 +195,9 @@ function changeLine(change: KeyChange, extraSecretKeys: string[] | undefined, c:
 function summaryLine(p: Plan, c: Colors): string {
   const s = summarizePlan(p);
   const skipped = s.skip > 0 ? `, ${s.skip} skipped` : "";
-  if (!hasChanges(p)) {
+  const conflicts = p.conflicts.length;
+  const blocked = conflicts > 0 ? `${c.red(c.bold(`${conflicts} ${conflicts === 1 ? "conflict" : "conflicts"}: nothing will be applied.`))} ` : "";
+  if (!hasChanges(p) && conflicts === 0) {
     return `${c.bold("No changes.")} ${s.unchanged} ${s.unchanged === 1 ? "connector" : "connectors"} unchanged${skipped}.`;
   }
   const parts = [`${s.create} to create`, `${s.update} to update`, `${s.delete} to delete`];
@@ -188,7 +207,7 @@ function summaryLine(p: Plan, c: Colors): string {
   const topics = p.topicsToCreate.length;
   if (topics > 0) parts.push(`${topics} ${topics === 1 ? "topic" : "topics"} to create`);
   if (p.topicsToDelete.length > 0) parts.push(`${p.topicsToDelete.length} topics to delete`);
-  return `${c.bold(parts.join(", "))}; ${s.unchanged} unchanged${skipped}`;
+  return `${blocked}${c.bold(parts.join(", "))}; ${s.unchanged} unchanged${skipped}`;
 }
 
 function colorOf(kind: PlanAction["kind"], c: Colors): (text: string) => string {
