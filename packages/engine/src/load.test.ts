@@ -74,6 +74,13 @@ describe("seed-001 state files", () => {
     expect(second?.source?.configKeys?.["irc.channels"]).toMatchObject({ line: 20, column: 9 });
   });
 
+  it("keeps each entry's nameSpace as the spec's namespace; canonical entries have none", async () => {
+    const seed = await loadDesired(fixture("seed-state.json"));
+    expect(seed.ok && seed.desired.connectors.map((c) => c.namespace)).toEqual(["platform", "wiki"]);
+    const canonical = parseStateFile('{"connectors": [{"id": "a", "name": "a", "config": {"connector.class": "X"}}]}', "s.json");
+    expect(canonical.ok && canonical.desired.connectors[0]).not.toHaveProperty("namespace");
+  });
+
   it("names an unknown field with a suggestion and its line and column", async () => {
     const file = fixture("seed-state-typo.json");
     const problems = problemsOf(await loadDesired(file));

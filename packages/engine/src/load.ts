@@ -80,6 +80,8 @@ type Draft = {
   version?: number;
   state: DesiredRunState;
   owner?: Owner;
+  /** Seed 001's nameSpace. */
+  namespace?: string;
   topics?: z.infer<typeof topicSchema>[];
   config: RawConfig;
   entryPath: Path;
@@ -304,6 +306,7 @@ function readSeedStateEntry(doc: Doc, value: unknown, entryPath: Path, problems:
   return {
     id: `${e.nameSpace}.${e.connectorName}`,
     name: e.connectorName,
+    namespace: e.nameSpace,
     state: e.paused ? "PAUSED" : "RUNNING",
     owner: { name: e.ownerName, email: e.ownerEmail },
     config: e.connectorConfig,
@@ -413,6 +416,7 @@ function finish(doc: Doc, d: Draft, problems: Problem[]): Loaded | undefined {
   };
   if (d.version !== undefined) spec.version = d.version;
   if (d.owner) spec.owner = d.owner;
+  if (d.namespace !== undefined) spec.namespace = d.namespace;
   if (topics) spec.topics = topics;
   return {
     spec,
