@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../testing";
-import { claimJob, completeJob, enqueueJob, failJob, getJob, renewLease } from "./jobs";
+import { claimJob, completeJob, enqueueJob, failExpiredJobs, failJob, getJob, renewLease } from "./jobs";
 
 const run = promisify(execFile);
 const t = createTestDb();
@@ -67,12 +67,15 @@ describe("claimJob", () => {
     expect(await completeJob(t.db, job.id, "w2")).toBe(true);
   });
 
-  it("fails a job whose lease expired with no attempts left instead of running it again", async () => {
+  it("fails a job whose lease expired with no attempts left instead of running it again, and returns it", async () => {
     const job = await enqueueJob(t.db, { kind: "test", maxAttempts: 1 });
     const now = new Date();
     expect((await claimJob(t.db, ["test"], "crashed", 1000, now))?.id).toBe(job.id);
     expect(await claimJob(t.db, ["test"], "w2", 1000, minutesFrom(now, 1))).toBeNull();
-    expect(await getJob(t.db, job.id)).toMatchObject({ status: "failed" });
+    expect(await failExpiredJobs(t.db, ["test"], now)).toEqual([]);
+    expect((await failExpiredJobs(t.db, ["test"], minutesFrom(now, 1))).map((j) => j.id)).toEqual([job.id]);
+    expect(await getJob(t.db, job.id)).toMatchObject({ status: "failed", lastError: expect.stringContaining("lease expired") });
+    expect(await failExpiredJobs(t.db, ["test"], minutesFrom(now, 2))).toEqual([]);
   });
 
   it("never runs two jobs with the same lock key at once", async () => {

@@ -58,18 +58,37 @@ export async function enqueueJob(db: DbOrTx, input: EnqueueInput): Promise<Job> 
   });
 }
 
+export const LEASE_EXPIRED_ERROR = "Its worker stopped while running it (lease expired) and no attempts were left.";
+
+/**
+ * Fails the running jobs of `kinds` whose lease expired with no attempts left (their worker died on
+ * the last attempt), and returns them: call it in the transaction that also ends what those jobs
+ * were doing, so nothing is left stuck.
+ */
+export async function failExpiredJobs(db: DbOrTx, kinds: string[], now: Date = new Date()): Promise<Job[]> {
+  const expired = await db.job.findMany({
+    where: { status: "running", leaseExpiresAt: { lt: now }, kind: { in: kinds }, attempts: { gte: db.job.fields.maxAttempts } },
+    select: jobSelect,
+  });
+  const failed: Job[] = [];
+  for (const job of expired) {
+    const { count } = await db.job.updateMany({
+      where: { id: job.id, status: "running", leaseExpiresAt: { lt: now } },
+      data: { status: "failed", finishedAt: now, lastError: LEASE_EXPIRED_ERROR, leaseOwner: null, leaseExpiresAt: null },
+    });
+    if (count === 1) failed.push({ ...job, status: "failed", lastError: LEASE_EXPIRED_ERROR });
+  }
+  return failed;
+}
+
 /**
  * Claims the next due job of one of `kinds` for `workerId`, with a lease of `leaseMs`: a queued job,
  * or a running one whose lease expired (its worker died) and which has attempts left. Increments
- * `attempts`. Returns null when nothing is due. Running jobs whose lease expired with no attempts
- * left are marked failed first.
+ * `attempts`. Returns null when nothing is due. Jobs whose lease expired with no attempts left are
+ * never claimed again: {@link failExpiredJobs} ends them.
  */
 export async function claimJob(db: DbOrTx, kinds: string[], workerId: string, leaseMs: number, now: Date = new Date()): Promise<Job | null> {
   if (kinds.length === 0) return null;
-  await db.job.updateMany({
-    where: { status: "running", leaseExpiresAt: { lt: now }, kind: { in: kinds }, attempts: { gte: db.job.fields.maxAttempts } },
-    data: { status: "failed", finishedAt: now, lastError: "Lease expired with no attempts left (the worker stopped while running it)." },
-  });
   const expires = new Date(now.getTime() + leaseMs);
   const kindList = Prisma.join(kinds);
   const claimable = Prisma.sql`("status" = 'queued' OR ("status" = 'running' AND "leaseExpiresAt" < ${now} AND "attempts" < "maxAttempts"))`;
@@ -148,6 +167,12 @@ export async function getJob(db: DbOrTx, id: string): Promise<Job | null> {
 /** Recent jobs, newest first (for an admin view). */
 export async function listJobs(db: DbOrTx, q: { status?: JobStatus; kind?: string; take?: number } = {}): Promise<Job[]> {
   return db.job.findMany({ where: { status: q.status, kind: q.kind }, select: jobSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: Math.min(q.take ?? 100, 500) });
+}
+
+/** Whether a job with exactly this payload is still queued or running (e.g. the deploy of a deployment). */
+export async function hasLiveJob(db: DbOrTx, kind: string, payload: unknown): Promise<boolean> {
+  const job = await db.job.findFirst({ where: { kind, payloadJson: JSON.stringify(payload), status: { in: ["queued", "running"] } }, select: { id: true } });
+  return job !== null;
 }
 
 /** Parses a job's payload. */
