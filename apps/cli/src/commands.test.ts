@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
@@ -120,6 +120,123 @@ describe("switchboard apply", () => {
   });
 });
 
+const SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
+
+async function stateFile(connectors: unknown[]): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "switchboard-owner-"));
+  await writeFile(join(dir, "state.json"), JSON.stringify({ connectors }));
+  return { dir, file: "state.json" };
+}
+
+function entry(id: string, name: string, config: Record<string, string> = {}) {
+  return { id, name, version: 1, config: { "connector.class": SINK, topics: "orders", ...config } };
+}
+
+/** A connector as the web app of cluster c1 leaves it: stamped with its id, version and manager. */
+function webConnector(name: string, id: string) {
+  return { name, config: { "connector.class": SINK, topics: "orders", "switchboard.id": id, "switchboard.version": "3", "switchboard.managed-by": "web/c1" } };
+}
+
+describe("ownership: managers, conflicts and take-over", () => {
+  it("leaves a connector managed by the web app alone when the file lacks it, and lists it", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    const { dir, file } = await stateFile([entry("mine", "mine")]);
+    const r = await runCaptured(["apply", file, "--yes", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Managed elsewhere, left alone:\n  = orders-sink (managed by web/c1)");
+    expect(writes(fake)).toEqual(["putConfig mine"]);
+    expect(fake.connectors.get("orders-sink")?.config["switchboard.managed-by"]).toBe("web/c1");
+    expect(fake.connectors.get("mine")?.config["switchboard.managed-by"]).toBe("cli/default");
+  });
+
+  it("refuses a definition whose connector is managed elsewhere: plan exits 1, apply changes nothing", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    const { dir, file } = await stateFile([entry("cr-1", "orders-sink", { "tasks.max": "2" }), entry("mine", "mine")]);
+
+    const planned = await runCaptured(["plan", file, ...CONNECT], { ...io, cwd: dir });
+    expect(planned.code).toBe(1);
+    expect(planned.stdout).toMatch(/^Conflicts \(nothing will be applied until they are resolved\):\n {2}✗ MANAGED_ELSEWHERE orders-sink: /);
+    const conflictLines = planned.stderr.split("\n").filter((l) => l.startsWith("conflict: "));
+    expect(conflictLines).toEqual([expect.stringMatching(/^conflict: MANAGED_ELSEWHERE orders-sink: .*managed by web\/c1/)]);
+    expect(planned.stderr).toMatch(/ {2}hint: add --take-over/);
+    expect(planned.stderr).toContain("✗ 1 conflict; nothing was changed");
+
+    const applied = await runCaptured(["apply", file, "--yes", "--json", ...CONNECT], { ...io, cwd: dir });
+    expect(applied.code).toBe(1);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ ok: false, conflicts: [{ code: "MANAGED_ELSEWHERE", connector: "orders-sink", heldBy: { manager: "web/c1" } }] });
+    expect(writes(fake)).toEqual([]);
+  });
+
+  it("takes it over with --take-over, re-stamping it, with a TAKE_OVER warning", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    const { dir, file } = await stateFile([{ ...entry("cr-1", "orders-sink", { "tasks.max": "2" }), version: 4 }]);
+    const r = await runCaptured(["apply", file, "--yes", "--take-over", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/! TAKE_OVER orders-sink: .*web\/c1/);
+    expect(fake.connectors.get("orders-sink")?.config).toMatchObject({ "tasks.max": "2", "switchboard.managed-by": "cli/default", "switchboard.id": "cr-1" });
+  });
+
+  it("refuses to create over a name held by a connector with another id, even with --take-over", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    const { dir, file } = await stateFile([entry("mine", "orders-sink")]);
+    const r = await runCaptured(["apply", file, "--yes", "--take-over", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^conflict: NAME_TAKEN orders-sink: the name "orders-sink" is held by a connector with id cr-1, managed by web\/c1/m);
+    expect(r.stderr).toMatch(/hint: rename "orders-sink" in the definitions/);
+    expect(writes(fake)).toEqual([]);
+  });
+
+  it("reports an unmanaged connector at a desired name as a conflict, and adopts it with --take-over", async () => {
+    const { fake, io } = fakeCluster({ connectors: [{ name: "hand-made", config: { "connector.class": SINK, topics: "orders" } }] });
+    const { dir, file } = await stateFile([entry("hand-made", "hand-made", { "tasks.max": "1" })]);
+    const refused = await runCaptured(["plan", file, "--prune", ...CONNECT], { ...io, cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^conflict: NAME_TAKEN hand-made: .*does not manage/m);
+    expect(refused.stderr).toMatch(/hint: add --take-over to adopt the live connector "hand-made"/);
+
+    const adopted = await runCaptured(["apply", file, "--yes", "--take-over", ...CONNECT], { ...io, cwd: dir });
+    expect(adopted.code).toBe(0);
+    expect(fake.connectors.get("hand-made")?.config["switchboard.id"]).toBe("hand-made");
+    expect((await runCaptured(["plan", file, ...CONNECT], { ...io, cwd: dir })).code).toBe(0);
+  });
+
+  it("keeps CLI scopes apart: --scope stamps cli/<scope>, and another scope never deletes its connectors", async () => {
+    const { fake, io } = fakeCluster();
+    const a = await stateFile([entry("a-one", "a-one")]);
+    const empty = await stateFile([]);
+    expect((await runCaptured(["apply", a.file, "--yes", "--scope", "team-a", ...CONNECT], { ...io, cwd: a.dir })).code).toBe(0);
+    expect(fake.connectors.get("a-one")?.config["switchboard.managed-by"]).toBe("cli/team-a");
+
+    const other = await runCaptured(["plan", empty.file, "--scope", "team-b", ...CONNECT], { ...io, cwd: empty.dir });
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain("= a-one (managed by cli/team-a)");
+    const unscoped = await runCaptured(["plan", empty.file, ...CONNECT], { ...io, cwd: empty.dir });
+    expect(unscoped.code).toBe(0);
+
+    const same = await runCaptured(["plan", empty.file, "--scope", "team-a", ...CONNECT], { ...io, cwd: empty.dir });
+    expect(same.code).toBe(2);
+    expect(same.stdout).toContain("- delete a-one");
+  });
+
+  it("manages seed-001 entries per nameSpace, and says which --scope a conflict belongs to", async () => {
+    const { fake, io } = fakeCluster();
+    expect((await runCaptured(["apply", "state.json", "--yes", ...CONNECT], io)).code).toBe(0);
+    expect(fake.connectors.get("demo-mock-sink")?.config["switchboard.managed-by"]).toBe("cli/switchboard");
+
+    // canonical.json defines the same ids without a namespace: cli/default.
+    const r = await runCaptured(["plan", "canonical.json", ...CONNECT], io);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hint: it belongs to the CLI scope "switchboard": run with --scope switchboard/);
+    expect((await runCaptured(["plan", "canonical.json", "--scope", "switchboard", ...CONNECT], io)).code).not.toBe(1);
+  });
+
+  it("rejects a --scope that cannot be stamped", async () => {
+    const r = await runCaptured(["plan", "state.json", "--scope", "a b", ...CONNECT]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--scope.*letters, digits/);
+  });
+});
+
 describe("switchboard status", () => {
   function clusterWithFailure() {
     const c = fakeCluster({
@@ -182,6 +299,16 @@ describe("switchboard export", () => {
     expect(doc.connectors[0]).toMatchObject({ id: "legacy-sink", name: "legacy-sink", version: 1, state: "RUNNING" });
 
     expect((await runCaptured(["validate", "adopted.json"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("exports a connector of the old toolchain with its id and version, not as config keys", async () => {
+    const old = { name: "old-sink", config: { ...unmanaged.config, id: "orders", version: "5" } };
+    const { io } = fakeCluster({ connectors: [old] });
+    const r = await runCaptured(["export", "--mask-secrets", ...CONNECT], io);
+    const doc = JSON.parse(r.stdout) as { connectors: Array<{ id: string; version: number; config: Record<string, string> }> };
+    expect(doc.connectors).toEqual([expect.objectContaining({ id: "orders", name: "old-sink", version: 5 })]);
+    expect(Object.keys(doc.connectors[0]?.config ?? {})).not.toContain("id");
+    expect(Object.keys(doc.connectors[0]?.config ?? {})).not.toContain("version");
   });
 
   it("masks secret values with --mask-secrets", async () => {

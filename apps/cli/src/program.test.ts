@@ -152,6 +152,14 @@ describe("help", () => {
     expect(r.stdout).toContain("Exit codes:");
   });
 
+  it.each(["plan", "apply"])("%s --help explains --scope, --take-over and conflicts", async (command) => {
+    const r = await runCaptured([command, "--help"]);
+    expect(r.stdout).toContain("--scope <name>");
+    expect(r.stdout).toContain("--take-over");
+    expect(r.stdout).toMatch(/Ownership:\n.*cli\/<scope>/);
+    expect(r.stdout).toMatch(/Exit codes:.*conflicts/);
+  });
+
   it("documents the exit codes in the root help", async () => {
     const r = await runCaptured(["--help"]);
     expect(r.code).toBe(0);

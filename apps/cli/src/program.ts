@@ -11,8 +11,18 @@ import { colorsFor, writeJson, writeLine } from "./output";
 const EXIT_CODES = `
 Exit codes:
   0  success (plan: no changes)
-  1  error: invalid input, unreachable cluster, failed apply or verification
+  1  error: invalid input, conflicts (nothing applied), unreachable cluster, failed apply or verification
   2  plan only: there are changes to apply (like terraform plan -detailed-exitcode)`;
+
+const OWNERSHIP = `
+Ownership:
+  Every connector plan/apply creates or updates is stamped as managed by cli/<scope>: --scope, else
+  the nameSpace of a seed-001 entry, else "default". A run deletes only connectors of its own scope(s)
+  that the definitions no longer have. Connectors managed elsewhere (another scope, the web app) are
+  listed and left alone; unmanaged ones too, unless --prune.
+  A definition whose name is held by another connector, or whose connector is managed elsewhere, is a
+  conflict: plan exits 1 and apply changes nothing. --take-over adopts an unmanaged connector at a
+  desired name and a desired connector managed elsewhere; a name held by another id is never taken.`;
 
 const ENVIRONMENT = `
 Environment:
@@ -105,7 +115,9 @@ Exit codes: 0 valid, 1 invalid.`,
         .command("plan")
         .description("Show what apply would change on the cluster; changes nothing.")
         .argument("<path>", "state file or directory of connector files")
-        .option("--prune", "also delete connectors that Switchboard does not manage"),
+        .option("--prune", "also delete connectors that Switchboard does not manage")
+        .option(...SCOPE_OPTION)
+        .option(...TAKE_OVER_OPTION),
     ),
   )
     .addHelpText(
@@ -114,8 +126,10 @@ Exit codes: 0 valid, 1 invalid.`,
 Examples:
   $ switchboard plan state.json --connect http://localhost:8083
   $ switchboard plan connectors/ --connect http://localhost:8083 --json > plan.json
+  $ switchboard plan team-a.json --scope team-a --connect http://localhost:8083
+${OWNERSHIP}
 
-Exit codes: 0 no changes, 2 changes to apply, 1 error.`,
+Exit codes: 0 no changes, 2 changes to apply, 1 error or conflicts.`,
     )
     .action(action(async ([path = ""], opts) => (await import("./commands/plan")).planCommand(path, opts as PlanCommandOptions, io)));
 
@@ -127,6 +141,8 @@ Exit codes: 0 no changes, 2 changes to apply, 1 error.`,
         .argument("<path>", "state file or directory of connector files")
         .option("-y, --yes", "apply without asking (required when stdin is not a terminal)")
         .option("--prune", "also delete connectors that Switchboard does not manage")
+        .option(...SCOPE_OPTION)
+        .option(...TAKE_OVER_OPTION)
         .option("--concurrency <n>", "how many connectors to change at once (default 8)", positiveInt)
         .option("--verify-timeout <ms>", "how long verification waits for the desired states (default 120000)", positiveInt),
     ),
@@ -137,8 +153,10 @@ Exit codes: 0 no changes, 2 changes to apply, 1 error.`,
 Examples:
   $ switchboard apply state.json --connect http://localhost:8083
   $ switchboard apply connectors/ --connect http://connect-1:8083,http://connect-2:8083 --yes --json > report.json
+  $ switchboard apply adopted.json --connect http://localhost:8083 --take-over --yes
+${OWNERSHIP}
 
-Exit codes: 0 applied and verified (or no changes), 1 error or failed apply/verification.`,
+Exit codes: 0 applied and verified (or no changes), 1 error, conflicts (nothing applied) or failed apply/verification.`,
     )
     .action(action(async ([path = ""], opts) => (await import("./commands/apply")).applyCommand(path, opts as ApplyCommandOptions, io)));
 
@@ -200,6 +218,22 @@ function withClusterOptions(cmd: Command, { bootstrap = true }: { bootstrap?: bo
 function withOutputOptions(cmd: Command, { json = true }: { json?: boolean } = {}): Command {
   if (json) cmd.option("--json", "print one JSON document on stdout (messages go to stderr)");
   return cmd.option("--no-color", "disable colour (also NO_COLOR)").option("-v, --verbose", "show more detail (e.g. unchanged connectors)");
+}
+
+const SCOPE_OPTION = [
+  "--scope <name>",
+  'manage connectors as cli/<name> (default: each seed-001 nameSpace, else "default"); other scopes are left alone',
+  scopeName,
+] as const;
+
+const TAKE_OVER_OPTION = [
+  "--take-over",
+  "adopt unmanaged connectors at desired names and desired connectors managed elsewhere (another scope, the web app)",
+] as const;
+
+function scopeName(value: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(value)) throw new InvalidArgumentError('use only letters, digits, ".", "_" and "-".');
+  return value;
 }
 
 function positiveInt(value: string): number {

@@ -6,14 +6,16 @@ import { withCluster, type ClusterOptions } from "../cluster";
 import type { CliIo, OutputOptions } from "../context";
 import { CliError } from "../errors";
 import { colorsFor, createProgress, emptyReport, renderReport, writeJson, writeLine } from "../output";
-import { planAgainstCluster } from "../planning";
+import { planAgainstCluster, reportConflicts, type PlanRequest } from "../planning";
 
 export type ApplyCommandOptions = OutputOptions &
-  ClusterOptions & { yes?: boolean; prune?: boolean; concurrency?: number; verifyTimeout?: number };
+  ClusterOptions &
+  Pick<PlanRequest, "prune" | "scope" | "takeOver"> & { yes?: boolean; concurrency?: number; verifyTimeout?: number };
 
 /**
  * `switchboard apply <path>`: plan, confirm (or --yes), apply with live progress, verify, report.
- * Exit 0 when applied and verified (or nothing to do), 1 otherwise.
+ * A plan with conflicts is refused before anything is touched. Exit 0 when applied and verified (or
+ * nothing to do), 1 otherwise.
  */
 export async function applyCommand(path: string, opts: ApplyCommandOptions, io: CliIo): Promise<number> {
   return withCluster(opts, io, async (cluster) => {
@@ -25,6 +27,13 @@ export async function applyCommand(path: string, opts: ApplyCommandOptions, io: 
     const planStream = opts.json ? io.stderr : io.stdout;
     const planColors = colorsFor(io, opts.json ? "stderr" : "stdout", opts);
     writeLine(planStream, formatPlanText(p, { color: planColors.isColorSupported, verbose: opts.verbose ?? false, secretKeys }));
+
+    // Applying the rest could leave a half-done change: nothing is applied.
+    if (p.conflicts.length > 0) {
+      reportConflicts(io, p.conflicts, opts);
+      if (opts.json) writeJson(io, { ok: false, conflicts: p.conflicts });
+      return 1;
+    }
 
     // The plan text already ends in "No changes."
     if (!hasChanges(p)) {

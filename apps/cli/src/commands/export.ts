@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { toStateFile } from "@switchboard/engine/load";
-import { readMark, userConfig } from "@switchboard/engine/managed";
+import { observedUserConfig, readMark } from "@switchboard/engine/managed";
 import { isConfigProviderReference, isSecretKey, maskConfig } from "@switchboard/engine/secrets";
 import type { ConnectorSpec, DesiredRunState, ObservedConnector } from "@switchboard/engine/model";
 import { withCluster, type ClusterOptions } from "../cluster";
@@ -13,7 +13,9 @@ export type ExportCommandOptions = Omit<OutputOptions, "json"> & ClusterOptions 
 /**
  * `switchboard export`: the cluster's connectors as a canonical state file, to adopt a cluster or to
  * snapshot it. Managed connectors keep their id and version; with --all unmanaged ones are included
- * with id = name and version 1. Secret values are written as Connect returns them (re-applying needs
+ * with id = name and version 1 (applying them needs --take-over). Connectors the old toolchain
+ * stamped (`id` and `version` inside the config) keep that id and version, without those two keys in
+ * the exported config. Secret values are written as Connect returns them (re-applying needs
  * them) with a warning, or masked with --mask-secrets.
  */
 export async function exportCommand(opts: ExportCommandOptions, io: CliIo): Promise<number> {
@@ -34,7 +36,7 @@ export async function exportCommand(opts: ExportCommandOptions, io: CliIo): Prom
       leftOut.push(connector.name);
       continue;
     }
-    const config = userConfig(connector.config);
+    const config = observedUserConfig(connector.config);
     for (const [key, value] of Object.entries(config)) {
       if (isSecretKey(key) && !isConfigProviderReference(value)) secrets.push(`${connector.name}: ${key}`);
     }
@@ -60,7 +62,10 @@ export async function exportCommand(opts: ExportCommandOptions, io: CliIo): Prom
   }
 
   if (leftOut.length > 0) {
-    writeLine(io.stderr, `note: ${plural(leftOut.length, "unmanaged connector")} left out (${leftOut.join(", ")}); add --all to adopt them`);
+    writeLine(
+      io.stderr,
+      `note: ${plural(leftOut.length, "unmanaged connector")} left out (${leftOut.join(", ")}); add --all to adopt them (then apply with --take-over)`,
+    );
   }
   if (noConfig.length > 0) {
     writeLine(io.stderr, `${c.yellow("warning:")} Connect returned no config for ${noConfig.join(", ")}; not exported (try again)`);

@@ -3,13 +3,14 @@ import { hasChanges } from "@switchboard/engine/plan";
 import { withCluster, type ClusterOptions } from "../cluster";
 import type { CliIo, OutputOptions } from "../context";
 import { colorsFor, writeJson, writeLine } from "../output";
-import { planAgainstCluster } from "../planning";
+import { planAgainstCluster, reportConflicts, type PlanRequest } from "../planning";
 
-export type PlanCommandOptions = OutputOptions & ClusterOptions & { prune?: boolean };
+export type PlanCommandOptions = OutputOptions & ClusterOptions & Pick<PlanRequest, "prune" | "scope" | "takeOver">;
 
 /**
  * `switchboard plan <path>`: what apply would do, changing nothing. Exit codes follow terraform's
- * -detailed-exitcode: 0 no changes, 2 changes, 1 error.
+ * -detailed-exitcode: 0 no changes, 2 changes, 1 error; a plan with conflicts (which apply would
+ * refuse) is printed with the conflicts on stderr and exits 1.
  */
 export async function planCommand(path: string, opts: PlanCommandOptions, io: CliIo): Promise<number> {
   return withCluster(opts, io, async (cluster) => {
@@ -20,6 +21,10 @@ export async function planCommand(path: string, opts: PlanCommandOptions, io: Cl
     else {
       const color = colorsFor(io, "stdout", opts).isColorSupported;
       writeLine(io.stdout, formatPlanText(p, { color, verbose: opts.verbose ?? false, secretKeys }));
+    }
+    if (p.conflicts.length > 0) {
+      reportConflicts(io, p.conflicts, opts);
+      return 1;
     }
     return hasChanges(p) ? 2 : 0;
   });
