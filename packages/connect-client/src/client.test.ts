@@ -218,6 +218,68 @@ describe("errors and retries", () => {
     expect(worker.requests).toHaveLength(3);
   });
 
+  // What a follower answers while the group has no live leader (seen on the 4.3.1 stack, leader killed).
+  const forwardRefused = connectError(500, "IO Error trying to forward REST request: java.net.ConnectException: Connection refused");
+  const forwardCut = connectError(
+    500,
+    "IO Error trying to forward REST request: java.io.EOFException: HttpConnectionOverHTTP@753d0b3f::SocketChannelEndPoint@703e8b2c[{l=/127.0.0.1:46872,r=/127.0.0.1:38083,ISHUT}]",
+  );
+
+  it("retries a write a follower could not forward to a lost leader until a new leader takes it", async () => {
+    const worker = await startWorker(sequence(forwardRefused, forwardCut, forwardRefused, json(200, runningSource.info)));
+    const c = client([worker.url]);
+
+    expect(await c.putConfig("s", { "connector.class": "X" })).toEqual({ created: false });
+    expect(worker.requests).toHaveLength(4);
+  });
+
+  it("keeps retrying a lost leader past the old retry count: the time budget bounds it", async () => {
+    const worker = await startWorker(sequence(...Array.from({ length: 12 }, () => forwardRefused), json(204)));
+    const c = createConnectClient({ urls: [worker.url], retry: { minTimeoutMs: 1, maxTimeoutMs: 2 } });
+    cleanups.push(() => c.close());
+
+    await c.deleteConnector("s");
+
+    expect(worker.requests).toHaveLength(13);
+  });
+
+  it.each([
+    ["a lost leader", forwardRefused, "LEADER_UNAVAILABLE"],
+    ["a rebalance conflict", connectError(409, "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"), "CONFLICT_REBALANCE"],
+  ] as const)("stops retrying %s once maxRetryTimeMs has passed", async (_what, reply, code) => {
+    // Every answer takes 20 ms, so the 1 ms budget is spent after the first attempt.
+    const worker = await startWorker((req, res) => setTimeout(() => reply(req, res), 20));
+    const c = client([worker.url], { retry: { minTimeoutMs: 1, maxTimeoutMs: 2, maxRetryTimeMs: 1 } });
+
+    const err = await caught(c.pause("s"));
+
+    expect(err.code).toBe(code);
+    expect(worker.requests).toHaveLength(1);
+  });
+
+  it("asks the workers in a fresh random order on every retry of a lost leader", async () => {
+    const a = await startWorker(sequence(forwardRefused, json(200, ["a"])));
+    const b = await startWorker(json(200, ["b"]));
+    const seen: string[] = [];
+    const order = [0.99, 0, 0.99];
+    const c = client([a.url, b.url], { random: () => order.shift() ?? 0.99, onRequest: (i) => seen.push(i.worker) });
+
+    expect(await c.listConnectorNames()).toEqual(["b"]);
+    expect(seen).toEqual([a.url, b.url]);
+  });
+
+  it("repeats a connector creation only when the lost leader certainly never got it", async () => {
+    const refusedThenCreated = await startWorker(sequence(forwardRefused, json(201, runningSource.info)));
+    await client([refusedThenCreated.url]).createConnector("s", { "connector.class": "X" }, "PAUSED");
+    expect(refusedThenCreated.requests).toHaveLength(2);
+
+    // The connection to the leader broke after the request was sent: the leader may have created it.
+    const cut = await startWorker(sequence(forwardCut, json(201, runningSource.info)));
+    const err = await caught(client([cut.url]).createConnector("s", { "connector.class": "X" }, "PAUSED"));
+    expect(err.code).toBe("LEADER_UNAVAILABLE");
+    expect(cut.requests).toHaveLength(1);
+  });
+
   it("maps 409 'already exists' to CONFLICT without retrying", async () => {
     const worker = await startWorker(connectError(409, "Connector a already exists"));
     const c = client([worker.url]);

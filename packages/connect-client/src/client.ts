@@ -14,8 +14,13 @@ export type ConnectClientOptions = {
   auth?: { username: string; password: string };
   /** Custom CA for https URLs. */
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
-  /** Backoff for rebalance conflicts (409, 500 "rebalance is expected"). Defaults: 6, 250, 4000. */
-  retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
+  /**
+   * Backoff for rebalance conflicts (409, 500 "rebalance is expected") and for writes a follower
+   * could not forward to a lost leader. `maxRetryTimeMs` is the total budget per request: losing the
+   * leader stalls writes for as long as the group takes to notice (observed 10-30 s), so a count of
+   * tries would be the wrong bound. Defaults: retries unlimited, 250, 4000, maxRetryTimeMs 60 000.
+   */
+  retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number; maxRetryTimeMs?: number };
   /** Injectable for a deterministic worker order in tests. Default `Math.random`. */
   random?: () => number;
   /** Called before every HTTP attempt (including failovers and retries). */
@@ -189,10 +194,23 @@ const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUN
 const rebalance409 = /rebalance|stale configuration|no known leader|conflicting operation/i;
 
 /**
+ * A follower validates a write, then forwards it to the group's leader. With the leader killed, Connect
+ * 4.3.1 answers (checked on the local stack, kill -9 of the leading worker):
+ *   500 "IO Error trying to forward REST request: java.net.ConnectException: Connection refused"
+ *     (the leader's port is closed: the write never reached it), until the group elects a new leader;
+ *   500 "IO Error trying to forward REST request: java.io.EOFException: HttpConnectionOverHTTP@…"
+ *     (the leader died while it held the request: it may have written it).
+ */
+const forwardFailed = /IO Error trying to forward REST request/i;
+const forwardNeverSent = /IO Error trying to forward REST request: java\.net\.ConnectException/i;
+
+/**
  * Creates a Kafka Connect REST client over several workers of one cluster. Each request tries the
  * workers in a fresh random order, giving each `timeoutMs / urls.length`; a worker that does not
- * answer is skipped, while any HTTP answer is final. Rebalance conflicts are retried with backoff.
- * Failures are thrown as {@link ConnectError}.
+ * answer is skipped, while any HTTP answer is final. Rebalance conflicts and writes that could not be
+ * forwarded to a lost leader are retried with backoff within a time budget (`retry.maxRetryTimeMs`),
+ * each retry again in a fresh order, so an apply rides out a leader's death instead of failing every
+ * write of the next half minute. Failures are thrown as {@link ConnectError}.
  */
 export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
   if (opts.urls.length === 0) throw new Error("createConnectClient needs at least one worker URL");
@@ -200,7 +218,7 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const perAttemptMs = Math.max(1, Math.floor(timeoutMs / urls.length));
   const random = opts.random ?? Math.random;
-  const retry = { retries: 6, minTimeoutMs: 250, maxTimeoutMs: 4000, ...opts.retry };
+  const retry = { retries: Infinity, minTimeoutMs: 250, maxTimeoutMs: 4000, maxRetryTimeMs: 60_000, ...opts.retry };
   const agent = new Agent({
     connect: { ca: opts.tls?.ca, rejectUnauthorized: opts.tls?.rejectUnauthorized ?? true },
   });
@@ -258,7 +276,13 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
         retries: retry.retries,
         minTimeout: retry.minTimeoutMs,
         maxTimeout: retry.maxTimeoutMs,
-        shouldRetry: ({ error }) => error instanceof ConnectError && error.code === "CONFLICT_REBALANCE",
+        maxRetryTime: retry.maxRetryTimeMs,
+        shouldRetry: ({ error }) => {
+          if (!(error instanceof ConnectError)) return false;
+          if (error.code === "CONFLICT_REBALANCE") return true;
+          // A request that must not be repeated is sent again only when it certainly never reached the leader.
+          return error.code === "LEADER_UNAVAILABLE" && (call.repeatable !== false || forwardNeverSent.test(error.message));
+        },
       },
     );
   }
@@ -511,6 +535,7 @@ function codeForStatus(status: number, message: string): ConnectErrorCode {
   if (status >= 400 && status < 500) return "BAD_REQUEST";
   if (/request timed out/i.test(message)) return "TIMEOUT";
   if (/rebalance is expected/i.test(message)) return "CONFLICT_REBALANCE";
+  if (forwardFailed.test(message)) return "LEADER_UNAVAILABLE";
   return "SERVER_ERROR";
 }
 

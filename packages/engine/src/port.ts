@@ -45,6 +45,7 @@ export type ConnectErrorCode =
   | "NOT_FOUND"
   | "CONFLICT" // 409 that is not a rebalance, e.g. "already exists"
   | "CONFLICT_REBALANCE"
+  | "LEADER_UNAVAILABLE" // a follower could not forward a write to the group's leader (leader lost)
   | "BAD_REQUEST"
   | "TIMEOUT"
   | "UNREACHABLE"
@@ -66,9 +67,10 @@ export class ConnectError extends Error {
 
 /**
  * True when a failed write may still have been carried out by Connect (timeouts, no answer, 5xx,
- * rebalance): only verification can tell. False for clear rejections (400, 404, 401).
+ * rebalance, a lost leader: the forwarded request may have reached it before it died): only
+ * verification can tell. False for clear rejections (400, 404, 401).
  */
 export function mayHaveSucceeded(err: unknown): boolean {
   if (!(err instanceof ConnectError)) return false;
-  return ["TIMEOUT", "UNREACHABLE", "SERVER_ERROR", "CONFLICT_REBALANCE", "CONFLICT"].includes(err.code);
+  return ["TIMEOUT", "UNREACHABLE", "SERVER_ERROR", "CONFLICT_REBALANCE", "LEADER_UNAVAILABLE", "CONFLICT"].includes(err.code);
 }

@@ -11,6 +11,9 @@ import { REPO_ROOT, STACK_PACKAGE_DIR as PACKAGE_DIR } from "./paths";
 
 export const KAFKA_VERSION = "4.3.1";
 
+/** The `group.id` both Connect workers join (their group in the broker's group coordinator). */
+export const CONNECT_GROUP_ID = "switchboard-local";
+
 export type StackConfig = {
   dataDir: string;
   cacheDir: string;
@@ -113,7 +116,7 @@ function writeConfigs(cfg: StackConfig): void {
       join(conf, `worker-${i + 1}.properties`),
       [
         `bootstrap.servers=127.0.0.1:${cfg.brokerPort}`,
-        "group.id=switchboard-local",
+        `group.id=${CONNECT_GROUP_ID}`,
         "config.storage.topic=_connect-configs",
         "offset.storage.topic=_connect-offsets",
         "status.storage.topic=_connect-status",
