@@ -2,16 +2,20 @@
  * The engine and the Connect client against the real local stack (one KRaft broker, two
  * distributed Connect workers). Each scenario starts from a clean cluster.
  */
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createConnectClient, type ConnectClient } from "@switchboard/connect-client/client";
 import { createTopicAdmin } from "@switchboard/connect-client/topics";
 import { applyPlan, type ApplyOptions } from "@switchboard/engine/apply";
 import type { ConnectorSpec, DesiredSet, Plan } from "@switchboard/engine/model";
-import { plan, type PlanOptions } from "@switchboard/engine/plan";
+import { DEFAULT_MANAGER, plan, type PlanOptions } from "@switchboard/engine/plan";
 import { putConnector, resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
 import { startWorker, stopWorker } from "@switchboard/stack/stack";
+import { runCaptured } from "./run-captured";
 
 const { connectUrls, bootstrap } = testEndpoints();
 const FAST_VERIFY: ApplyOptions = { settleMs: 2_000, pollIntervalMs: 500, verifyTimeoutMs: 90_000 };
@@ -45,6 +49,38 @@ async function deploy(client: ConnectClient, desired: DesiredSet, opts: PlanOpti
   const p: Plan = plan(desired, observed, opts);
   const report = await applyPlan(p, client, { ...FAST_VERIFY, ...opts });
   return { plan: p, report };
+}
+
+/**
+ * Waits until every worker's expanded listing (what a plan reads) shows these connectors. Right after a
+ * write a worker can list a connector by name and still leave it out of `?expand=status`, until its
+ * status has reached that worker.
+ */
+async function listedByEveryWorker(...names: string[]): Promise<void> {
+  for (const url of connectUrls) {
+    const worker = createConnectClient({ urls: [url], timeoutMs: 30_000 });
+    try {
+      await expect
+        .poll(async () => {
+          const listed = new Set((await worker.listConnectors()).map((c) => c.name));
+          return names.filter((n) => !listed.has(n));
+        }, { timeout: 30_000, interval: 200 })
+        .toEqual([]);
+    } finally {
+      await worker.close();
+    }
+  }
+}
+
+/** The connector names the cluster lists, once every worker agrees. */
+async function namesOnEveryWorker(): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const url of connectUrls) {
+    const worker = createConnectClient({ urls: [url], timeoutMs: 30_000 });
+    out.push((await worker.listConnectors()).map((c) => c.name).sort());
+    await worker.close();
+  }
+  return out;
 }
 
 function changing(p: Plan) {
@@ -103,16 +139,19 @@ describe("sync lifecycle on the real cluster", () => {
   it("leaves unmanaged connectors alone, and deletes them only when pruning", async () => {
     const { client } = recordingClient();
     await putConnector("hand-made", { "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector", topics: "sb-it" }, connectUrls);
+    await listedByEveryWorker("hand-made");
     const kept = await deploy(client, { connectors: [mockSink("managed-one")] });
     expect(kept.report.ok).toBe(true);
     expect(kept.plan.unmanaged).toEqual(["hand-made"]);
     expect(kept.report.unmanaged).toEqual(["hand-made"]);
-    expect((await client.listConnectors()).map((c) => c.name).sort()).toEqual(["hand-made", "managed-one"]);
+    await listedByEveryWorker("hand-made", "managed-one");
+    expect(await namesOnEveryWorker()).toEqual(connectUrls.map(() => ["hand-made", "managed-one"]));
 
     const pruned = await deploy(client, { connectors: [mockSink("managed-one")] }, { prune: true });
     expect(changing(pruned.plan)).toEqual(["delete hand-made"]);
     expect(pruned.report.removed).toEqual(["hand-made"]);
-    expect((await client.listConnectors()).map((c) => c.name)).toEqual(["managed-one"]);
+    // A deletion reaches each worker's copy of the config in its own time.
+    await expect.poll(namesOnEveryWorker, { timeout: 30_000, interval: 200 }).toEqual(connectUrls.map(() => ["managed-one"]));
     await client.close();
   });
 
@@ -139,10 +178,18 @@ describe("sync lifecycle on the real cluster", () => {
     const { client } = recordingClient();
     await putConnector(
       "flaky",
-      { "connector.class": "FileStreamSink", topics: "sb-it", file: "/nonexistent-switchboard-dir/out.txt", "switchboard.id": "it.flaky", "switchboard.version": "1" },
+      {
+        "connector.class": "FileStreamSink",
+        topics: "sb-it",
+        file: "/nonexistent-switchboard-dir/out.txt",
+        "switchboard.id": "it.flaky",
+        "switchboard.version": "1",
+        "switchboard.managed-by": DEFAULT_MANAGER,
+      },
       connectUrls,
     );
     await expect.poll(async () => (await client.getConnector("flaky"))?.tasks[0]?.state, { timeout: 30_000 }).toBe("FAILED");
+    await listedByEveryWorker("flaky");
     const desired = { id: "it.flaky", name: "flaky", version: 1, state: "RUNNING" as const, config: { "connector.class": "FileStreamSink", topics: "sb-it", file: "/nonexistent-switchboard-dir/out.txt" } };
     const { plan: p, report } = await deploy(client, { connectors: [desired] });
     expect(changing(p)).toEqual(["restart flaky"]);
@@ -150,6 +197,99 @@ describe("sync lifecycle on the real cluster", () => {
     expect(report.ok).toBe(false);
     expect(report.verification.connectors[0]?.reason).toMatch(/Couldn't find or create file/);
     await client.close();
+  });
+});
+
+const MOCK_SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
+
+/** Runs the CLI in-process against the real stack, from a directory holding the given files. */
+async function cli(args: string[], files: Record<string, unknown>) {
+  const dir = await mkdtemp(join(tmpdir(), "switchboard-cli-it-"));
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await writeFile(join(dir, path), JSON.stringify(content));
+  }
+  return runCaptured([...args, "--connect", connectUrls.join(",")], { cwd: dir });
+}
+
+async function liveConfig(name: string): Promise<Record<string, string> | null | undefined> {
+  const { client } = recordingClient();
+  const live = await client.getConnector(name);
+  await client.close();
+  return live?.config;
+}
+
+describe("ownership through the CLI on the real cluster", () => {
+  it("leaves a connector managed by the web app alone when the state file lacks it, and takes it over only with --take-over", async () => {
+    const webConfig = {
+      "connector.class": MOCK_SINK,
+      topics: "sb-it",
+      "tasks.max": "1",
+      "switchboard.id": "cr-web-1",
+      "switchboard.version": "3",
+      "switchboard.managed-by": "web/some-cluster",
+    };
+    await putConnector("web-owned", webConfig, connectUrls);
+    await listedByEveryWorker("web-owned");
+    const before = await liveConfig("web-owned");
+
+    const mine = { id: "it.cli-one", name: "cli-one", version: 1, config: { "connector.class": MOCK_SINK, topics: "sb-it", "tasks.max": "1" } };
+    const applied = await cli(["apply", "state.json", "--yes"], { "state.json": { connectors: [mine] } });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain("Managed elsewhere, left alone:\n  = web-owned (managed by web/some-cluster)");
+    expect(applied.stdout).toMatch(/added\s+cli-one/);
+    expect(await liveConfig("web-owned")).toEqual(before);
+
+    const takeOver = { id: "cr-web-1", name: "web-owned", version: 4, config: { "connector.class": MOCK_SINK, topics: "sb-it", "tasks.max": "1", delay_ms: "20000" } };
+    const files = { "state.json": { connectors: [mine, takeOver] } };
+    const refused = await cli(["apply", "state.json", "--yes"], files);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^conflict: MANAGED_ELSEWHERE web-owned: .*web\/some-cluster/m);
+    expect(await liveConfig("web-owned")).toEqual(before);
+
+    const taken = await cli(["apply", "state.json", "--yes", "--take-over"], files);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toMatch(/TAKE_OVER web-owned/);
+    expect(taken.stdout).toMatch(/updated\s+web-owned/);
+    expect(await liveConfig("web-owned")).toMatchObject({ delay_ms: "20000", "switchboard.id": "cr-web-1", "switchboard.version": "4", "switchboard.managed-by": "cli/default" });
+  });
+
+  it("refuses a create whose name is held by a connector stamped with another id, leaving it untouched", async () => {
+    const theirs = { "connector.class": MOCK_SINK, topics: "sb-it", "switchboard.id": "someone-else", "switchboard.version": "1", "switchboard.managed-by": "web/some-cluster" };
+    await putConnector("taken-name", theirs, connectUrls);
+    await listedByEveryWorker("taken-name");
+    const before = await liveConfig("taken-name");
+
+    const r = await cli(["apply", "state.json", "--yes", "--take-over"], {
+      "state.json": { connectors: [{ id: "mine", name: "taken-name", version: 1, config: { "connector.class": MOCK_SINK, topics: "sb-it", delay_ms: "1" } }] },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^conflict: NAME_TAKEN taken-name: the name "taken-name" is held by a connector with id someone-else/m);
+    expect(r.stderr).toContain("nothing was changed");
+    expect(await liveConfig("taken-name")).toEqual(before);
+    expect(await namesOnEveryWorker()).toEqual(connectUrls.map(() => ["taken-name"]));
+  });
+
+  it("skips an old-toolchain connector (id and version 5 in its config) when the definition is version 4, and updates it from version 6", async () => {
+    const oldConfig = { "connector.class": MOCK_SINK, topics: "sb-it", "tasks.max": "1", id: "orders-legacy", version: "5" };
+    await putConnector("old-toolchain", oldConfig, connectUrls);
+    await listedByEveryWorker("old-toolchain");
+    const before = await liveConfig("old-toolchain");
+    const body = (version: string) => ({ name: "old-toolchain", config: { "connector.class": MOCK_SINK, topics: "sb-it", "tasks.max": "1", delay_ms: "20000", id: "orders-legacy", version } });
+
+    const older = await cli(["apply", "connectors", "--yes"], { "connectors/old-toolchain.json": body("4") });
+    expect(older.code, older.stderr).toBe(0);
+    expect(older.stdout).toMatch(/! SKIPPED_OLDER_VERSION old-toolchain: desired version 4 is older than deployed version 5/);
+    expect(older.stdout).toContain("No changes.");
+    expect(await liveConfig("old-toolchain")).toEqual(before);
+
+    const newer = await cli(["apply", "connectors", "--yes"], { "connectors/old-toolchain.json": body("6") });
+    expect(newer.code, newer.stderr).toBe(0);
+    expect(newer.stdout).toMatch(/updated\s+old-toolchain/);
+    const after = await liveConfig("old-toolchain");
+    expect(after).toMatchObject({ delay_ms: "20000", "switchboard.id": "orders-legacy", "switchboard.version": "6", "switchboard.managed-by": "cli/default" });
+    expect(after).not.toHaveProperty("id");
+    expect(after).not.toHaveProperty("version");
   });
 });
 
@@ -183,7 +323,7 @@ describe("resilience", () => {
     // No duplicates: one task each, every one running on the surviving worker.
     for (const c of live) {
       expect(c.tasks).toHaveLength(1);
-      expect(c.tasks[0]?.workerId).toBe("127.0.0.1:18083");
+      expect(c.tasks[0]?.workerId).toBe(`127.0.0.1:${new URL(connectUrls[0]!).port}`);
     }
     await client.close();
   });
