@@ -7,6 +7,8 @@ const workspaceRoot = path.join(import.meta.dirname, "../..");
 const nextConfig: NextConfig = {
   transpilePackages: [
     "@switchboard/api",
+    "@switchboard/domain",
+    "@switchboard/worker",
     "@switchboard/engine",
     "@switchboard/connect-client",
     "@switchboard/db",

@@ -6,7 +6,7 @@ export async function register(): Promise<void> {
   // Only the Node.js runtime can run the worker (SQLite, Kafka clients); the check must read
   // process.env.NEXT_RUNTIME literally so the edge bundle drops the import.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { startInProcessWorker } = await import("@switchboard/api/worker/in-process");
+    const { startInProcessWorker } = await import("@switchboard/worker/in-process");
     startInProcessWorker();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import type { ConnectPort } from "@switchboard/engine/port";
-import { connectForCluster } from "./cluster-connect";
+import { connectForCluster } from "@switchboard/domain/cluster-access";
 
 export type ConnectFactory = (cluster: Cluster) => ConnectPort & { close?: () => Promise<void> };
 

@@ -48,15 +48,15 @@ export function newItemDraft(partial: Partial<ItemDraft> = {}): ItemDraft {
 }
 
 export type ItemRequest =
-  | { action: "create"; name: string; teamId: string; config: Record<string, string>; desiredState: DesiredState; secretKeys: string[] }
-  | { action: "update"; connectorId: string; name?: string; config: Record<string, string>; desiredState?: DesiredState; secretKeys: string[] }
+  | { action: "create"; name: string; teamId: string; config: Record<string, string>; desiredState: DesiredState }
+  | { action: "update"; connectorId: string; name?: string; config: Record<string, string>; desiredState?: DesiredState }
   | { action: "delete" | "pause" | "resume" | "stop"; connectorId: string }
   | { action: "restart"; connectorId: string; onlyFailed: boolean };
 
 export function toItemRequest(item: ItemDraft): ItemRequest {
   switch (item.action) {
     case "create":
-      return { action: "create", name: item.name.trim(), teamId: item.teamId, config: item.config, desiredState: item.desiredState, secretKeys: item.secretKeys };
+      return { action: "create", name: item.name.trim(), teamId: item.teamId, config: item.config, desiredState: item.desiredState };
     case "update":
       return {
         action: "update",
@@ -64,7 +64,6 @@ export function toItemRequest(item: ItemDraft): ItemRequest {
         ...(item.name.trim() !== "" && item.name.trim() !== item.connectorName ? { name: item.name.trim() } : {}),
         config: item.config,
         desiredState: item.desiredState,
-        secretKeys: item.secretKeys,
       };
     case "restart":
       return { action: "restart", connectorId: item.connectorId, onlyFailed: item.onlyFailed };

@@ -1,6 +1,6 @@
 "use client";
 
-import type { DeploymentReport } from "@switchboard/api/worker/deploy";
+import type { DeploymentReport } from "@switchboard/domain/deployments";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTRPC } from "../trpc/react";

@@ -3,7 +3,7 @@
  * Sessions are JWTs that carry the user id and role; the API reloads the user on every request
  * so a role change or a removed user takes effect at once.
  */
-import { authenticateUser, loadSessionUser, upsertOidcUser } from "@switchboard/api/auth";
+import { authenticateUser, loadSessionUser, upsertOidcUser } from "@switchboard/domain/accounts";
 import type { Role, SessionUser } from "@switchboard/api/trpc";
 import { getServerSession, type NextAuthOptions, type User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";

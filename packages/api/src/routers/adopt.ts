@@ -2,10 +2,9 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { usingConnect } from "../connect-context";
-import { mapDomainErrors } from "../domain-errors";
 import { approverProcedure, authorProcedure, createTRPCRouter } from "../trpc";
-import { adoptConnectors, listAdoptCandidates } from "../use-cases/adopt";
-import { connectorNameSchema } from "../use-cases/change-items";
+import { adoptConnectors, listAdoptCandidates } from "@switchboard/domain/adopt";
+import { connectorNameSchema } from "@switchboard/domain/change-items";
 
 const id = z.string().min(1).max(100);
 
@@ -31,6 +30,6 @@ export const adoptRouter = createTRPCRouter({
     .input(z.object({ clusterId: id, connectors: z.array(z.object({ name: connectorNameSchema, teamId: id })).min(1, "Pick at least one connector.").max(1000) }))
     .mutation(async ({ ctx, input }) => {
       const cluster = await clusterOrThrow(ctx.db, input.clusterId);
-      return mapDomainErrors(() => usingConnect(ctx, cluster, (connect) => adoptConnectors(ctx.db, ctx.user, cluster, connect, input)));
+      return usingConnect(ctx, cluster, (connect) => adoptConnectors(ctx.db, ctx.user, cluster, connect, input));
     }),
 });

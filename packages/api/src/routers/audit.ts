@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listAuditEvents } from "@switchboard/db/repos/audit";
 import { adminProcedure, createTRPCRouter } from "../trpc";
-import { maskDocument } from "../use-cases/masking";
+import { maskDocument } from "@switchboard/engine/secrets";
 
 const PAGE_SIZE = 50;
 

@@ -149,7 +149,7 @@ describe("secrets", () => {
       await admin.cluster.list(),
       await admin.cluster.byId({ id: w.cluster.id }),
       await admin.cluster.testConnection({ id: w.cluster.id }),
-      await admin.cluster.update({ id: w.cluster.id, authUsernameEnv: "CONNECT_USER", authPasswordEnv: "CONNECT_PASSWORD" }),
+      await admin.cluster.update({ id: w.cluster.id, authUsernameEnv: "SWITCHBOARD_CLUSTER_CONNECT_USER", authPasswordEnv: "SWITCHBOARD_CLUSTER_CONNECT_PASSWORD" }),
       await admin.team.list(),
       await admin.team.byId({ id: w.payments.id }),
       await admin.user.list(),
@@ -164,7 +164,7 @@ describe("secrets", () => {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain("(sensitive)");
-    expect(text).toContain("CONNECT_PASSWORD");
+    expect(text).toContain("SWITCHBOARD_CLUSTER_CONNECT_PASSWORD");
   });
 });
 

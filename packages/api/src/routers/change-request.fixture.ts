@@ -10,6 +10,7 @@ import { createConnector, markConnectorDeployed, type Connector } from "@switchb
 import { addMember, createTeam, type Team } from "@switchboard/db/repos/teams";
 import { createUser, getSessionUser, type SessionUser } from "@switchboard/db/repos/users";
 import { createFakeConnect, type FakeConnect } from "@switchboard/engine/fake-connect";
+import { webManager } from "@switchboard/domain/change-pipeline";
 import { stampConfig } from "@switchboard/engine/managed";
 import { withConnect } from "../connect-context";
 import { createCaller } from "../root";
@@ -74,8 +75,8 @@ export async function buildWorld(db: Db): Promise<World> {
   await markConnectorDeployed(db, null, clicks.id, 1);
   const fake = createFakeConnect({
     connectors: [
-      { name: ledger.name, config: stampConfig({ ...ledger.config, "ledger.api.token": SECRET, name: ledger.name }, { id: ledger.id, version: 1 }), type: "sink" },
-      { name: clicks.name, config: stampConfig({ ...clicks.config, name: clicks.name }, { id: clicks.id, version: 1 }), type: "sink" },
+      { name: ledger.name, config: stampConfig({ ...ledger.config, "ledger.api.token": SECRET, name: ledger.name }, { id: ledger.id, version: 1, manager: webManager(prod.id) }), type: "sink" },
+      { name: clicks.name, config: stampConfig({ ...clicks.config, name: clicks.name }, { id: clicks.id, version: 1, manager: webManager(prod.id) }), type: "sink" },
     ],
   });
   const caller = (actor: Actor) =>

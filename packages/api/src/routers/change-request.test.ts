@@ -109,7 +109,7 @@ describe("reviews and approvals", () => {
     const id = await inReviewBy("approver");
     expect(await outcome(() => w.caller("approver").changeRequest.review({ id, decision: "approve", comment: "" }))).toBe("FORBIDDEN");
     const page = await w.caller("approver").changeRequest.byId({ id });
-    expect(page.permissions.canApprove).toEqual({ allowed: false, reason: "Authors cannot approve their own change request." });
+    expect(page.permissions.canApprove).toEqual({ allowed: false, reason: "You wrote a revision of this change request, so you cannot approve it." });
     expect(page.approvals).toEqual({ count: 0, required: 2 });
   });
 
@@ -188,7 +188,7 @@ describe("deploy", () => {
     expect(page.deployments).toEqual([expect.objectContaining({ id: deploymentId, status: "queued" })]);
     const [job] = await listJobs(w.db);
     expect(job).toMatchObject({ id: jobId, kind: "deploy", lockKey: `deploy:${w.prod.id}`, status: "queued" });
-    expect(jobPayload(job as NonNullable<typeof job>)).toEqual({ deploymentId, changeRequestId: id });
+    expect(jobPayload(job as NonNullable<typeof job>)).toEqual({ deploymentId });
     const [deployment] = await listDeployments(w.db, { changeRequestId: id });
     expect(JSON.stringify(deployment)).not.toContain(SECRET);
     const audit = await listAuditEvents(w.db, { entityType: "changeRequest", entityId: id });

@@ -1,24 +1,42 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CHANGE_REQUEST_STATUSES } from "@switchboard/db/enums";
-import { getChangeRequest } from "@switchboard/db/repos/change-requests";
 import { getCluster } from "@switchboard/db/repos/clusters";
+import { changeItemsSchema, configSchema } from "@switchboard/domain/change-items";
+import {
+  cancel,
+  changeRequestDetail,
+  createDraft,
+  deploy,
+  listChangeRequestPage,
+  preview,
+  refresh,
+  retryDeploy,
+  review,
+  submitForReview,
+  updateDraft,
+  validateConfig,
+} from "@switchboard/domain/change-requests";
+import { DomainError, notFound } from "@switchboard/domain/errors";
+import { exportStateFile, importStateFile } from "@switchboard/domain/state-file";
 import { usingConnect } from "../connect-context";
-import { mapDomainErrors } from "../domain-errors";
-import { authorProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
-import { changeItemInputSchema, configSchema } from "../use-cases/change-items";
-import { cancel, changeRequestDetail, createDraft, deploy, listChangeRequestPage, preview, refresh, review, submitForReview, updateDraft, validateConfig } from "../use-cases/change-request";
-import { exportStateFile, importStateFile } from "../use-cases/state-file";
+import { authorProcedure, changeRequestProcedure, createTRPCRouter, protectedProcedure, type ContextInner } from "../trpc";
 
 const id = z.string().min(1).max(100);
 const title = z.string().trim().min(1, "Give the change a title.").max(200, "At most 200 characters.");
 const rationale = z.string().trim().max(10_000, "At most 10,000 characters.");
-const items = z.array(changeItemInputSchema).min(1, "Add at least one change.").max(200, "At most 200 changes in one request.");
 
-async function clusterOrThrow(db: Parameters<typeof getCluster>[0], clusterId: string) {
+/** State files up to this size; the HTTP handler refuses larger bodies before parsing them. */
+export const MAX_STATE_FILE_BYTES = 5_000_000;
+
+async function clusterOrThrow(db: ContextInner["db"], clusterId: string) {
   const cluster = await getCluster(db, clusterId);
-  if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "No such cluster." });
+  if (!cluster) throw notFound("No such cluster.");
   return cluster;
+}
+
+/** Runs `fn` with a Connect client for the change request's (or cluster's) cluster. */
+async function withClusterConnect<T>(ctx: ContextInner, clusterId: string, fn: Parameters<typeof usingConnect<T>>[2]): Promise<T> {
+  return usingConnect(ctx, await clusterOrThrow(ctx.db, clusterId), fn);
 }
 
 export const changeRequestRouter = createTRPCRouter({
@@ -35,71 +53,75 @@ export const changeRequestRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => listChangeRequestPage(ctx.db, ctx.user, input)),
 
-  /** The review page: items with key-level diffs (secrets changed/unchanged only), reviews, approvals, what the caller may do. */
-  byId: protectedProcedure.input(z.object({ id })).query(({ ctx, input }) => mapDomainErrors(() => changeRequestDetail(ctx.db, ctx.user, input.id))),
+  /** The review page: items with key-level diffs (secrets changed/unchanged only), reviews, approvals, writers, what the caller may do. */
+  byId: changeRequestProcedure.query(({ ctx, input }) => changeRequestDetail(ctx.db, ctx.user, input.id)),
 
+  /** A new draft; which keys are secret is asked of the cluster, never taken from the caller. */
   create: authorProcedure
-    .input(z.object({ clusterId: id, title, rationale: rationale.default(""), items }))
-    .mutation(({ ctx, input }) => mapDomainErrors(() => createDraft(ctx.db, ctx.user, input))),
+    .input(z.object({ clusterId: id, title, rationale: rationale.default(""), items: changeItemsSchema }))
+    .mutation(({ ctx, input }) => withClusterConnect(ctx, input.clusterId, (connect) => createDraft(ctx.db, ctx.user, input, connect))),
 
-  update: authorProcedure
-    .input(z.object({ id, title: title.optional(), rationale: rationale.optional(), items: items.optional() }))
-    .mutation(({ ctx, input }) => mapDomainErrors(() => updateDraft(ctx.db, ctx.user, input))),
+  update: changeRequestProcedure
+    .input(z.object({ title: title.optional(), rationale: rationale.optional(), items: changeItemsSchema.optional() }))
+    .mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => updateDraft(ctx.db, ctx.user, input, connect))),
 
-  submit: authorProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    await mapDomainErrors(() => submitForReview(ctx.db, ctx.user, input.id));
+  submit: changeRequestProcedure.mutation(async ({ ctx, input }) => {
+    await submitForReview(ctx.db, ctx.user, input.id);
     return { ok: true as const };
   }),
 
-  /** Approve / reject (approvers, never the author) or comment (owners and up). Rejecting needs a comment. */
-  review: authorProcedure
+  /** Approve / reject (approvers who wrote no revision) or comment (owners and up). Rejecting needs a comment. */
+  review: changeRequestProcedure
     .input(
       z
-        .object({ id, decision: z.enum(["approve", "reject", "comment"]), comment: z.string().trim().max(10_000).default("") })
+        .object({ decision: z.enum(["approve", "reject", "comment"]), comment: z.string().trim().max(10_000).default("") })
         .refine((r) => r.decision === "approve" || r.comment !== "", { message: "Say why in a comment.", path: ["comment"] }),
     )
-    .mutation(({ ctx, input }) => mapDomainErrors(() => review(ctx.db, ctx.user, input.id, input.decision, input.comment))),
+    .mutation(({ ctx, input }) => review(ctx.db, ctx.user, input.id, input.decision, input.comment)),
 
-  cancel: authorProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    await mapDomainErrors(() => cancel(ctx.db, ctx.user, input.id));
+  cancel: changeRequestProcedure.mutation(async ({ ctx, input }) => {
+    await cancel(ctx.db, ctx.user, input.id);
     return { ok: true as const };
   }),
 
   /** Re-bases stale items on the current connector versions (revision + 1, approvals dismissed). */
-  refresh: authorProcedure.input(z.object({ id })).mutation(({ ctx, input }) => mapDomainErrors(() => refresh(ctx.db, ctx.user, input.id))),
+  refresh: changeRequestProcedure.mutation(({ ctx, input }) => refresh(ctx.db, ctx.user, input.id)),
 
-  /** The plan against the live cluster, the validator's verdict and the risks; `ok: false` when the cluster cannot be read. */
-  preview: protectedProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
-    const cr = await getChangeRequest(ctx.db, input.id);
-    if (!cr) throw new TRPCError({ code: "NOT_FOUND", message: "No such change request." });
-    const cluster = await clusterOrThrow(ctx.db, cr.clusterId);
+  /** The plan against the live cluster (or, once ended, the plan it ran), the validator's verdict, conflicts and risks. */
+  preview: changeRequestProcedure.query(async ({ ctx, input }) => {
     try {
-      return await usingConnect(ctx, cluster, (connect) => preview(ctx.db, input.id, connect));
+      return await withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect));
     } catch (err) {
-      if (err instanceof TRPCError) throw err;
+      // Creating the client can fail (e.g. a credential variable that is not set): an answer, not a crash.
       return { ok: false as const, reason: "unreachable" as const, message: err instanceof Error ? err.message : "Could not reach the cluster." };
     }
   }),
 
-  /** Queues the deploy (refused with the reason unless approved by policy and up to date). */
-  deploy: authorProcedure.input(z.object({ id })).mutation(({ ctx, input }) => mapDomainErrors(() => deploy(ctx.db, ctx.user, input.id))),
+  /** Queues the deploy (refused with the reason unless approved by policy, up to date and free of name clashes). */
+  deploy: changeRequestProcedure.mutation(({ ctx, input }) => deploy(ctx.db, ctx.user, input.id)),
 
-  /** The cluster's own validator on one config (for forms): errors per key and the PASSWORD-typed keys. */
+  /** Deploys a failed change request again, under the same rules. */
+  retryDeploy: changeRequestProcedure.mutation(({ ctx, input }) => retryDeploy(ctx.db, ctx.user, input.id)),
+
+  /**
+   * The cluster's own validator on one config (for forms): errors per key and the PASSWORD-typed
+   * keys. A mutation, so the config (passwords included) travels in a POST body, never in a URL.
+   */
   validate: authorProcedure
-    .input(z.object({ clusterId: id, connectorClass: z.string().trim().min(1, "Pick a connector class."), config: configSchema, name: z.string().max(249).optional() }))
-    .query(async ({ ctx, input }) => {
-      const cluster = await clusterOrThrow(ctx.db, input.clusterId);
+    .input(z.object({ clusterId: id, connectorClass: z.string().trim().min(1, "Pick a connector class.").max(500), config: configSchema, name: z.string().max(249).optional() }))
+    .mutation(async ({ ctx, input }) => {
       try {
-        return await usingConnect(ctx, cluster, (connect) => validateConfig(connect, input));
+        return await withClusterConnect(ctx, input.clusterId, (connect) => validateConfig(connect, input));
       } catch (err) {
-        return { reachable: false as const, message: `Cluster unreachable: ${err instanceof Error ? err.message : "no answer"}` };
+        if (err instanceof DomainError) throw err;
+        return { reachable: false as const, message: "Cluster unreachable: no client could be made for it." };
       }
     }),
 
   /** A state file (canonical or seed-001 shape) as a draft change request; problems with line:col create nothing. */
   importStateFile: authorProcedure
-    .input(z.object({ clusterId: id, text: z.string().max(5_000_000, "The file is larger than 5 MB."), title, teamId: id, dryRun: z.boolean().default(false) }))
-    .mutation(({ ctx, input }) => mapDomainErrors(() => importStateFile(ctx.db, ctx.user, input))),
+    .input(z.object({ clusterId: id, text: z.string().max(MAX_STATE_FILE_BYTES, "The file is larger than 5 MB."), title, teamId: id, dryRun: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => withClusterConnect(ctx, input.clusterId, (connect) => importStateFile(ctx.db, ctx.user, input, connect))),
 
   /** The cluster's stored definitions as a canonical state file, secrets masked. */
   exportStateFile: protectedProcedure.input(z.object({ clusterId: id })).query(({ ctx, input }) => exportStateFile(ctx.db, input.clusterId)),

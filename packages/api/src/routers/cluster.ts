@@ -1,14 +1,19 @@
 import { z } from "zod";
 import { createCluster, getCluster, listClusters, updateCluster } from "@switchboard/db/repos/clusters";
 import { usingConnect } from "../connect-context";
-import { mapDomainErrors, notFound } from "../domain-errors";
+import { notFound } from "@switchboard/domain/errors";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
-import { normaliseClusterInput, testClusterConnection } from "../use-cases/cluster";
+import { describeConnectionFailure, normaliseClusterInput, testClusterConnection } from "@switchboard/domain/clusters";
+import { CLUSTER_CREDENTIAL_PREFIX, isClusterCredentialName } from "@switchboard/domain/env";
 
 const id = z.string().min(1).max(100);
 const envName = z.union([
   z.literal(""),
-  z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Give the NAME of an environment variable (letters, digits, _), not the secret itself.").max(128),
+  z
+    .string()
+    .trim()
+    .max(128)
+    .refine(isClusterCredentialName, `Give the NAME of an environment variable starting with ${CLUSTER_CREDENTIAL_PREFIX} (capitals, digits, _), not the secret itself.`),
 ]);
 const connectUrl = z.string().trim().pipe(z.url({ protocol: /^https?$/, error: "Each Connect worker URL must be an http(s) URL." }));
 
@@ -21,10 +26,11 @@ const clusterFields = {
   authPasswordEnv: envName.nullish(),
   approvalsRequired: z.number().int("A whole number.").min(0, "At least 0.").max(5, "At most 5."),
   monitorIntervalSeconds: z.number().int("A whole number.").min(5, "At least 5 seconds.").max(3600, "At most 3600 seconds."),
+  requestTimeoutSeconds: z.number().int("A whole number.").min(5, "At least 5 seconds.").max(600, "At most 600 seconds."),
 };
 
 // The health monitor polls every 10 s unless told otherwise.
-const createInput = z.object({ ...clusterFields, monitorIntervalSeconds: clusterFields.monitorIntervalSeconds.default(10) });
+const createInput = z.object({ ...clusterFields, monitorIntervalSeconds: clusterFields.monitorIntervalSeconds.default(10), requestTimeoutSeconds: clusterFields.requestTimeoutSeconds.default(120) });
 const updateInput = z.object({ id, ...z.object(clusterFields).partial().shape });
 
 export const clusterRouter = createTRPCRouter({
@@ -37,11 +43,11 @@ export const clusterRouter = createTRPCRouter({
   }),
 
   create: adminProcedure.input(createInput).mutation(({ ctx, input }) =>
-    mapDomainErrors(() => createCluster(ctx.db, ctx.user.id, normaliseClusterInput(input))),
+    createCluster(ctx.db, ctx.user.id, normaliseClusterInput(input)),
   ),
 
   update: adminProcedure.input(updateInput).mutation(({ ctx, input: { id: clusterId, ...fields } }) =>
-    mapDomainErrors(() => updateCluster(ctx.db, ctx.user.id, clusterId, normaliseClusterInput(fields))),
+    updateCluster(ctx.db, ctx.user.id, clusterId, normaliseClusterInput(fields)),
   ),
 
   testConnection: adminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
@@ -51,7 +57,7 @@ export const clusterRouter = createTRPCRouter({
       return await usingConnect(ctx, cluster, (connect) => testClusterConnection(cluster, connect));
     } catch (err) {
       // Creating the client can fail too (e.g. a credential env var that is not set).
-      return { ok: false as const, error: err instanceof Error ? err.message : "Could not create a client for this cluster." };
+      return { ok: false as const, error: describeConnectionFailure(err) };
     }
   }),
 });

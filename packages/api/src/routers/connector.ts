@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { HEALTH_STATES } from "@switchboard/db/enums";
 import { BOARD_SORT_COLUMNS, MAX_PAGE_SIZE } from "@switchboard/db/repos/connectors";
-import { mapDomainErrors } from "../domain-errors";
-import { authorProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
-import { addConnectorContact, boardPage, connectorDetail, liveStatus, removeConnectorContact, updateRestartPolicy } from "../use-cases/connector";
+import { getCluster } from "@switchboard/db/repos/clusters";
+import { addConnectorContact, boardPage, connectorDetail, liveStatus, loadLiveConnector, removeConnectorContact, updateRestartPolicy } from "@switchboard/domain/connectors";
+import { notFound } from "@switchboard/domain/errors";
+import { usingConnect } from "../connect-context";
+import { connectorProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 import { contactInput } from "./team";
 
 const id = z.string().min(1).max(100);
@@ -21,7 +23,6 @@ const boardInput = z.object({
 });
 
 const restartPolicy = z.object({
-  id,
   autoRestart: z.boolean(),
   maxRestarts: z.number().int("A whole number.").min(0, "At least 0.").max(100, "At most 100."),
   backoffSeconds: z.number().int("A whole number.").min(1, "At least 1 second.").max(86_400, "At most one day (86400 s)."),
@@ -35,18 +36,23 @@ export const connectorRouter = createTRPCRouter({
   byId: protectedProcedure.input(z.object({ id })).query(({ ctx, input }) => connectorDetail(ctx.db, ctx.user, input.id)),
 
   /** The connector's status read from its cluster now, with each task's state and failed tasks' traces. */
-  liveStatus: protectedProcedure.input(z.object({ id })).query(({ ctx, input }) => liveStatus(ctx, input.id)),
+  liveStatus: protectedProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const connector = await loadLiveConnector(ctx.db, input.id);
+    const cluster = await getCluster(ctx.db, connector.clusterId);
+    if (!cluster) throw notFound("The connector's cluster no longer exists.");
+    try {
+      return await usingConnect(ctx, cluster, (connect) => liveStatus(ctx.db, connector, connect));
+    } catch (err) {
+      return { ok: false as const, error: err instanceof Error ? err.message : "No client could be made for the cluster." };
+    }
+  }),
 
-  setRestartPolicy: authorProcedure.input(restartPolicy).mutation(({ ctx, input: { id: connectorId, ...policy } }) =>
-    mapDomainErrors(() => updateRestartPolicy(ctx.db, ctx.user, connectorId, policy)),
-  ),
+  setRestartPolicy: connectorProcedure.input(restartPolicy).mutation(({ ctx, input: { id: _id, ...policy } }) => updateRestartPolicy(ctx.db, ctx.user, ctx.connector, policy)),
 
-  addContact: authorProcedure.input(z.object({ id, contact: contactInput })).mutation(({ ctx, input }) =>
-    mapDomainErrors(() => addConnectorContact(ctx.db, ctx.user, input.id, input.contact)),
-  ),
+  addContact: connectorProcedure.input(z.object({ contact: contactInput })).mutation(({ ctx, input }) => addConnectorContact(ctx.db, ctx.user, ctx.connector, input.contact)),
 
-  removeContact: authorProcedure.input(z.object({ id, contactId: id })).mutation(async ({ ctx, input }) => {
-    await mapDomainErrors(() => removeConnectorContact(ctx.db, ctx.user, input.id, input.contactId));
+  removeContact: connectorProcedure.input(z.object({ contactId: id })).mutation(async ({ ctx, input }) => {
+    await removeConnectorContact(ctx.db, ctx.user, ctx.connector, input.contactId);
     return { ok: true as const };
   }),
 });

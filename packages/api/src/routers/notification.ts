@@ -2,7 +2,7 @@ import { z } from "zod";
 import { NOTIFICATION_STATUSES } from "@switchboard/db/enums";
 import { countUnread, listDeliveries, listInboxPage, markRead } from "@switchboard/db/repos/notifications";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
-import { maskWebhookUrl } from "../use-cases/masking";
+import { maskWebhookUrl } from "@switchboard/engine/secrets";
 
 const page = z.number().int().min(1).max(100_000).default(1);
 const PAGE_SIZE = 50;

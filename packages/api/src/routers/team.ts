@@ -2,9 +2,9 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { addContact, addMember, createTeam, getContact, getTeam, listTeamContacts, listTeamMembers, listTeams, removeContact, removeMember, updateTeam } from "@switchboard/db/repos/teams";
 import { getUser } from "@switchboard/db/repos/users";
-import { mapDomainErrors, notFound } from "../domain-errors";
+import { notFound } from "@switchboard/domain/errors";
 import { adminProcedure, createTRPCRouter, protectedProcedure, roleProcedure, type SessionUser } from "../trpc";
-import { displayContact } from "../use-cases/masking";
+import { displayContact } from "@switchboard/domain/display";
 
 const id = z.string().min(1).max(100);
 const teamName = z.string().trim().min(1, "Name is required.").max(100).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "Use letters, digits, space, dot, dash and underscore.");
@@ -34,11 +34,11 @@ export const teamRouter = createTRPCRouter({
   }),
 
   create: adminProcedure.input(z.object({ name: teamName, description: description.optional() })).mutation(({ ctx, input }) =>
-    mapDomainErrors(() => createTeam(ctx.db, ctx.user.id, input)),
+    createTeam(ctx.db, ctx.user.id, input),
   ),
 
   update: adminProcedure.input(z.object({ id, name: teamName.optional(), description: description.optional() })).mutation(({ ctx, input: { id: teamId, ...fields } }) =>
-    mapDomainErrors(() => updateTeam(ctx.db, ctx.user.id, teamId, fields)),
+    updateTeam(ctx.db, ctx.user.id, teamId, fields),
   ),
 
   addMember: adminProcedure.input(z.object({ teamId: id, userId: id })).mutation(async ({ ctx, input }) => {
@@ -67,7 +67,7 @@ export const teamRouter = createTRPCRouter({
       assertCanEditTeamContacts(ctx.user, input.teamId);
       const contact = await getContact(ctx.db, input.contactId);
       if (!contact || contact.teamId !== input.teamId) throw notFound("This team has no such contact.");
-      await mapDomainErrors(() => removeContact(ctx.db, ctx.user.id, input.contactId));
+      await removeContact(ctx.db, ctx.user.id, input.contactId);
       return { ok: true as const };
     }),
 });

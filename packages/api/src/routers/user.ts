@@ -2,7 +2,6 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ROLES } from "@switchboard/db/enums";
 import { createUser, listUsers, updateUser } from "@switchboard/db/repos/users";
-import { mapDomainErrors } from "../domain-errors";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const id = z.string().min(1).max(100);
@@ -14,7 +13,7 @@ export const userRouter = createTRPCRouter({
 
   create: adminProcedure
     .input(z.object({ email: z.string().trim().pipe(z.email({ error: "Enter a valid email address." })), name, role: z.enum(ROLES), password }))
-    .mutation(({ ctx, input }) => mapDomainErrors(() => createUser(ctx.db, ctx.user.id, input))),
+    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.user.id, input)),
 
   update: adminProcedure
     .input(z.object({ id, name: name.optional(), role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: password.optional() }))
@@ -23,6 +22,6 @@ export const userRouter = createTRPCRouter({
       if (userId === ctx.user.id && ((fields.role !== undefined && fields.role !== "admin") || fields.disabled === true)) {
         throw new TRPCError({ code: "FORBIDDEN", message: "You cannot remove your own admin role or disable your own account; ask another admin." });
       }
-      return mapDomainErrors(() => updateUser(ctx.db, ctx.user.id, userId, fields));
+      return updateUser(ctx.db, ctx.user.id, userId, fields);
     }),
 });

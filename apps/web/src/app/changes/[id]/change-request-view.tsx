@@ -119,7 +119,8 @@ function PlanSummary({ query, onRetry }: { query: { data: PreviewResult | undefi
   if (query.isLoading) body = <p className="text-zinc-600 dark:text-zinc-400">Planning against the live cluster…</p>;
   else if (query.error) body = <ErrorMessage error={query.error} />;
   else if (data && !data.ok) body = <p className="text-amber-800 dark:text-amber-300">{data.message}</p>;
-  else if (data?.ok) {
+  else if (data?.ok && !data.plan) body = <p className="text-zinc-600 dark:text-zinc-400">No plan was recorded for this change request.</p>;
+  else if (data?.ok && data.plan) {
     const s = data.plan.summary;
     const parts = [`${s.create} to create`, `${s.update} to update`, `${s.delete} to delete`, ...(["pause", "resume", "stop", "restart"] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} to ${k}`)];
     const generalProblems = data.problems.filter((p) => p.connector === null);
@@ -178,7 +179,7 @@ export function ChangeRequestView({ id }: { id: string }) {
   if (!detail.data) return <ErrorMessage error={detail.error} />;
   const cr = detail.data;
   const p = cr.permissions;
-  const okPreview = preview.data?.ok ? preview.data : null;
+  const okPreview = preview.data?.ok && preview.data.plan ? { ...preview.data, plan: preview.data.plan } : null;
 
   function sendReview(decision: ReviewDecision) {
     if (decision !== "approve" && comment.trim() === "") {

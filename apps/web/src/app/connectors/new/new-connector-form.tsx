@@ -84,7 +84,7 @@ export function NewConnectorForm({ clusters, teams }: { clusters: Option[]; team
       clusterId,
       title: `Create connector ${name.trim()}`,
       rationale,
-      items: [{ action: "create", name: name.trim(), teamId, config, desiredState: state, secretKeys: validation.passwordKeys }],
+      items: [{ action: "create", name: name.trim(), teamId, config, desiredState: state }],
     });
   }
 

@@ -5,20 +5,21 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addReview, createChangeRequest, getChangeRequest, transitionChangeRequest } from "@switchboard/db/repos/change-requests";
+import { createChangeRequest, getChangeRequest } from "@switchboard/db/repos/change-requests";
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { createConnector, getConnector } from "@switchboard/db/repos/connectors";
-import { createDeployment, getDeployment } from "@switchboard/db/repos/deployments";
+import { getDeployment } from "@switchboard/db/repos/deployments";
 import { listIncidents } from "@switchboard/db/repos/health";
-import { enqueueJob } from "@switchboard/db/repos/jobs";
 import { listNotifications } from "@switchboard/db/repos/notifications";
 import { addContact, addMember, createTeam } from "@switchboard/db/repos/teams";
-import { createUser } from "@switchboard/db/repos/users";
+import { createUser, getSessionUser, type SessionUser } from "@switchboard/db/repos/users";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import { stampConfig } from "@switchboard/engine/managed";
 import { putConnector, resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
-import { connectForCluster } from "../cluster-connect";
-import { deployJob, type DeploymentReport } from "./deploy";
+import { webManager } from "@switchboard/domain/change-pipeline";
+import { connectForCluster } from "@switchboard/domain/cluster-access";
+import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
+import type { DeploymentReport } from "@switchboard/domain/deployments";
 import { startWorker } from "./loop";
 import { MOCK_SINK, silentLog, waitFor } from "./worker.fixture";
 
@@ -83,15 +84,13 @@ describe("worker on the real stack", () => {
       title: "Add the integration sink",
       items: [{ action: "create", connectorName: "sb-web-it-sink", teamId, proposedConfig: { "connector.class": MOCK_SINK, "tasks.max": "1", topics: "sb-web-it" }, proposedState: "RUNNING" }],
     });
-    await transitionChangeRequest(t.db, ownerId, cr.id, ["draft"], "in_review");
-    await addReview(t.db, approverId, cr.id, { decision: "approve" });
-    await transitionChangeRequest(t.db, approverId, cr.id, ["in_review"], "approved");
-    await transitionChangeRequest(t.db, ownerId, cr.id, ["approved"], "deploying");
-    const deployment = await createDeployment(t.db, ownerId, { changeRequestId: cr.id, clusterId: cluster.id, plan: {} });
-    await enqueueJob(t.db, deployJob(deployment.id, cluster.id));
+    const owner = (await getSessionUser(t.db, ownerId)) as SessionUser;
+    await submitForReview(t.db, owner, cr.id);
+    await review(t.db, (await getSessionUser(t.db, approverId)) as SessionUser, cr.id, "approve", "");
+    const { deploymentId } = await deploy(t.db, owner, cr.id);
 
     const d = await waitFor(async () => {
-      const x = await getDeployment(t.db, deployment.id);
+      const x = await getDeployment(t.db, deploymentId);
       return x && (x.status === "succeeded" || x.status === "failed") ? x : undefined;
     }, 150_000, "the deployment to finish");
 
@@ -113,7 +112,7 @@ describe("worker on the real stack", () => {
   it("opens an incident for a connector whose task fails and posts the webhook", async () => {
     const config = { "connector.class": MOCK_SINK, "tasks.max": "1", topics: "sb-web-it", mock_mode: "task-failure", delay_ms: "500" };
     const c = await createConnector(t.db, null, { name: "sb-web-it-failing", clusterId: cluster.id, teamId, desiredState: "RUNNING", config, secrets: {} });
-    await putConnector("sb-web-it-failing", stampConfig(config, { id: c.id, version: 1 }), connectUrls);
+    await putConnector("sb-web-it-failing", stampConfig(config, { id: c.id, version: 1, manager: webManager(cluster.id) }), connectUrls);
 
     const hook = await waitFor(() => hooks.find((h) => h.text.includes("sb-web-it-failing")), 120_000, "the webhook");
     expect(hook.text).toContain("sb-web-it-failing is FAILED on local (team payments)");

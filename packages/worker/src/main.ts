@@ -1,11 +1,11 @@
 /**
- * The worker as its own process: `pnpm --filter @switchboard/api worker` (run the web app with
+ * The worker as its own process: `pnpm --filter @switchboard/worker start` (run the web app with
  * `SWITCHBOARD_WORKER=off` then). Stops gracefully on SIGTERM/SIGINT: no new jobs, running ones get
  * time to finish, and what does not finish is claimed again once its lease expires.
  */
 import { hostname } from "node:os";
 import { getDb } from "@switchboard/db/client";
-import { env } from "../env";
+import { env } from "./env";
 import { startWorker } from "./loop";
 
 const controller = new AbortController();

@@ -4,16 +4,15 @@
  * silent logger, and a change request ready to deploy.
  */
 import type { Db } from "@switchboard/db/client";
-import { addReview, createChangeRequest, transitionChangeRequest, type ChangeItemInput, type ChangeRequest } from "@switchboard/db/repos/change-requests";
+import { createChangeRequest, getChangeRequest, type ChangeItemInput, type ChangeRequest } from "@switchboard/db/repos/change-requests";
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { createConnector, type Connector } from "@switchboard/db/repos/connectors";
-import { createDeployment } from "@switchboard/db/repos/deployments";
-import { enqueueJob } from "@switchboard/db/repos/jobs";
 import { addContact, addMember, createTeam, type Team } from "@switchboard/db/repos/teams";
 import { createUser, getSessionUser, type SessionUser } from "@switchboard/db/repos/users";
 import { createFakeConnect, type FakeConnect } from "@switchboard/engine/fake-connect";
+import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
+import { webManager } from "@switchboard/domain/change-pipeline";
 import { stampConfig } from "@switchboard/engine/managed";
-import { deployJob } from "./deploy";
 import type { Logger, WorkerServices } from "./services";
 
 export const SECRET = "hunter2-very-secret-password";
@@ -69,7 +68,7 @@ export async function buildWorkerWorld(
   });
   await addContact(db, null, { kind: "email", target: "sink-owner@example.com", connectorId: connector.id });
   const fake = createFakeConnect({
-    connectors: [{ name: connector.name, config: stampConfig({ ...config, "connection.password": SECRET }, { id: connector.id, version: 1 }), type: "sink" }],
+    connectors: [{ name: connector.name, config: stampConfig({ ...config, "connection.password": SECRET }, { id: connector.id, version: 1, manager: webManager(cluster.id) }), type: "sink" }],
   });
   const services: Partial<WorkerServices> = {
     connectFor: () => fake,
@@ -82,22 +81,15 @@ export async function buildWorkerWorld(
 }
 
 /**
- * An approved change request with `items`, moved to deploying with a queued deployment and its job,
- * as the deploy use case leaves it.
+ * A change request with `items` (stored as given), submitted, approved and queued for deploy through
+ * the real use cases: the deployment and its job are exactly what the app would queue.
  */
 export async function queueDeploy(w: WorkerWorld, items: ChangeItemInput[]): Promise<{ cr: ChangeRequest; deploymentId: string; jobId: string }> {
-  const cr = await createChangeRequest(w.db, w.owner.id, { clusterId: w.cluster.id, title: "Add the orders sink", rationale: "Orders need auditing.", items });
-  await transitionChangeRequest(w.db, w.owner.id, cr.id, ["draft"], "in_review");
-  await addReview(w.db, w.approver.id, cr.id, { decision: "approve", comment: "Looks right." });
-  await transitionChangeRequest(w.db, w.approver.id, cr.id, ["in_review"], "approved");
-  await transitionChangeRequest(w.db, w.owner.id, cr.id, ["approved"], "deploying");
-  const deployment = await createDeployment(w.db, w.owner.id, {
-    changeRequestId: cr.id,
-    clusterId: w.cluster.id,
-    plan: { requestedBy: { name: w.owner.name, email: w.owner.email } },
-  });
-  const job = await enqueueJob(w.db, deployJob(deployment.id, w.cluster.id));
-  return { cr, deploymentId: deployment.id, jobId: job.id };
+  const draft = await createChangeRequest(w.db, w.owner.id, { clusterId: w.cluster.id, title: "Add the orders sink", rationale: "Orders need auditing.", items });
+  await submitForReview(w.db, w.owner, draft.id);
+  await review(w.db, w.approver, draft.id, "approve", "Looks right.");
+  const { deploymentId, jobId } = await deploy(w.db, w.owner, draft.id);
+  return { cr: (await getChangeRequest(w.db, draft.id)) as ChangeRequest, deploymentId, jobId };
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */

@@ -3,7 +3,7 @@
  * (secrets split and encrypted) with an owner team, without touching the cluster. Their reserved
  * keys are stamped on their next deploy.
  */
-import { TRPCError } from "@trpc/server";
+import { DomainError } from "./errors";
 import { inTransaction, type DbOrTx } from "@switchboard/db/client";
 import { writeAudit } from "@switchboard/db/repos/audit";
 import type { Cluster } from "@switchboard/db/repos/clusters";
@@ -12,9 +12,9 @@ import { getTeam } from "@switchboard/db/repos/teams";
 import { readMark, userConfig } from "@switchboard/engine/managed";
 import type { DesiredRunState, ObservedConnector } from "@switchboard/engine/model";
 import { ConnectError, type ConnectPort } from "@switchboard/engine/port";
+import { splitSecrets } from "@switchboard/engine/secrets";
 import { validateAgainstCluster } from "@switchboard/engine/validate-cluster";
-import type { SessionUser } from "../trpc";
-import { splitSecrets } from "./change-items";
+import type { SessionUser } from "./policy";
 
 export type AdoptCandidate = {
   name: string;
@@ -74,19 +74,19 @@ export type AdoptInput = { connectors: Array<{ name: string; teamId: string }> }
  * types as PASSWORD) are stored encrypted. A connector stamped with an unknown id keeps that id.
  */
 export async function adoptConnectors(db: DbOrTx, user: SessionUser, cluster: Cluster, connect: ConnectPort, input: AdoptInput): Promise<{ adopted: Array<{ id: string; name: string }> }> {
-  if (input.connectors.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "Pick at least one connector." });
+  if (input.connectors.length === 0) throw new DomainError("BAD_REQUEST", "Pick at least one connector.");
   const names = input.connectors.map((c) => c.name);
-  if (new Set(names).size !== names.length) throw new TRPCError({ code: "BAD_REQUEST", message: "A connector is listed twice." });
+  if (new Set(names).size !== names.length) throw new DomainError("BAD_REQUEST", "A connector is listed twice.");
   let observed: ObservedConnector[];
   try {
     observed = await connect.listConnectors();
   } catch (err) {
-    if (err instanceof ConnectError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `Cluster unreachable: ${err.message}` });
+    if (err instanceof ConnectError) throw new DomainError("PRECONDITION_FAILED", `Cluster unreachable: ${err.message}`);
     throw err;
   }
   const live = input.connectors.map((wanted) => {
     const found = observed.find((o) => o.name === wanted.name);
-    if (!found?.config) throw new TRPCError({ code: "BAD_REQUEST", message: `Connector ${wanted.name} is not on the cluster (or Connect returned no config for it).` });
+    if (!found?.config) throw new DomainError("BAD_REQUEST", `Connector ${wanted.name} is not on the cluster (or Connect returned no config for it).`);
     const { name: _name, ...config } = userConfig(found.config);
     return { ...wanted, observed: found, config };
   });
@@ -97,7 +97,7 @@ export async function adoptConnectors(db: DbOrTx, user: SessionUser, cluster: Cl
     const adopted: Array<{ id: string; name: string }> = [];
     for (const l of live) {
       const team = await getTeam(tx, l.teamId);
-      if (!team) throw new TRPCError({ code: "BAD_REQUEST", message: `No such team for ${l.name}.` });
+      if (!team) throw new DomainError("BAD_REQUEST", `No such team for ${l.name}.`);
       const mark = readMark(l.observed.config);
       const reuseId = mark && !(await getConnector(tx, mark.id)) ? mark.id : undefined;
       const { config, secrets } = splitSecrets(l.config, validation.secretKeys[l.name] ?? []);

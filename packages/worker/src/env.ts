@@ -1,7 +1,6 @@
 /**
- * The api package's environment (worker, SMTP, webhooks, links), read and validated once. Nothing
- * else in the package reads `process.env`, except `credentialFromEnv` for the variable NAMES a cluster
- * stores for its Connect credentials.
+ * The worker's environment (loop, SMTP, webhooks, links), read and validated once. Nothing else in
+ * the package reads `process.env`.
  */
 import { z } from "zod";
 
@@ -12,7 +11,7 @@ const optional = z
   .optional();
 
 const schema = z.object({
-  /** `off` keeps the worker out of the web process (run `pnpm --filter @switchboard/api worker` instead). */
+  /** `off` keeps the worker out of the web process (run `pnpm --filter @switchboard/worker start` instead). */
   SWITCHBOARD_WORKER: z.enum(["on", "off"]).default("on"),
   /** How often the worker looks for due jobs and notifications. */
   SWITCHBOARD_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
@@ -34,13 +33,3 @@ function readEnv(): ApiEnv {
 }
 
 export const env: ApiEnv = readEnv();
-
-/**
- * The value of the environment variable a cluster names for a Connect credential (the database
- * holds only the name, never the secret). Undefined when the name or the variable is unset.
- */
-export function credentialFromEnv(name: string | null | undefined): string | undefined {
-  if (!name) return undefined;
-  const value = process.env[name];
-  return value === undefined || value === "" ? undefined : value;
-}

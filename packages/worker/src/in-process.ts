@@ -1,11 +1,11 @@
 /**
  * The worker inside the web server's process (the default): started once from Next.js
  * `instrumentation.ts`, stopped on SIGTERM/SIGINT. `SWITCHBOARD_WORKER=off` leaves it to a separate
- * process (`pnpm --filter @switchboard/api worker`).
+ * process (`pnpm --filter @switchboard/worker start`).
  */
 import { hostname } from "node:os";
 import { getDb } from "@switchboard/db/client";
-import { env } from "../env";
+import { env } from "./env";
 import { startWorker } from "./loop";
 
 const globalForWorker = globalThis as unknown as { switchboardWorker?: Promise<void> };

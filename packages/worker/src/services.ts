@@ -5,9 +5,8 @@
 import type { ApplyOptions } from "@switchboard/engine/apply";
 import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
 import type { Cluster } from "@switchboard/db/repos/clusters";
-import { connectForCluster, topicsForCluster } from "../cluster-connect";
-import { planChange } from "../desired";
-import { env } from "../env";
+import { connectForCluster, topicsForCluster } from "@switchboard/domain/cluster-access";
+import { env } from "./env";
 import { createEmailSender, postWebhook, type EmailSender, type WebhookSender } from "./senders";
 
 type Closable = { close?: () => Promise<void> };
@@ -22,7 +21,6 @@ export type WorkerServices = {
   connectFor: (cluster: Cluster) => ConnectPort & Closable;
   /** Undefined when the cluster has no bootstrap servers. */
   topicsFor: (cluster: Cluster) => (TopicPort & Closable) | undefined;
-  planChange: typeof planChange;
   /** Verification timing of deploys (the engine's defaults otherwise). */
   applyOptions: Pick<ApplyOptions, "settleMs" | "pollIntervalMs" | "verifyTimeoutMs" | "concurrency">;
   sendEmail: EmailSender;
@@ -43,7 +41,6 @@ export function defaultServices(): WorkerServices {
   return {
     connectFor: connectForCluster,
     topicsFor: topicsForCluster,
-    planChange,
     applyOptions: {},
     sendEmail: createEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }),
     postWebhook,

@@ -3,7 +3,6 @@
  * incidents (opened on FAILED connectors or tasks, closed on recovery) with the owning team notified
  * once per incident, after the connector's optional restart policy has had its go.
  */
-import { z } from "zod";
 import type { Db } from "@switchboard/db/client";
 import { getCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
@@ -17,27 +16,22 @@ import {
   type HealthObservation,
   type Incident,
 } from "@switchboard/db/repos/health";
-import { jobPayload, type EnqueueInput, type Job } from "@switchboard/db/repos/jobs";
+import { jobPayload, type Job } from "@switchboard/db/repos/jobs";
+import { healthJob, healthPayloadSchema } from "@switchboard/domain/jobs";
 import { createNotifications } from "@switchboard/db/repos/notifications";
 import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
 import { readMark } from "@switchboard/engine/managed";
+import { redactText, secretValuesOf } from "@switchboard/engine/secrets";
 import type { ObservedConnector } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import type { JobContext, JobResult } from "./loop";
 import { incidentNotifications } from "./notify";
-import { redactSecrets, secretValuesOf } from "./redact";
 import { closeQuietly, type WorkerServices } from "./services";
 
-const payloadSchema = z.object({ clusterId: z.string().min(1) });
-
-/** The queued health poll of a cluster (one at a time per cluster, by dedupe key). */
-export function healthJob(clusterId: string, runAfter?: Date): EnqueueInput {
-  return { kind: "health", payload: { clusterId }, dedupeKey: `health:${clusterId}`, maxAttempts: 3, ...(runAfter ? { runAfter } : {}) };
-}
 
 /** Job handler: polls the cluster, then queues its next poll after the cluster's interval. */
 export async function runHealthJob(job: Job, ctx: JobContext): Promise<JobResult> {
-  const { clusterId } = payloadSchema.parse(jobPayload(job));
+  const { clusterId } = healthPayloadSchema.parse(jobPayload(job));
   const cluster = await getCluster(ctx.db, clusterId);
   if (!cluster) return;
   await pollClusterHealth(ctx, cluster);
@@ -103,8 +97,8 @@ export async function pollClusterHealth(ctx: MonitorContext, cluster: Cluster, n
       observed.map(async (c) => {
         const o = classifyConnector(c);
         const connector = owner(c);
-        // Traces are stored and sent: mask any secret value of the connector they might echo.
-        if (o.trace && connector) o.trace = redactSecrets(o.trace, secretValuesOf(await getConnectorSecrets(ctx.db, connector.id)));
+        // Traces are stored and sent: mask any secret value of the connector they might echo (stored or live).
+        if (o.trace) o.trace = redactText(o.trace, [...(connector ? Object.values(await getConnectorSecrets(ctx.db, connector.id)) : []), ...secretValuesOf(c.config ?? {})]);
         return { o, connector };
       }),
     );

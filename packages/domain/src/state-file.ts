@@ -3,17 +3,18 @@
  * names, update for changed ones, never an implicit delete); an export is the canonical state file
  * with secrets masked.
  */
-import { TRPCError } from "@trpc/server";
 import type { DbOrTx } from "@switchboard/db/client";
 import { createChangeRequest, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import { getCluster } from "@switchboard/db/repos/clusters";
-import { getConnector, getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
+import { getConnector, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam, listTeams } from "@switchboard/db/repos/teams";
 import { parseStateFile, toStateFile } from "@switchboard/engine/load";
-import { MASK } from "@switchboard/engine/secrets";
 import type { ConnectorSpec, Problem } from "@switchboard/engine/model";
-import type { SessionUser } from "../trpc";
-import { diffDefinitions, mayActForTeam, splitSecrets } from "./change-items";
+import type { ConnectPort } from "@switchboard/engine/port";
+import { diffDefinitions, LIMITS, nameClash, passwordKeysFromCluster, resolveDefinition, storedDefinition, type Definition } from "./change-items";
+import { displayConfig } from "./display";
+import { DomainError } from "./errors";
+import { mayActForTeam, type SessionUser } from "./policy";
 
 export const STATE_FILE_NAME = "state.json";
 
@@ -37,14 +38,17 @@ export type ImportInput = { clusterId: string; text: string; title: string; team
  * Parses a state file (canonical or seed-001 shape) and, unless `dryRun`, creates a draft change
  * request: `create` for names not on the cluster, `update` for changed ones, nothing for unchanged
  * ones; connectors missing from the file are left alone. Owner teams come from `owner.team` when it
- * names a team, else `teamId`. A secret given as "(sensitive)" (as exports write them) keeps the
- * stored value. Any problem (with line:col when it has a place) means nothing is created.
+ * names a team, else `teamId`. Which keys are secret is decided as for any change (the cluster's
+ * PASSWORD types, key patterns, stored secrets, credentials in values); a secret given as
+ * "(sensitive)" (as exports write them) keeps the stored value. Any problem (with line:col when it
+ * has a place) means nothing is created.
  */
-export async function importStateFile(db: DbOrTx, user: SessionUser, input: ImportInput): Promise<ImportResult> {
+export async function importStateFile(db: DbOrTx, user: SessionUser, input: ImportInput, connect: ConnectPort): Promise<ImportResult> {
+  const passwordKeys = passwordKeysFromCluster(connect);
   const cluster = await getCluster(db, input.clusterId);
-  if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "No such cluster." });
+  if (!cluster) throw new DomainError("NOT_FOUND", "No such cluster.");
   const defaultTeam = await getTeam(db, input.teamId);
-  if (!defaultTeam) throw new TRPCError({ code: "BAD_REQUEST", message: "Pick the team that owns new connectors." });
+  if (!defaultTeam) throw new DomainError("BAD_REQUEST", "Pick the team that owns new connectors.");
 
   const parsed = parseStateFile(input.text, STATE_FILE_NAME);
   if (!parsed.ok) return { ok: false, problems: parsed.problems.map(toImportProblem) };
@@ -64,26 +68,28 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
       problems.push(problem(`you are not a member of team ${team.name}, which ${current ? "owns" : "would own"} connector ${spec.name}`, spec.name));
       continue;
     }
-    if (current && spec.name !== current.name && existing.some((c) => c.name === spec.name && c.id !== current.id)) {
-      problems.push(problem(`connector ${current.name} cannot be renamed to ${spec.name}: that name is taken on this cluster`, spec.name));
+    const clash = spec.name !== current?.name ? await nameClash(db, cluster.id, spec.name, current?.id) : null;
+    if (clash) {
+      problems.push(problem(current ? `connector ${current.name} cannot be renamed to ${spec.name}: ${clash}` : clash, spec.name));
       continue;
     }
-    const currentSecrets = current ? await getConnectorSecrets(db, current.id) : {};
-    const { config, secrets } = splitSecrets(spec.config, current?.secretKeys ?? []);
-    const masked = Object.keys(secrets).filter((k) => secrets[k] === MASK);
-    const missing = masked.filter((k) => currentSecrets[k] === undefined);
-    if (missing.length > 0) {
-      problems.push(problem(`secret ${missing.map((k) => `"${k}"`).join(", ")} of connector ${spec.name} is masked and has no stored value; put the real value (or a config provider reference) in the file`, spec.name));
+    const stored = current ? await storedDefinition(db, current) : null;
+    let definition: Definition;
+    try {
+      definition = await resolveDefinition(spec.name, spec.config, stored, passwordKeys);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== "BAD_REQUEST") throw err;
+      problems.push(problem(`connector ${spec.name}: ${err.message}`, spec.name));
       continue;
     }
-    const resolved = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, v === MASK ? (currentSecrets[k] as string) : v]));
+    const { config, secrets } = definition;
 
     if (!current) {
-      items.push({ action: "create", connectorName: spec.name, teamId: team.id, proposedConfig: config, proposedSecrets: resolved, proposedState: spec.state });
+      items.push({ action: "create", connectorName: spec.name, teamId: team.id, proposedConfig: config, proposedSecrets: secrets, proposedState: spec.state });
       entries.push({ action: "create", name: spec.name, team: team.name, changedKeys: Object.keys(spec.config).sort() });
       continue;
     }
-    const changedKeys = diffDefinitions({ config: current.config, secrets: currentSecrets }, { config, secrets: resolved })
+    const changedKeys = diffDefinitions(stored, definition)
       .filter((d) => d.status !== "unchanged")
       .map((d) => d.key);
     const renamed = spec.name !== current.name;
@@ -92,10 +98,11 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
       entries.push({ action: "unchanged", name: spec.name, team: team.name, changedKeys: [] });
       continue;
     }
-    items.push({ action: "update", connectorId: current.id, connectorName: spec.name, proposedConfig: config, proposedSecrets: resolved, proposedState: spec.state, baseVersion: current.version });
+    items.push({ action: "update", connectorId: current.id, connectorName: spec.name, proposedConfig: config, proposedSecrets: secrets, proposedState: spec.state, baseVersion: current.version });
     entries.push({ action: "update", name: spec.name, team: team.name, changedKeys: [...changedKeys, ...(renamed ? ["(name)"] : []), ...(stateChanged ? ["(state)"] : [])] });
   }
 
+  if (items.length > LIMITS.itemsPerChange) problems.push(problem(`the file changes ${items.length} connectors; one change request holds at most ${LIMITS.itemsPerChange}: split the file`));
   if (problems.length > 0) return { ok: false, problems };
   if (input.dryRun) return { ok: true, changeRequestId: null, entries };
   if (items.length === 0) return { ok: false, problems: [problem("nothing to import: every connector in the file matches its stored definition")] };
@@ -113,10 +120,13 @@ async function byId(db: DbOrTx, id: string, clusterId: string): Promise<Connecto
   return c && !c.deletedAt && c.clusterId === clusterId ? c : null;
 }
 
-/** The cluster's stored connectors as a canonical state file; secret values are written as "(sensitive)". */
+/**
+ * The cluster's stored connectors as a canonical state file, as any viewer may see them: secret
+ * values written as "(sensitive)", credentials inside values redacted. Importing it keeps them.
+ */
 export async function exportStateFile(db: DbOrTx, clusterId: string): Promise<{ fileName: string; text: string; count: number }> {
   const cluster = await getCluster(db, clusterId);
-  if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "No such cluster." });
+  if (!cluster) throw new DomainError("NOT_FOUND", "No such cluster.");
   const teams = new Map((await listTeams(db)).map((t) => [t.id, t.name]));
   const connectors = await listClusterConnectors(db, cluster.id);
   const specs: ConnectorSpec[] = connectors.map((c) => ({
@@ -125,7 +135,7 @@ export async function exportStateFile(db: DbOrTx, clusterId: string): Promise<{ 
     version: c.version,
     state: c.desiredState,
     owner: { team: teams.get(c.teamId) ?? c.teamId },
-    config: { ...c.config, ...Object.fromEntries(c.secretKeys.map((k) => [k, MASK])) },
+    config: displayConfig(c.config, c.secretKeys),
   }));
   return { fileName: `${cluster.name}-state.json`, text: toStateFile(specs), count: specs.length };
 }

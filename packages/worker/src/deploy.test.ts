@@ -6,9 +6,7 @@ import { getDeployment } from "@switchboard/db/repos/deployments";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import type { ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import type { ConnectPort } from "@switchboard/engine/port";
-import { createCaller } from "../root";
-import { createContextInner } from "../trpc";
-import type { DeploymentReport } from "./deploy";
+import type { DeploymentReport } from "@switchboard/domain/deployments";
 import { startWorker, type StartWorkerOptions } from "./loop";
 import { buildWorkerWorld, MOCK_SINK, queueDeploy, SECRET, waitFor, type WorkerWorld } from "./worker.fixture";
 
@@ -166,30 +164,5 @@ describe("deploy job", () => {
     expect(d.events.map((e) => (e as { type: string }).type)).toContain("resumed");
     expect(await getConnector(t.db, cr.items[0]?.id as string)).toMatchObject({ deployedVersion: 1 });
     expect((d.report as DeploymentReport).attempts).toBe(2);
-  });
-});
-
-describe("deployment router", () => {
-  it("shows live progress and the report to any signed-in user, and refuses anonymous callers", async () => {
-    const { deploymentId, cr } = await queueDeploy(w, [{ ...createItem, teamId: w.team.id }]);
-    const viewer = createCaller(createContextInner({ db: t.db, user: w.viewer }));
-    const queued = await viewer.deployment.byId({ id: deploymentId });
-    expect(queued).toMatchObject({ status: "queued", report: null, changeRequest: { title: "Add the orders sink" }, progress: { phase: "queued" } });
-    await expect(viewer.deployment.report({ id: deploymentId })).rejects.toMatchObject({ code: "NOT_FOUND" });
-
-    runWorker("worker-a");
-    await finished(deploymentId);
-    const done = await viewer.deployment.byId({ id: deploymentId, after: 2 });
-    expect(done.status).toBe("succeeded");
-    expect(done.progress).toMatchObject({ phase: "finished", percent: 100, steps: { total: 1, ended: 1 } });
-    expect(done.progress.connectors).toEqual([expect.objectContaining({ name: "orders-sink", status: "done", verify: "settled" })]);
-    expect(done.events).toHaveLength(done.eventCount - 2);
-    expect((await viewer.deployment.report({ id: deploymentId })).summary.added).toEqual(["orders-sink"]);
-    expect(await viewer.deployment.list({ changeRequestId: cr.id })).toEqual([expect.objectContaining({ id: deploymentId, status: "succeeded" })]);
-    expect(JSON.stringify(done)).not.toContain(NEW_SECRET);
-
-    const anonymous = createCaller(createContextInner({ db: t.db, user: null }));
-    await expect(anonymous.deployment.byId({ id: deploymentId })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(viewer.deployment.byId({ id: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

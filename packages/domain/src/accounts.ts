@@ -3,7 +3,7 @@
  */
 import { getDb } from "@switchboard/db/client";
 import { getSessionUser, upsertOidcUser as upsertOidcUserRow, verifyPassword } from "@switchboard/db/repos/users";
-import type { SessionUser } from "./trpc";
+import type { SessionUser } from "./policy";
 
 /** The session user for an email and password; null when wrong, unknown or disabled. */
 export async function authenticateUser(email: string, password: string): Promise<SessionUser | null> {

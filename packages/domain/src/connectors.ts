@@ -3,18 +3,19 @@
  * and the few connector settings that are not definition changes (restart policy, contacts).
  * Definition changes go through change requests, never through here.
  */
-import { TRPCError } from "@trpc/server";
+import { DomainError } from "./errors";
 import type { Db } from "@switchboard/db/client";
 import type { ContactKind } from "@switchboard/db/enums";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { listOpenChangesForConnector, listRevisionHistory, type RevisionWithSecretChanges } from "@switchboard/db/repos/connector-history";
-import { getConnector, queryBoard, setRestartPolicy, type BoardQuery, type BoardSort, type BoardState, type Connector, type RestartPolicy } from "@switchboard/db/repos/connectors";
+import { getConnector, getConnectorSecrets, queryBoard, setRestartPolicy, type BoardQuery, type BoardSort, type BoardState, type Connector, type RestartPolicy } from "@switchboard/db/repos/connectors";
 import { getConnectorHealth, listIncidents } from "@switchboard/db/repos/health";
 import { addContact, getContact, getTeam, listConnectorContacts, listTeamContacts, removeContact } from "@switchboard/db/repos/teams";
 import type { DesiredRunState, KeyChange, ObservedTask, RuntimeState } from "@switchboard/engine/model";
-import { usingConnect } from "../connect-context";
-import type { SessionUser } from "../trpc";
-import { displayConfig, displayContact, firstLine, MASK } from "./masking";
+import type { ConnectPort } from "@switchboard/engine/port";
+import { redactText } from "@switchboard/engine/secrets";
+import { displayConfig, displayContact, firstLine, MASK } from "./display";
+import { mayActForTeam, type SessionUser } from "./policy";
 
 export type BoardInput = {
   page: number;
@@ -71,7 +72,7 @@ export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
     tasksTotal: r.health?.tasksTotal ?? 0,
     tasksFailed: r.health?.tasksFailed ?? 0,
     lastFailureAt: r.health?.lastFailureAt ?? null,
-    lastFailureLine: firstLine(r.health?.lastTrace),
+    lastFailureLine: firstLine(r.health?.lastTrace ? redactText(r.health.lastTrace) : null),
     observedAt: r.health?.observedAt ?? null,
     desiredState: r.desiredState,
     version: r.version,
@@ -81,22 +82,21 @@ export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
   return { items, total: page.total, page: page.page, pageSize: page.pageSize, counts: page.counts, generatedAt: new Date() };
 }
 
-/** Owners act for their teams' connectors only; approvers and admins for all. */
-export function canManageConnector(user: SessionUser, connector: { teamId: string }): boolean {
-  if (user.role === "admin" || user.role === "approver") return true;
-  return user.role === "owner" && user.teamIds.includes(connector.teamId);
-}
 
-async function loadLiveConnector(db: Db, id: string): Promise<Connector> {
+export async function loadLiveConnector(db: Db, id: string): Promise<Connector> {
   const connector = await getConnector(db, id);
-  if (!connector || connector.deletedAt) throw new TRPCError({ code: "NOT_FOUND", message: "No such connector." });
+  if (!connector || connector.deletedAt) throw new DomainError("NOT_FOUND", "No such connector.");
   return connector;
 }
 
-async function loadManagedConnector(db: Db, user: SessionUser, id: string): Promise<Connector> {
+/**
+ * The connector, if the user may act for its team (the connector procedure's check): NOT_FOUND for
+ * an unknown or deleted one, FORBIDDEN for another team's.
+ */
+export async function authorizeConnector(db: Db, user: SessionUser, id: string): Promise<Connector> {
   const connector = await loadLiveConnector(db, id);
-  if (!canManageConnector(user, connector)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Connector ${connector.name} belongs to another team; only its team's owners, approvers and admins can change it.` });
+  if (!mayActForTeam(user, connector.teamId)) {
+    throw new DomainError("FORBIDDEN", `Connector ${connector.name} belongs to another team; only its team's owners, approvers and admins can change it.`);
   }
   return connector;
 }
@@ -195,8 +195,8 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
       tasksFailed: health.tasksFailed,
       workerId: health.workerId,
       lastFailureAt: health.lastFailureAt,
-      lastTrace: health.lastTrace,
-      lastFailureLine: firstLine(health.lastTrace),
+      lastTrace: health.lastTrace === null ? null : redactText(health.lastTrace),
+      lastFailureLine: firstLine(health.lastTrace === null ? null : redactText(health.lastTrace)),
       observedAt: health.observedAt,
     },
     incidents: incidents.items.map((i) => ({
@@ -204,16 +204,16 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
       state: i.state,
       openedAt: i.openedAt,
       closedAt: i.closedAt,
-      trace: i.trace,
-      traceLine: firstLine(i.trace),
+      trace: i.trace === null ? null : redactText(i.trace),
+      traceLine: firstLine(i.trace === null ? null : redactText(i.trace)),
       restartAttempts: i.restartAttempts,
       notifiedAt: i.notifiedAt,
     })),
     revisions: revisionEntries(history),
     openChanges,
     permissions: {
-      manage: canManageConnector(user, connector),
-      proposeChanges: canManageConnector(user, connector),
+      manage: mayActForTeam(user, connector.teamId),
+      proposeChanges: mayActForTeam(user, connector.teamId),
     },
     createdAt: connector.createdAt,
     updatedAt: connector.updatedAt,
@@ -230,42 +230,39 @@ export type LiveStatus =
  * The connector's status read from the cluster now (one request), with each task's state and the
  * trace of failed tasks. A cluster that does not answer is reported, not thrown.
  */
-export async function liveStatus(ctx: { db: Db }, id: string): Promise<LiveStatus> {
-  const connector = await loadLiveConnector(ctx.db, id);
-  const cluster = await getCluster(ctx.db, connector.clusterId);
-  if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "The connector's cluster no longer exists." });
+export async function liveStatus(db: Db, connector: Connector, connect: ConnectPort): Promise<LiveStatus> {
   try {
-    const observed = await usingConnect(ctx, cluster, (connect) => connect.getConnector(connector.name));
+    const observed = await connect.getConnector(connector.name);
     if (!observed) return { ok: true, onCluster: false };
-    const task = (t: ObservedTask): LiveTask => ({ id: t.id, state: t.state, workerId: t.workerId ?? null, trace: t.state === "FAILED" ? (t.trace ?? null) : null });
+    // A trace may quote the connector's own config, passwords included.
+    const secrets = Object.values(await getConnectorSecrets(db, connector.id));
+    const shown = (trace: string | undefined) => (trace === undefined ? null : redactText(trace, secrets));
+    const task = (t: ObservedTask): LiveTask => ({ id: t.id, state: t.state, workerId: t.workerId ?? null, trace: t.state === "FAILED" ? shown(t.trace) : null });
     return {
       ok: true,
       onCluster: true,
       state: observed.state,
       workerId: observed.workerId ?? null,
-      trace: observed.state === "FAILED" ? (observed.trace ?? null) : null,
+      trace: observed.state === "FAILED" ? shown(observed.trace) : null,
       tasks: observed.tasks.map(task),
     };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : "The cluster did not answer." };
+    return { ok: false, error: redactText(err instanceof Error ? err.message : "The cluster did not answer.") };
   }
 }
 
-/** Sets the automatic-restart policy of a connector the caller may manage. */
-export async function updateRestartPolicy(db: Db, user: SessionUser, id: string, policy: RestartPolicy) {
-  await loadManagedConnector(db, user, id);
-  const c = await setRestartPolicy(db, user.id, id, policy);
+/** Sets the automatic-restart policy of a connector (authorized by {@link authorizeConnector}). */
+export async function updateRestartPolicy(db: Db, user: SessionUser, connector: Connector, policy: RestartPolicy) {
+  const c = await setRestartPolicy(db, user.id, connector.id, policy);
   return { autoRestart: c.autoRestart, maxRestarts: c.maxRestarts, backoffSeconds: c.backoffSeconds };
 }
 
-export async function addConnectorContact(db: Db, user: SessionUser, id: string, contact: { kind: ContactKind; target: string }) {
-  await loadManagedConnector(db, user, id);
-  return displayContact(await addContact(db, user.id, { ...contact, connectorId: id }));
+export async function addConnectorContact(db: Db, user: SessionUser, connector: Connector, contact: { kind: ContactKind; target: string }) {
+  return displayContact(await addContact(db, user.id, { ...contact, connectorId: connector.id }));
 }
 
-export async function removeConnectorContact(db: Db, user: SessionUser, id: string, contactId: string): Promise<void> {
-  await loadManagedConnector(db, user, id);
+export async function removeConnectorContact(db: Db, user: SessionUser, connector: Connector, contactId: string): Promise<void> {
   const contact = await getContact(db, contactId);
-  if (!contact || contact.connectorId !== id) throw new TRPCError({ code: "NOT_FOUND", message: "This connector has no such contact." });
+  if (!contact || contact.connectorId !== connector.id) throw new DomainError("NOT_FOUND", "This connector has no such contact.");
   await removeContact(db, user.id, contactId);
 }

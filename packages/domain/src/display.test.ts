@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { displayConfig, firstLine, maskDocument, maskWebhookUrl } from "./masking";
+import { maskDocument, maskWebhookUrl } from "@switchboard/engine/secrets";
+import { displayConfig, firstLine } from "./display";
 
 describe("maskDocument", () => {
   it("masks strings under secret-looking keys at any depth but keeps env var names and provider references", () => {
@@ -34,6 +35,11 @@ describe("maskWebhookUrl", () => {
 describe("displayConfig", () => {
   it("shows stored secret keys as masked and sorts keys", () => {
     expect(displayConfig({ topics: "t", "connector.class": "C" }, ["db.password"])).toEqual({ "connector.class": "C", "db.password": "(sensitive)", topics: "t" });
+  });
+
+  it("shows a credential-bearing key in its redacted form, and redacts rows stored before that existed", () => {
+    expect(displayConfig({ "connection.url": "jdbc:postgresql://a:(sensitive)@db/x" }, ["connection.url"])).toEqual({ "connection.url": "jdbc:postgresql://a:(sensitive)@db/x" });
+    expect(displayConfig({ "connection.url": "jdbc:postgresql://a:hunter2@db/x" }, [])).toEqual({ "connection.url": "jdbc:postgresql://a:(sensitive)@db/x" });
   });
 });
 

@@ -4,13 +4,18 @@
  * cluster queued, and runs the notification delivery pass. Several loops (threads of one process or
  * separate processes) can share one database: the queue hands each job to one of them, and jobs
  * sharing a `lockKey` (one deploy per cluster) never run at the same time.
+ *
+ * Whatever ends a job for good (a permanent error, retries exhausted, a lease that expired on its
+ * last attempt) also ends what the job was doing, in the same transaction, through its kind's
+ * finalizer: a deploy's deployment and change request end failed with the reason.
  */
-import type { Db } from "@switchboard/db/client";
+import type { Db, Tx } from "@switchboard/db/client";
 import { listClusters } from "@switchboard/db/repos/clusters";
-import { claimJob, completeJob, enqueueJob, failJob, pruneFinishedJobs, renewLease, type EnqueueInput, type Job } from "@switchboard/db/repos/jobs";
-import { runDeployJob } from "./deploy";
+import { claimJob, completeJob, enqueueJob, failExpiredJobs, failJob, pruneFinishedJobs, renewLease, type EnqueueInput, type Job } from "@switchboard/db/repos/jobs";
+import { healthJob } from "@switchboard/domain/jobs";
+import { failDeployJob, runDeployJob, sweepOrphanDeployments } from "./deploy";
 import { deliverDueNotifications } from "./notify";
-import { healthJob, runHealthJob } from "./monitor";
+import { runHealthJob } from "./monitor";
 import { defaultServices, type WorkerServices } from "./services";
 
 /** What a job asks for when it is done: follow-up jobs enqueued in the same transaction as its completion. */
@@ -25,6 +30,9 @@ export type JobContext = WorkerServices & {
 
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
 
+/** Ends what a job was doing once the job itself has failed for good; runs in the transaction that fails it. */
+export type JobFinalizer = (tx: Tx, job: Job, reason: string) => Promise<void>;
+
 /** A failure that retrying cannot fix (e.g. the job's deployment no longer exists). */
 export class PermanentJobError extends Error {
   override readonly name = "PermanentJobError";
@@ -35,9 +43,15 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, JobHandler>> = {
   health: runHealthJob,
 };
 
+export const DEFAULT_FINALIZERS: Readonly<Record<string, JobFinalizer>> = {
+  deploy: failDeployJob,
+};
+
 /** A poll every 10 s per cluster adds up: finished polls are kept an hour (for a look at recent ones), then deleted. */
 const KEEP_HEALTH_JOBS_MS = 3_600_000;
 const PRUNE_EVERY_MS = 60_000;
+/** How often deployments left without a live job (by a crash in an older version, a deleted job) are ended. */
+const SWEEP_EVERY_MS = 30_000;
 
 export type StartWorkerOptions = {
   db: Db;
@@ -57,6 +71,8 @@ export type StartWorkerOptions = {
   stopGraceMs?: number;
   /** Job kinds and their handlers. Default: deploy and health. */
   handlers?: Readonly<Record<string, JobHandler>>;
+  /** Job kinds and their finalizers. Default: deploy. */
+  finalizers?: Readonly<Record<string, JobFinalizer>>;
   /** Keep one health poll per cluster queued. Default true. */
   scheduleHealth?: boolean;
   /** Run the notification delivery pass. Default true. */
@@ -72,6 +88,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
   const leaseMs = opts.leaseMs ?? 30_000;
   const concurrency = opts.concurrency ?? 4;
   const handlers = opts.handlers ?? DEFAULT_HANDLERS;
+  const finalizers = opts.finalizers ?? DEFAULT_FINALIZERS;
   const kinds = Object.keys(handlers);
   const services: WorkerServices = { ...defaultServices(), ...opts.services };
   const { log } = services;
@@ -111,9 +128,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
     } catch (err) {
       if (jobAbort.signal.aborted) return;
       log.error(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed: ${message(err)}`);
-      await failJob(db, job.id, workerId, message(err), { retry: !(err instanceof PermanentJobError) }).catch((e: unknown) =>
-        log.error(`job ${job.id}: could not record the failure: ${message(e)}`),
-      );
+      await db
+        .$transaction(async (tx) => {
+          const status = await failJob(tx, job.id, workerId, message(err), { retry: !(err instanceof PermanentJobError) });
+          if (status === "failed") await finalizers[job.kind]?.(tx, job, message(err));
+        })
+        .catch((e: unknown) => log.error(`job ${job.id}: could not record the failure: ${message(e)}`));
     } finally {
       clearInterval(renewal);
       hardStop.signal.removeEventListener("abort", stopJob);
@@ -132,8 +152,16 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
   };
 
   let prunedAt = 0;
+  let sweptAt = 0;
   while (!signal.aborted) {
     try {
+      await db.$transaction(async (tx) => {
+        for (const job of await failExpiredJobs(tx, kinds)) await finalizers[job.kind]?.(tx, job, job.lastError ?? "lease expired");
+      });
+      if (handlers.deploy && Date.now() - sweptAt > SWEEP_EVERY_MS) {
+        sweptAt = Date.now();
+        for (const name of await sweepOrphanDeployments(db)) log.warn(`deployment ${name} had no job left to finish it: marked failed`);
+      }
       if (opts.scheduleHealth !== false) await scheduleHealthPolls(db);
       if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
         prunedAt = Date.now();

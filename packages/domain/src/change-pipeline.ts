@@ -1,0 +1,251 @@
+/**
+ * The change pipeline: one function builds everything a change request's deploy needs (its deploy
+ * input), and the preview, the deploy job and the finish step all work from that same object.
+ * Secrets are decrypted here, once per deploy; what this module returns stays on the server.
+ */
+import type { DbOrTx, Tx } from "@switchboard/db/client";
+import type { ChangeAction, DesiredState } from "@switchboard/db/enums";
+import { getChangeItemSecrets, getChangeRequest, type ChangeItem } from "@switchboard/db/repos/change-requests";
+import { createConnector, deleteConnector, getConnector, getConnectorSecrets, markConnectorDeployed, updateConnector, type Connector } from "@switchboard/db/repos/connectors";
+import { getTeam } from "@switchboard/db/repos/teams";
+import type { ConnectorSpec, Plan, PlanConflict, Problem } from "@switchboard/engine/model";
+import { planAgainst } from "@switchboard/engine/plan-against";
+import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
+import { secretValuesOf } from "@switchboard/engine/secrets";
+import { rawConfig, type Definition } from "./change-items";
+import { notFound, precondition } from "./errors";
+
+/** What one item does to one connector once deployed; the finish step writes these to the database. */
+export type ChangeTarget = {
+  itemId: string;
+  action: ChangeAction;
+  /** The connector's id: the existing one, or {@link newConnectorId} for a create. */
+  id: string;
+  /** Null for a create (the connector row does not exist yet). */
+  connectorId: string | null;
+  /** Name after the change. */
+  name: string;
+  /** Name before the change (differs from `name` on a rename); null for a create. */
+  previousName: string | null;
+  teamId: string;
+  /** The connector version the item was written against; null for a create. */
+  baseVersion: number | null;
+  /** Version the connector has in the database after the deploy (its current version for a restart). */
+  version: number;
+  state: DesiredState;
+  /** The proposed definition (create/update), decrypted once here. */
+  definition: Definition | null;
+};
+
+/** Everything a deploy of one change request needs; built once by {@link buildDeployInput}. */
+export type DeployInput = {
+  changeRequestId: string;
+  clusterId: string;
+  /** The change request revision this input was built from (what was approved). */
+  revision: number;
+  /** Stamped into every connector the web app writes on this cluster. */
+  manager: string;
+  /** The touched connectors with their proposed definitions (secrets included); delete items are absent. */
+  desired: { connectors: ConnectorSpec[] };
+  /** The connectors the plan may look at: ids the change touches and names before and after renames. */
+  scope: { ids: string[]; names: string[] };
+  restarts: Array<{ name: string; id: string; onlyFailed: boolean }>;
+  /** Ids of existing (adopted) connectors whose live copy may still be unstamped or stamped elsewhere. */
+  takeOver: string[];
+  /** Connector name → keys stored as secrets (masked in plans). */
+  secretKeys: Record<string, string[]>;
+  /** Every secret value the change carries: redacted from whatever is stored or shown. */
+  secretValues: string[];
+  targets: ChangeTarget[];
+};
+
+/** The manager stamp of the web app on a cluster (see the engine's PlanOptions.manager). */
+export function webManager(clusterId: string): string {
+  return `web/${clusterId}`;
+}
+
+/**
+ * The id a created connector gets: the change item's id. It is stamped into the Connect config by
+ * the deploy, and the finish step creates the database row with it.
+ */
+export function newConnectorId(item: Pick<ChangeItem, "id">): string {
+  return item.id;
+}
+
+const STATE_OF: Partial<Record<ChangeAction, DesiredState>> = { pause: "PAUSED", resume: "RUNNING", stop: "STOPPED" };
+
+/** Builds the deploy input of a change request from its items and the stored connectors. */
+export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Promise<DeployInput> {
+  const cr = await getChangeRequest(db, changeRequestId);
+  if (!cr) throw notFound("No such change request.");
+  const specs: ConnectorSpec[] = [];
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  const restarts: DeployInput["restarts"] = [];
+  const takeOver: string[] = [];
+  const secretKeys: Record<string, string[]> = {};
+  const secretValues: string[] = [];
+  const targets: ChangeTarget[] = [];
+  const addSpec = (spec: ConnectorSpec, definition: Definition) => {
+    specs.push(spec);
+    secretKeys[spec.name] = Object.keys(definition.secrets).sort();
+    secretValues.push(...Object.values(definition.secrets), ...secretValuesOf(spec.config));
+  };
+
+  for (const item of cr.items) {
+    if (item.action === "create") {
+      const id = newConnectorId(item);
+      const state = item.proposedState ?? "RUNNING";
+      const definition = { config: item.proposedConfig ?? {}, secrets: await getChangeItemSecrets(db, item.id) };
+      addSpec({ id, name: item.connectorName, version: 1, state, config: rawConfig(definition) }, definition);
+      ids.add(id);
+      names.add(item.connectorName);
+      targets.push({ itemId: item.id, action: item.action, id, connectorId: null, name: item.connectorName, previousName: null, teamId: item.teamId ?? "", baseVersion: null, version: 1, state, definition });
+      continue;
+    }
+    const connector = await existingConnector(db, item);
+    ids.add(connector.id);
+    names.add(connector.name);
+    takeOver.push(connector.id);
+    const target = { itemId: item.id, action: item.action, id: connector.id, connectorId: connector.id, previousName: connector.name, teamId: connector.teamId, baseVersion: item.baseVersion };
+    const cas = item.baseVersion === null ? {} : { expectedVersion: item.baseVersion };
+    if (item.action === "delete") {
+      targets.push({ ...target, name: connector.name, version: connector.version, state: connector.desiredState, definition: null });
+      continue;
+    }
+    if (item.action === "update") {
+      const state = item.proposedState ?? connector.desiredState;
+      const definition = { config: item.proposedConfig ?? {}, secrets: await getChangeItemSecrets(db, item.id) };
+      const version = connector.version + 1;
+      addSpec({ id: connector.id, name: item.connectorName, version, state, config: rawConfig(definition), ...cas }, definition);
+      names.add(item.connectorName);
+      targets.push({ ...target, name: item.connectorName, version, state, definition });
+      continue;
+    }
+    // pause / resume / stop / restart: the stored definition, with the new run state.
+    const state = STATE_OF[item.action] ?? connector.desiredState;
+    const version = item.action === "restart" ? connector.version : connector.version + 1;
+    const definition = { config: connector.config, secrets: await getConnectorSecrets(db, connector.id) };
+    addSpec({ id: connector.id, name: connector.name, version, state, config: rawConfig(definition), ...cas }, definition);
+    if (item.action === "restart") restarts.push({ name: connector.name, id: connector.id, onlyFailed: item.onlyFailed });
+    targets.push({ ...target, name: connector.name, version, state, definition: null });
+  }
+
+  return {
+    changeRequestId: cr.id,
+    clusterId: cr.clusterId,
+    revision: cr.revision,
+    manager: webManager(cr.clusterId),
+    desired: { connectors: specs },
+    scope: { ids: [...ids], names: [...names] },
+    restarts,
+    takeOver,
+    secretKeys,
+    secretValues: [...new Set(secretValues)],
+    targets,
+  };
+}
+
+async function existingConnector(db: DbOrTx, item: ChangeItem): Promise<Connector> {
+  const connector = item.connectorId ? await getConnector(db, item.connectorId) : null;
+  if (!connector || connector.deletedAt) throw precondition(`Connector ${item.connectorName} no longer exists; remove it from the change request.`);
+  return connector;
+}
+
+export type PlannedDeploy = {
+  plan: Plan;
+  /** Stored secret keys plus those the cluster types as PASSWORD, per connector name. */
+  secretKeys: Record<string, string[]>;
+  /** The cluster validator's problems; non-empty means the deploy must not run. */
+  problems: Problem[];
+};
+
+/**
+ * The plan of one deploy input against the live cluster, through the engine's planAgainst like the
+ * CLI: restricted to the change's connectors (scope), stamped as the web app's, with forced
+ * restarts, taking over only connectors the change already knows, the cluster validator's problems
+ * and the keys to mask. Throws ConnectError when the cluster cannot be read.
+ */
+export async function planDeploy(input: DeployInput, connect: ConnectPort, topics?: TopicPort): Promise<PlannedDeploy> {
+  const { plan, secretKeys, problems } = await planAgainst(input.desired, connect, topics, {
+    manager: input.manager,
+    prune: true,
+    scope: input.scope,
+    takeOver: input.takeOver,
+    restarts: input.restarts,
+    secretKeys: input.secretKeys,
+  });
+  return { plan, secretKeys, problems };
+}
+
+/**
+ * The plan's conflicts in words for owners and approvers: who holds a name (the connector's team
+ * when Switchboard knows it, else its manager), which version the cluster carries.
+ */
+export async function describeConflicts(db: DbOrTx, conflicts: readonly PlanConflict[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of conflicts) {
+    const held = c.heldBy?.id ? await getConnector(db, c.heldBy.id) : null;
+    const team = held ? await getTeam(db, held.teamId) : null;
+    if (c.code === "NAME_TAKEN") {
+      const holder = team
+        ? `connector ${held?.name ?? c.heldBy?.name} of team ${team.name}`
+        : c.heldBy?.manager
+          ? `a connector managed by ${c.heldBy.manager}`
+          : c.heldBy?.id
+            ? `a connector stamped with id ${c.heldBy.id} that Switchboard does not know`
+            : "a connector Switchboard does not manage (adopt it first to change it)";
+      out.push(`The name ${c.connector} is taken on the cluster by ${holder}.`);
+    } else {
+      out.push(c.message);
+    }
+  }
+  return out;
+}
+
+/**
+ * The finish step: writes the verified targets of a deploy to the database (create, update, run
+ * state, soft delete) with revisions linked to the change request, each written only if the
+ * connector is still at the version the change was written against. Returns the names recorded.
+ */
+export async function recordVerifiedTargets(tx: Tx, input: DeployInput, verified: (t: ChangeTarget) => boolean): Promise<Set<string>> {
+  const recorded = new Set<string>();
+  for (const t of input.targets) {
+    if (!verified(t)) continue;
+    if (await recordTarget(tx, input.changeRequestId, input.clusterId, t)) recorded.add(t.name);
+  }
+  return recorded;
+}
+
+async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, t: ChangeTarget): Promise<boolean> {
+  const cas = t.baseVersion === null ? {} : { expectedVersion: t.baseVersion };
+  switch (t.action) {
+    case "create": {
+      const existing = await getConnector(tx, t.id);
+      const c =
+        existing ??
+        (await createConnector(tx, null, { id: t.id, name: t.name, clusterId, teamId: t.teamId, desiredState: t.state, ...(t.definition ?? { config: {}, secrets: {} }), changeRequestId }));
+      await markConnectorDeployed(tx, null, c.id, c.version);
+      return true;
+    }
+    case "update": {
+      const c = await updateConnector(tx, null, t.id, { name: t.name, desiredState: t.state, ...(t.definition ? { definition: t.definition } : {}), changeRequestId, ...cas });
+      await markConnectorDeployed(tx, null, c.id, c.version);
+      return true;
+    }
+    case "pause":
+    case "resume":
+    case "stop": {
+      const c = await updateConnector(tx, null, t.id, { desiredState: t.state, changeRequestId, ...cas });
+      await markConnectorDeployed(tx, null, c.id, c.version);
+      return true;
+    }
+    case "delete": {
+      const c = await getConnector(tx, t.id);
+      if (c && !c.deletedAt) await deleteConnector(tx, null, t.id);
+      return true;
+    }
+    case "restart":
+      return false;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The jobs the API enqueues and the worker runs, typed once: kind, payload schema, lock and dedupe keys.
+ */
+import { z } from "zod";
+import type { EnqueueInput } from "@switchboard/db/repos/jobs";
+
+export const DEPLOY_JOB = "deploy";
+export const HEALTH_JOB = "health";
+
+export const deployPayloadSchema = z.object({ deploymentId: z.string().min(1) });
+export type DeployPayload = z.infer<typeof deployPayloadSchema>;
+
+/** The job that runs a queued deployment: one deploy per cluster at a time through the lock key. */
+export function deployJob(deploymentId: string, clusterId: string): EnqueueInput {
+  return { kind: DEPLOY_JOB, payload: { deploymentId } satisfies DeployPayload, lockKey: `deploy:${clusterId}` };
+}
+
+export const healthPayloadSchema = z.object({ clusterId: z.string().min(1) });
+
+/** The queued health poll of a cluster (one at a time per cluster, by dedupe key). */
+export function healthJob(clusterId: string, runAfter?: Date): EnqueueInput {
+  return { kind: HEALTH_JOB, payload: { clusterId }, dedupeKey: `health:${clusterId}`, maxAttempts: 3, ...(runAfter ? { runAfter } : {}) };
+}
