@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyPlan, type ApplyEvent, type ApplyOptions } from "./apply";
-import { createFakeConnect, type FakeConnect } from "./fake-connect";
+import { createFakeConnect, leaderUnavailable, type FakeConnect } from "./fake-connect";
 import type { DesiredRunState, Plan, PlanAction, TopicSpec } from "./model";
 import { ConnectError, type ConnectPort, type TopicPort } from "./port";
 
@@ -139,15 +139,15 @@ describe("applyPlan when Connect misleads", () => {
     expect(report).toMatchObject({ ok: true, added: ["a"], failures: [] });
   });
 
-  it("fails a create whose PUT timed out and was not carried out, naming the connector", async () => {
+  it("fails a create whose PUT never lands, naming the step and the connector", async () => {
     const fake = createFakeConnect();
-    fake.failNext("putConfig", timeout());
+    fake.failNext("putConfig", timeout(), { times: Infinity });
     const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, verifyTimeoutMs: 100 });
     expect(report.ok).toBe(false);
     expect(report.added).toEqual([]);
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]).toMatchObject({ name: "a", kind: "verify" });
-    expect(report.failures[0]?.error).toContain("not found on the cluster");
+    expect(report.failures[0]?.error).toMatch(/^create of a may not have landed: not found on the cluster after 100 ms \(TIMEOUT: Request timed out; sent again \d+ times?\)$/);
   });
 
   it("lets verification decide when a retried POST answers CONFLICT", async () => {
@@ -218,13 +218,200 @@ describe("applyPlan when Connect misleads", () => {
     expect(report.ok).toBe(true);
   });
 
-  it("fails a delete that did not happen once the deadline passes", async () => {
+  it("fails a delete that never happens once the deadline passes", async () => {
     const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
-    fake.failNext("deleteConnector", timeout());
+    fake.failNext("deleteConnector", timeout(), { times: Infinity });
     const report = await applyPlan(planOf([del("a", "id-a")], { a: "ABSENT" }), fake, { ...fast, verifyTimeoutMs: 60 });
     expect(report.ok).toBe(false);
     expect(report.removed).toEqual([]);
-    expect(report.failures).toEqual([{ name: "a", kind: "verify", error: "not deleted within 60 ms: still present (RUNNING)" }]);
+    expect(report.failures).toHaveLength(1);
+    expect(report.failures[0]).toMatchObject({ name: "a", kind: "verify" });
+    expect(report.failures[0]?.error).toMatch(/^delete of a may not have landed: still present \(RUNNING\) after 60 ms \(TIMEOUT: Request timed out/);
+  });
+
+  it("fails a connector deleted by someone else meanwhile, without creating it again", async () => {
+    const fake = createFakeConnect();
+    const onEvent = (e: ApplyEvent) => {
+      if (e.type === "step-done") fake.connectors.delete("a");
+    };
+    const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, verifyTimeoutMs: 60, onEvent });
+    expect(writes(fake)).toEqual([{ method: "putConfig", name: "a" }]);
+    expect(report.failures).toEqual([{ name: "a", kind: "verify", error: "not RUNNING within 60 ms: not found on the cluster" }]);
+  });
+});
+
+describe("applyPlan sends an uncertain write again when verification shows it did not land", () => {
+  it("creates a connector whose PUT failed while Connect had no leader, once a leader is back", async () => {
+    const fake = createFakeConnect();
+    fake.failNext("putConfig", leaderUnavailable(), { times: 3 });
+    const events: ApplyEvent[] = [];
+    const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, onEvent: (e) => events.push(e) });
+    expect(report).toMatchObject({ ok: true, added: ["a"], failures: [] });
+    expect(writes(fake)).toEqual(Array.from({ length: 4 }, () => ({ method: "putConfig", name: "a" })));
+    expect(events.filter((e) => e.type === "step-resent")).toHaveLength(3);
+  });
+
+  it("updates a connector whose live config still differs after an uncertain PUT", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
+    fake.failNext("putConfig", timeout());
+    const update: PlanAction = { kind: "update", name: "a", id: "id-a", config: sink("payments"), changes: [], reason: "config" };
+    const report = await applyPlan(planOf([update], { a: "RUNNING" }), fake, fast);
+    expect(report).toMatchObject({ ok: true, updated: ["a"] });
+    expect(fake.connectors.get("a")?.config.topics).toBe("payments");
+    expect(writes(fake)).toEqual([
+      { method: "putConfig", name: "a" },
+      { method: "putConfig", name: "a" },
+    ]);
+  });
+
+  it.each([
+    { kind: "pause", from: "RUNNING", to: "PAUSED" },
+    { kind: "resume", from: "PAUSED", to: "RUNNING" },
+    { kind: "stop", from: "RUNNING", to: "STOPPED" },
+  ] as const)("sends $kind again until the connector is $to", async ({ kind, from, to }) => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink(), state: from }] });
+    fake.failNext(kind, leaderUnavailable(), { times: 2 });
+    const report = await applyPlan(planOf([{ kind, name: "a", id: "id-a", reason: "state" }], { a: to }), fake, fast);
+    expect(report.ok, JSON.stringify(report.failures)).toBe(true);
+    expect(fake.connectors.get("a")?.state).toBe(to);
+    expect(writes(fake)).toEqual(Array.from({ length: 3 }, () => ({ method: kind, name: "a" })));
+  });
+
+  it("deletes again while the connector is still there", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
+    fake.failNext("deleteConnector", timeout());
+    const report = await applyPlan(planOf([del("a", "id-a")], { a: "ABSENT" }), fake, fast);
+    expect(report).toMatchObject({ ok: true, removed: ["a"] });
+    expect(writes(fake)).toEqual([
+      { method: "deleteConnector", name: "a" },
+      { method: "deleteConnector", name: "a" },
+    ]);
+  });
+
+  it("posts a create with its initial state again while the connector is absent, and takes 'already exists' as landed", async () => {
+    const fake = createFakeConnect();
+    fake.failNext("createConnector", timeout());
+    fake.failNext("createConnector", new ConnectError("CONFLICT", "Connector a already exists", 409), { afterApplying: true });
+    const report = await applyPlan(planOf([create("a", "PAUSED")], { a: "PAUSED" }), fake, fast);
+    expect(report).toMatchObject({ ok: true, added: ["a"], failures: [] });
+    expect(fake.connectors.get("a")?.state).toBe("PAUSED");
+    expect(writes(fake)).toEqual([
+      { method: "createConnector", name: "a" },
+      { method: "createConnector", name: "a" },
+    ]);
+  });
+
+  it("sends nothing again when the uncertain write did land", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "old", config: sink() }] });
+    fake.failNext("putConfig", timeout(), { afterApplying: true });
+    fake.failNext("deleteConnector", timeout(), { afterApplying: true });
+    const report = await applyPlan(planOf([create("a"), del("old", "id-old")], { a: "RUNNING", old: "ABSENT" }), fake, fast);
+    expect(report.ok).toBe(true);
+    expect(writes(fake)).toHaveLength(2);
+  });
+
+  it("never sends a restart again", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
+    fake.failTask("a", 0, "java.lang.RuntimeException: boom");
+    fake.failNext("restart", timeout());
+    const restart: PlanAction = { kind: "restart", name: "a", id: "id-a", onlyFailed: true, reason: "failed" };
+    const report = await applyPlan(planOf([restart], { a: "RUNNING" }), fake, fast);
+    expect(report.ok).toBe(false);
+    expect(writes(fake)).toEqual([{ method: "restart", name: "a" }]);
+  });
+
+  it("never deletes again a name that a create of the same plan took over", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
+    fake.failNext("deleteConnector", timeout(), { afterApplying: true });
+    const report = await applyPlan(planOf([del("a"), create("a", "RUNNING", "id-new")], { a: "RUNNING" }), fake, fast);
+    expect(report.ok).toBe(true);
+    expect(writes(fake)).toEqual([
+      { method: "deleteConnector", name: "a" },
+      { method: "putConfig", name: "a" },
+    ]);
+  });
+
+  it("gives up on a write that Connect refuses when it is sent again, naming the step", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
+    fake.failNext("putConfig", timeout());
+    fake.failNext("putConfig", new ConnectError("BAD_REQUEST", "Connector configuration is invalid", 400));
+    const update: PlanAction = { kind: "update", name: "a", id: "id-a", config: sink("payments"), changes: [], reason: "config" };
+    const report = await applyPlan(planOf([update], { a: "RUNNING" }), fake, { ...fast, verifyTimeoutMs: 600_000 });
+    expect(report.failures).toEqual([{ name: "a", kind: "verify", error: "update of a failed when sent again: BAD_REQUEST: Connector configuration is invalid" }]);
+    expect(writes(fake)).toHaveLength(2);
+  });
+});
+
+describe("applyPlan confirms the live config", () => {
+  const secretSink = (password: string, topic = "orders") => ({ ...sink(topic), "connection.password": password, "switchboard.id": "id-a", "switchboard.version": "2" });
+
+  it("keeps a connector pending while its config differs from the plan, then fails naming the keys only", async () => {
+    const fake = createFakeConnect();
+    const onEvent = (e: ApplyEvent) => {
+      if (e.type !== "step-done") return;
+      // Someone else's write lands right after ours: other values, one key more, one stamp less.
+      const { "switchboard.version": _version, ...rest } = secretSink("hunter3", "payments");
+      fake.connectors.get("a")!.config = { ...rest, "errors.tolerance": "all" };
+    };
+    const action: PlanAction = { kind: "create", name: "a", id: "id-a", version: 2, config: secretSink("hunter2"), state: "RUNNING", reason: "new" };
+    const report = await applyPlan(planOf([action], { a: "RUNNING" }), fake, { ...fast, verifyTimeoutMs: 100, onEvent });
+    expect(report.ok).toBe(false);
+    expect(report.added).toEqual([]);
+    expect(report.failures).toEqual([
+      { name: "a", kind: "verify", error: "not RUNNING within 100 ms: config differs from the plan in keys connection.password, errors.tolerance, switchboard.version, topics" },
+    ]);
+    expect(JSON.stringify(report)).not.toMatch(/hunter|payments/);
+    expect(writes(fake)).toHaveLength(1);
+  });
+
+  it("waits for a config that shows up late", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "a", config: sink() }] });
+    let polls = 0;
+    const port: ConnectPort = {
+      ...fake,
+      // The worker polled still answers from a config topic copy without the update.
+      listConnectors: async () => (await fake.listConnectors()).map((c) => (++polls <= 3 ? { ...c, config: sink() } : c)),
+    };
+    const update: PlanAction = { kind: "update", name: "a", id: "id-a", config: sink("payments"), changes: [], reason: "config" };
+    const report = await applyPlan(planOf([update], { a: "RUNNING" }), port, fast);
+    expect(polls).toBeGreaterThan(3);
+    expect(report).toMatchObject({ ok: true, updated: ["a"] });
+  });
+
+  it("ignores the name key Connect adds to every config", async () => {
+    const fake = createFakeConnect();
+    const port: ConnectPort = {
+      ...fake,
+      listConnectors: async () => (await fake.listConnectors()).map((c) => ({ ...c, config: { ...c.config, name: c.name } })),
+    };
+    const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), port, fast);
+    expect(report.ok).toBe(true);
+  });
+});
+
+describe("applyPlan refuses a plan with conflicts", () => {
+  it("reports one failure per conflict and touches nothing, not even topics", async () => {
+    const fake = createFakeConnect({ connectors: [{ name: "b", config: sink() }] });
+    const topicCalls: string[] = [];
+    const topics: TopicPort = {
+      listTopics: async () => (topicCalls.push("list"), []),
+      createTopics: async () => void topicCalls.push("create"),
+      deleteTopics: async () => void topicCalls.push("delete"),
+    };
+    const conflicts: Plan["conflicts"] = [
+      { connector: "a", id: "id-a", code: "NAME_TAKEN", message: 'the name "a" is held by a connector with another id' },
+      { connector: "b", id: "id-b", code: "VERSION_MISMATCH", message: "b is at version 3, the change was written against 2" },
+    ];
+    const plan = planOf([create("a"), del("b", "id-b")], { a: "RUNNING", b: "ABSENT" }, { conflicts, topicsToCreate: [{ name: "t", partitions: 1, replicationFactor: 1 }] });
+    const report = await applyPlan(plan, fake, { ...fast, topics });
+    expect(report.ok).toBe(false);
+    expect(report.failures).toEqual([
+      { name: "a", kind: "conflict", error: 'the name "a" is held by a connector with another id' },
+      { name: "b", kind: "conflict", error: "b is at version 3, the change was written against 2" },
+    ]);
+    expect(fake.calls).toEqual([]);
+    expect(topicCalls).toEqual([]);
+    expect(report).toMatchObject({ added: [], removed: [], topicsCreated: [] });
   });
 });
 
@@ -394,14 +581,17 @@ describe("applyPlan against the fake (property)", () => {
     desired: fc.option(fc.constantFrom<DesiredRunState>("RUNNING", "PAUSED", "STOPPED"), { nil: undefined }),
   });
 
-  it("leaves the cluster with exactly the expected connectors in their expected states", async () => {
+  it("leaves the cluster with exactly the expected connectors in their expected states, whatever writes Connect drops", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.tuple(...names.map(() => entry)), fc.nat(2), async (entries, flakyWrites) => {
+      fc.asyncProperty(fc.tuple(...names.map(() => entry)), fc.nat(2), fc.nat(2), async (entries, flakyWrites, lostWrites) => {
         const fake = createFakeConnect({
           connectors: names.filter((_, i) => entries[i]!.existing).map((name) => ({ name, config: sink() })),
         });
         // Connect may time out yet do the work: the outcome must not change.
         for (let i = 0; i < flakyWrites; i++) fake.failNext("putConfig", timeout(), { afterApplying: true });
+        // ... or drop them while it has no leader: they are sent again.
+        if (lostWrites > 0) fake.failNext("putConfig", leaderUnavailable(), { times: lostWrites });
+        if (lostWrites > 1) fake.failNext("deleteConnector", leaderUnavailable());
         const actions: PlanAction[] = [];
         const expected: Plan["expected"] = {};
         names.forEach((name, i) => {

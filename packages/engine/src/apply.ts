@@ -9,6 +9,8 @@ export type ApplyEvent =
   /** `uncertain`: Connect errored but may have done it; verification decides. */
   | { type: "step-done"; name: string; kind: PlanAction["kind"]; uncertain?: boolean; error?: string }
   | { type: "step-failed"; name: string; kind: PlanAction["kind"]; error: string }
+  /** An uncertain step sent again because verification showed it had not landed; `error` if it failed again. */
+  | { type: "step-resent"; name: string; kind: PlanAction["kind"]; attempt: number; error?: string }
   | { type: "topics"; created: string[]; deleted: string[] }
   | { type: "verify-start"; connectors: number }
   | { type: "verify-progress"; ready: number; total: number; pending: string[] }
@@ -53,7 +55,7 @@ export type ApplyReport = {
   unmanaged: string[];
   topicsCreated: string[];
   topicsDeleted: string[];
-  /** Steps that failed for sure, plus verification failures. */
+  /** Plan conflicts (nothing applied), steps that failed for sure, plus verification failures. */
   failures: { name: string; kind: string; error: string }[];
   verification: { ok: boolean; durationMs: number; connectors: ConnectorOutcome[] };
   startedAt: string;
@@ -79,11 +81,14 @@ const LIST_OF_KIND = {
 /**
  * Applies a plan to a Kafka Connect cluster, then verifies the cluster reached `plan.expected`.
  *
+ * A plan with conflicts is refused whole: applying the rest could leave a half-done change.
  * Topics are created first; connector steps then run grouped per connector (steps on one id or one
  * name run in order, deletions first so a rename frees nothing it needs), groups concurrently under
  * one bound. A failed deletion never stops creations. Because Connect may report an error and still
- * do the work, the final word belongs to verification. Never throws for Connect errors: they end up
- * in the report.
+ * do the work, or not do it (a leader lost mid-request), the final word belongs to verification: it
+ * checks run states and that each created or updated connector carries exactly the planned config,
+ * and sends an uncertain idempotent step again while the cluster shows it did not land. Never throws
+ * for Connect errors: they end up in the report.
  */
 export async function applyPlan(plan: Plan, connect: ConnectPort, opts: ApplyOptions = {}): Promise<ApplyReport> {
   const startedAt = new Date();
@@ -101,8 +106,6 @@ export async function applyPlan(plan: Plan, connect: ConnectPort, opts: ApplyOpt
   const topicsDeleted: string[] = [];
   const results = new Map<number, StepResult>();
 
-  emit({ type: "start", total: actions.filter(changesSomething).length });
-
   const finish = (verification: ApplyReport["verification"]): ApplyReport => {
     const finishedAt = new Date();
     return {
@@ -117,6 +120,13 @@ export async function applyPlan(plan: Plan, connect: ConnectPort, opts: ApplyOpt
       durationMs: finishedAt.getTime() - startedAt.getTime(),
     };
   };
+
+  if (plan.conflicts.length > 0) {
+    failures.push(...plan.conflicts.map((c) => ({ name: c.connector, kind: "conflict", error: c.message })));
+    return finish({ ok: false, durationMs: 0, connectors: [] });
+  }
+
+  emit({ type: "start", total: actions.filter(changesSomething).length });
 
   const topicProblem = await createTopics(plan, opts, topicsCreated, emit);
   if (topicProblem) {
@@ -301,6 +311,9 @@ async function deleteTopics(
 
 type Judgement = { kind: "holds" } | { kind: "failed"; reason: string } | { kind: "waiting"; reason: string };
 
+/** An uncertain step that verification may send again; `error` is the last error it got. */
+type Doubt = { action: PlanAction; error: string };
+
 type Track = {
   expected: DesiredRunState | "ABSENT";
   status: "pending" | "ready" | "failed" | "excluded";
@@ -309,11 +322,25 @@ type Track = {
   failsSince?: number;
   last?: ObservedConnector | null;
   reason?: string;
+  /** The config the plan sends (create/update): the live config must equal it. */
+  config?: Record<string, string>;
+  /** Uncertain steps that are safe to send again (idempotent, towards `expected`), in plan order. */
+  doubts: Doubt[];
+  /** The first doubt the last poll showed had not landed. */
+  unlanded?: Doubt;
+  resent: number;
+  resendAt: number;
 };
 
+const TARGET_STATE = { pause: "PAUSED", resume: "RUNNING", stop: "STOPPED" } as const;
+
 /**
- * Polls the cluster until every expected connector is ready (its state held for `settleMs`) or failed,
- * or the deadline passes. Connectors whose step failed for sure are observed but not waited for.
+ * Polls the cluster until every expected connector is ready (its state, and the planned config for
+ * a create or update, held for `settleMs`) or failed, or the deadline passes. Connectors whose step
+ * failed for sure are observed but not waited for. An uncertain step the cluster shows did not land
+ * (a write lost with the Connect leader, a timeout before Connect got to it) is sent again, with
+ * backoff from 2 to 16 poll intervals, until it lands or the deadline passes: every such step is
+ * idempotent. Restarts are never sent again: a restart that did land would be repeated.
  */
 async function verify(
   plan: Plan,
@@ -325,18 +352,25 @@ async function verify(
   const timeoutMs = opts.verifyTimeoutMs ?? 120_000;
   const settleMs = opts.settleMs ?? 3_000;
   const pollIntervalMs = opts.pollIntervalMs ?? 1_000;
+  const backoff = { minMs: 2 * pollIntervalMs, maxMs: 16 * pollIntervalMs };
+  const limit = pLimit(Math.max(1, Math.floor(opts.concurrency ?? 8)));
   const started = Date.now();
   const deadline = started + timeoutMs;
 
   const stepFailure = new Map<string, string>();
+  const configs = new Map<string, Record<string, string>>();
+  const doubts = new Map<string, Doubt[]>();
   plan.actions.forEach((a, i) => {
     const r = results.get(i);
     if (r?.status === "failed" && !stepFailure.has(a.name)) stepFailure.set(a.name, `not verified: ${a.kind} failed (${r.error ?? "failed"})`);
+    if (a.kind === "create" || a.kind === "update") configs.set(a.name, a.config);
+    if (r?.status === "uncertain" && mayResend(a, plan.expected[a.name])) doubts.set(a.name, [...(doubts.get(a.name) ?? []), { action: a, error: r.error ?? "no answer" }]);
   });
   const tracks = new Map<string, Track>(
     Object.entries(plan.expected).map(([name, expected]) => {
       const reason = stepFailure.get(name);
-      return [name, reason === undefined ? { expected, status: "pending" } : { expected, status: "excluded", reason }];
+      const track: Track = { expected, status: "pending", config: configs.get(name), doubts: doubts.get(name) ?? [], resent: 0, resendAt: started + backoff.minMs };
+      return [name, reason === undefined ? track : { ...track, status: "excluded", reason }];
     }),
   );
 
@@ -359,8 +393,12 @@ async function verify(
     const ready = [...tracks.values()].filter((t) => t.status === "ready").length;
     const pending = [...tracks].filter(([, t]) => t.status === "pending").map(([name]) => name);
     emit({ type: "verify-progress", ready, total: tracks.size, pending });
+    if (allDone() || deadline - Date.now() <= 0) break;
+    const now = Date.now();
+    const due = [...tracks.values()].filter((t) => t.status === "pending" && t.unlanded && now >= t.resendAt);
+    await Promise.all(due.map((t) => limit(() => resend(t, connect, emit, backoff))));
     const remaining = deadline - Date.now();
-    if (allDone() || remaining <= 0) break;
+    if (remaining <= 0) break;
     await sleep(Math.min(pollIntervalMs, remaining), opts.signal);
   }
 
@@ -370,10 +408,77 @@ async function verify(
   return { ok, durationMs: Date.now() - started, connectors };
 }
 
+/**
+ * Whether an uncertain step may be sent again: it must be idempotent and lead where the plan ends,
+ * so neither a restart nor the delete of a name the same plan creates anew.
+ */
+function mayResend(a: PlanAction, expected: DesiredRunState | "ABSENT" | undefined): boolean {
+  switch (a.kind) {
+    case "create":
+    case "update":
+      return expected !== undefined && expected !== "ABSENT";
+    case "delete":
+      return expected === "ABSENT";
+    case "pause":
+    case "resume":
+    case "stop":
+      return expected === TARGET_STATE[a.kind];
+    default:
+      return false;
+  }
+}
+
+/** Whether the cluster shows the step's effect; undefined when it cannot tell, or the fix is not ours to make. */
+function landed(a: PlanAction, c: ObservedConnector | null): boolean | undefined {
+  switch (a.kind) {
+    case "create":
+    case "update":
+      // An update of a connector someone deleted meanwhile is not sent again: that would recreate it.
+      if (c === null) return a.kind === "create" ? false : undefined;
+      if (c.config === null) return undefined;
+      if (differingKeys(a.config, c.config).length === 0) return true;
+      // A create that finds another config met someone else's connector: never overwrite it.
+      return a.kind === "update" ? false : undefined;
+    case "delete":
+      return c === null;
+    case "pause":
+    case "resume":
+    case "stop":
+      return c === null ? undefined : c.state === TARGET_STATE[a.kind];
+    default:
+      return undefined;
+  }
+}
+
+async function resend(track: Track, connect: ConnectPort, emit: Emit, backoff: { minMs: number; maxMs: number }): Promise<void> {
+  const doubt = track.unlanded!;
+  const { name, kind } = doubt.action;
+  const attempt = ++track.resent;
+  track.resendAt = Date.now() + Math.min(backoff.maxMs, backoff.minMs * 2 ** attempt);
+  try {
+    await callPort(doubt.action, connect);
+    emit({ type: "step-resent", name, kind, attempt });
+  } catch (err) {
+    const alreadyDone =
+      err instanceof ConnectError && ((kind === "delete" && err.code === "NOT_FOUND") || (kind === "create" && err.code === "CONFLICT"));
+    // A create answered "already exists": it landed, whether the first or this request; the config check decides.
+    if (alreadyDone) return emit({ type: "step-resent", name, kind, attempt });
+    const error = describeError(err);
+    emit({ type: "step-resent", name, kind, attempt, error });
+    if (mayHaveSucceeded(err)) {
+      doubt.error = error;
+      return;
+    }
+    track.status = "failed";
+    track.reason = `${kind} of ${name} failed when sent again: ${error}`;
+  }
+}
+
 function observeTrack(track: Track, c: ObservedConnector | null, now: number, settleMs: number): void {
   track.last = c;
   if (track.status === "excluded" || track.status === "failed") return;
-  const j = judge(track.expected, c);
+  const j = judge(track.expected, track.config, c);
+  track.unlanded = j.kind === "waiting" ? track.doubts.find((d) => landed(d.action, c) === false) : undefined;
   if (j.kind === "holds") {
     delete track.failsSince;
     track.holdsSince ??= now;
@@ -393,9 +498,16 @@ function observeTrack(track: Track, c: ObservedConnector | null, now: number, se
   }
 }
 
-function judge(expected: DesiredRunState | "ABSENT", c: ObservedConnector | null): Judgement {
+function judge(expected: DesiredRunState | "ABSENT", config: Record<string, string> | undefined, c: ObservedConnector | null): Judgement {
   if (expected === "ABSENT") return c ? { kind: "waiting", reason: `still present (${c.state})` } : { kind: "holds" };
   if (!c) return { kind: "waiting", reason: "not found on the cluster" };
+  // Checked first: a state observed under another config says nothing about the planned one.
+  if (config) {
+    if (c.config === null) return { kind: "waiting", reason: "Connect returned no config" };
+    const keys = differingKeys(config, c.config);
+    // Keys only: values may be secrets.
+    if (keys.length > 0) return { kind: "waiting", reason: `config differs from the plan in keys ${keys.join(", ")}` };
+  }
   if (expected !== "STOPPED") {
     if (c.state === "FAILED") return { kind: "failed", reason: `connector FAILED${firstLine(c.trace)}` };
     const failedTask = c.tasks.find((t) => t.state === "FAILED");
@@ -407,6 +519,18 @@ function judge(expected: DesiredRunState | "ABSENT", c: ObservedConnector | null
   }
   const off = c.tasks.find((t) => t.state !== expected);
   return off ? { kind: "waiting", reason: `task ${off.id} is ${off.state}` } : { kind: "holds" };
+}
+
+/**
+ * Keys whose values differ between the planned and the live config, sorted. `name` is left out:
+ * Connect adds it to every config it returns (checked on 4.3.1: otherwise it returns a config
+ * exactly as it was PUT, reserved switchboard.* keys, secrets and whitespace included).
+ */
+function differingKeys(planned: Record<string, string>, live: Record<string, string>): string[] {
+  const value = (config: Record<string, string>, key: string) => (Object.hasOwn(config, key) ? config[key] : undefined);
+  const keys = new Set([...Object.keys(planned), ...Object.keys(live)]);
+  keys.delete("name");
+  return [...keys].filter((k) => value(planned, k) !== value(live, k)).sort();
 }
 
 function outcome(
@@ -424,6 +548,11 @@ function outcome(
   if (t.status === "failed" || t.status === "excluded") return { ...base, ok: false, reason: t.reason ?? "failed" };
   if (ctx.aborted) return { ...base, ok: false, reason: "not verified: aborted" };
   if (!ctx.polled) return { ...base, ok: false, reason: `could not read the cluster: ${ctx.lastPollError ?? "no answer"}` };
+  if (t.unlanded) {
+    const { action, error } = t.unlanded;
+    const resent = t.resent === 0 ? "" : `; sent again ${t.resent} ${t.resent === 1 ? "time" : "times"}`;
+    return { ...base, ok: false, reason: `${action.kind} of ${name} may not have landed: ${t.reason ?? "unknown"} after ${ctx.timeoutMs} ms (${error}${resent})` };
+  }
   return { ...base, ok: false, reason: `not ${describeState(t.expected)} within ${ctx.timeoutMs} ms: ${t.reason ?? "unknown"}` };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFakeConnect } from "./fake-connect";
+import { createFakeConnect, leaderUnavailable } from "./fake-connect";
 import { ConnectError } from "./port";
 
 const sink = { "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector", topics: "orders" };
@@ -64,6 +64,22 @@ describe("createFakeConnect", () => {
     expect(fake.connectors.has("a")).toBe(true);
 
     await expect(fake.putConfig("a", sink)).resolves.toEqual({ created: false });
+  });
+
+  it("fails a call several times in a row, then lets it through", async () => {
+    const fake = createFakeConnect();
+    fake.failNext("putConfig", leaderUnavailable(), { times: 3 });
+    for (let i = 0; i < 3; i++) await expect(fake.putConfig("a", sink)).rejects.toMatchObject({ code: "LEADER_UNAVAILABLE", status: 500 });
+    expect(fake.connectors.has("a")).toBe(false);
+    await expect(fake.putConfig("a", sink)).resolves.toEqual({ created: true });
+  });
+
+  it("fails only the calls for the named connector, forever when asked", async () => {
+    const fake = createFakeConnect();
+    fake.failNext("putConfig", new ConnectError("TIMEOUT", "Request timed out"), { name: "b", times: Infinity });
+    await fake.putConfig("a", sink);
+    for (let i = 0; i < 5; i++) await expect(fake.putConfig("b", sink)).rejects.toMatchObject({ code: "TIMEOUT" });
+    expect([...fake.connectors.keys()]).toEqual(["a"]);
   });
 
   it("records every port call with the connector name", async () => {

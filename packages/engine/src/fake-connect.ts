@@ -21,9 +21,12 @@ export type FakeConnect = ConnectPort & {
   calls: { method: string; name?: string }[];
   /**
    * Makes the next call of `method` throw `err`. With `afterApplying` the change is made first, which
-   * simulates Connect timing out while still doing the work. Several calls queue up in order.
+   * simulates Connect timing out while still doing the work; without it the call changes nothing.
+   * `times` (default 1, may be Infinity) fails that many calls in a row, e.g. a write Connect could not
+   * forward while its leader was gone, then success; `name` only counts calls for that connector.
+   * Several failures queue up in order.
    */
-  failNext(method: keyof ConnectPort, err: Error, opts?: { afterApplying?: boolean }): void;
+  failNext(method: keyof ConnectPort, err: Error, opts?: { afterApplying?: boolean; times?: number; name?: string }): void;
   /** Marks a task FAILED with a stack trace, as a crashing task would (adds the task if missing). */
   failTask(name: string, taskId: number, trace: string): void;
 };
@@ -32,6 +35,14 @@ export type FakeConnectInit = {
   connectors?: Array<{ name: string; config: Record<string, string>; state?: RuntimeState; type?: "source" | "sink" }>;
   plugins?: PluginInfo[];
 };
+
+/**
+ * The error a follower answers while the group has lost its leader (what the REST client throws once
+ * its retry budget is spent), as Connect 4.3.1 words it.
+ */
+export function leaderUnavailable(): ConnectError {
+  return new ConnectError("LEADER_UNAVAILABLE", "IO Error trying to forward REST request: java.net.ConnectException: Connection refused", 500);
+}
 
 /** The plugins a stock Connect worker with the file and test connectors lists. */
 export const DEFAULT_FAKE_PLUGINS: readonly PluginInfo[] = [
@@ -50,13 +61,22 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
   }
   const plugins = (init.plugins ?? DEFAULT_FAKE_PLUGINS).map((p) => ({ ...p }));
   const calls: FakeConnect["calls"] = [];
-  const pendingFailures = new Map<keyof ConnectPort, Array<{ err: Error; afterApplying: boolean }>>();
+  type Failure = { err: Error; afterApplying: boolean; left: number; name?: string };
+  const pendingFailures = new Map<keyof ConnectPort, Failure[]>();
+
+  function takeFailure(method: keyof ConnectPort, name: string | undefined): Failure | undefined {
+    const queue = pendingFailures.get(method) ?? [];
+    const i = queue.findIndex((f) => f.name === undefined || f.name === name);
+    const failure = queue[i];
+    if (failure && --failure.left <= 0) queue.splice(i, 1);
+    return failure;
+  }
 
   async function call<T>(method: keyof ConnectPort, name: string | undefined, work: () => T): Promise<T> {
     calls.push(name === undefined ? { method } : { method, name });
     // Answer on a later tick, as a real port would, so concurrent callers really interleave.
     await Promise.resolve();
-    const failure = pendingFailures.get(method)?.shift();
+    const failure = takeFailure(method, name);
     if (failure && !failure.afterApplying) throw failure.err;
     const result = work();
     if (failure) throw failure.err;
@@ -88,7 +108,9 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
     calls,
     failNext(method, err, opts) {
       const queue = pendingFailures.get(method) ?? [];
-      queue.push({ err, afterApplying: opts?.afterApplying ?? false });
+      const failure: Failure = { err, afterApplying: opts?.afterApplying ?? false, left: opts?.times ?? 1 };
+      if (opts?.name !== undefined) failure.name = opts.name;
+      queue.push(failure);
       pendingFailures.set(method, queue);
     },
     failTask(name, taskId, trace) {
