@@ -9,7 +9,7 @@ import { writeAudit } from "@switchboard/db/repos/audit";
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import { createConnector, getConnector, listClusterConnectors, markConnectorDeployed } from "@switchboard/db/repos/connectors";
 import { getTeam } from "@switchboard/db/repos/teams";
-import { readMark, userConfig } from "@switchboard/engine/managed";
+import { observedUserConfig, readMark } from "@switchboard/engine/managed";
 import type { DesiredRunState, ObservedConnector } from "@switchboard/engine/model";
 import { ConnectError, type ConnectPort } from "@switchboard/engine/port";
 import { splitSecrets } from "@switchboard/engine/secrets";
@@ -87,7 +87,7 @@ export async function adoptConnectors(db: DbOrTx, user: SessionUser, cluster: Cl
   const live = input.connectors.map((wanted) => {
     const found = observed.find((o) => o.name === wanted.name);
     if (!found?.config) throw new DomainError("BAD_REQUEST", `Connector ${wanted.name} is not on the cluster (or Connect returned no config for it).`);
-    const { name: _name, ...config } = userConfig(found.config);
+    const { name: _name, ...config } = observedUserConfig(found.config);
     return { ...wanted, observed: found, config };
   });
   // PASSWORD-typed keys, so they are stored as secrets too; a validator failure leaves the key patterns.

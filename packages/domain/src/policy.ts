@@ -137,7 +137,15 @@ export function changePermissions(user: SessionUser, f: ChangeFacts): ChangePerm
       (f.status !== "in_review" ? deny(`It is ${status}; only change requests in review are approved.`) : approvedByMe ? deny("You approved this revision already.") : f.clashes.length > 0 ? deny(f.clashes.join(" ")) : allow),
     canReject: reviewer("reject") ?? (f.status === "in_review" || f.status === "approved" ? allow : deny(`It is ${status}.`)),
     canComment: hasRoleAtLeast(user, "owner") ? allow : deny("Viewers cannot comment."),
-    canDeploy: !mayDeploy ? deny("Only the author, an approver or an admin can deploy.") : !deployable ? deny(`It is ${status}; only approved change requests deploy.`) : blocker ? deny(blocker) : allow,
+    canDeploy: !mayDeploy
+      ? deny("Only the author, an approver or an admin can deploy.")
+      : f.clashes.length > 0
+        ? deny(f.clashes.join(" "))
+        : !deployable
+          ? deny(`It is ${status}; only approved change requests deploy.`)
+          : blocker
+            ? deny(blocker)
+            : allow,
     canRetry: !mayDeploy ? deny("Only the author, an approver or an admin can retry a deploy.") : f.status !== "failed" ? deny("Only a failed deploy can be retried.") : blocker ? deny(blocker) : allow,
     canCancel: !mayWrite(user, f) ? notWriter : CANCELLABLE_STATUSES.includes(f.status) ? allow : deny(`It is ${status}; it can no longer be cancelled.`),
     canRefresh: !mayWrite(user, f) ? notWriter : !OPEN_STATUSES.includes(f.status) ? deny(`It is ${status}.`) : f.staleCount === 0 ? deny("Every item is based on the current connector versions.") : allow,

@@ -221,13 +221,14 @@ export function secretValuesOf(config: Record<string, string>, extraSecretKeys?:
 const MIN_SECRET_LENGTH = 4;
 
 /**
- * Free text (a task trace, a validator message, an error) made safe to show: every known secret
- * value replaced by {@link MASK}, then credentials written inside the text redacted.
+ * Free text (a task trace, a validator message, an error) made safe to show: credentials written
+ * inside it redacted, then every known secret value replaced by {@link MASK}, and so is each
+ * credential found inside a known value (a trace may quote a URL's password on its own).
  */
 export function redactText(text: string, secretValues: Iterable<string> = []): string {
-  const values = [...new Set(secretValues)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-  const replaced = values.reduce((acc, secret) => acc.split(secret).join(MASK), text);
-  return redactCredentials(replaced);
+  const fragments = [...secretValues].flatMap((v) => [v, ...credentialSpans(v).map((s) => v.slice(s.start, s.end))]);
+  const values = [...new Set(fragments)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  return values.reduce((acc, secret) => acc.split(secret).join(MASK), redactCredentials(text));
 }
 
 /** A copy of a JSON-like value with {@link redactText} applied to every string in it. */

@@ -22,14 +22,14 @@ describe("preview", () => {
       rationale: "",
       items: [
         ledgerUpdate(w, { "ledger.api.token": newSecret }),
-        { action: "create", name: "payments-audit", teamId: w.payments.id, config: { "connector.class": FILE_SINK, topics: "payments.audit", "db.password": "pw-value-123" }, desiredState: "RUNNING", secretKeys: [] },
+        { action: "create", name: "payments-audit", teamId: w.payments.id, config: { "connector.class": FILE_SINK, topics: "payments.audit", "db.password": "pw-value-123" }, desiredState: "RUNNING" },
       ],
     });
     // An unmanaged connector elsewhere on the cluster is left out of the plan.
     w.fake.connectors.set("someone-elses", { config: { "connector.class": FILE_SINK, topics: "x" }, state: "RUNNING", tasks: [], type: "sink" });
 
     const result = await w.caller("approver").changeRequest.preview({ id });
-    if (!result.ok) throw new Error(result.message);
+    if (!result.ok || !result.plan) throw new Error(result.ok ? "no plan" : result.message);
     expect(result.plan.actions.map((a) => [a.kind, a.name])).toEqual([
       ["create", "payments-audit"],
       ["update", "payments-ledger"],
@@ -56,7 +56,7 @@ describe("preview", () => {
       ],
     });
     const result = await w.caller("admin").changeRequest.preview({ id });
-    if (!result.ok) throw new Error(result.message);
+    if (!result.ok || !result.plan) throw new Error(result.ok ? "no plan" : result.message);
     expect(result.plan.actions.map((a) => [a.kind, a.name])).toEqual([
       ["delete", "analytics-clicks"],
       ["restart", "payments-ledger"],

@@ -201,7 +201,7 @@ describe("deploy", () => {
       clusterId: w.dev.id,
       title: "New sink",
       rationale: "",
-      items: [{ action: "create", name: "dev-sink", teamId: w.payments.id, config: { "connector.class": FILE_SINK, topics: "t" }, desiredState: "RUNNING", secretKeys: [] }],
+      items: [{ action: "create", name: "dev-sink", teamId: w.payments.id, config: { "connector.class": FILE_SINK, topics: "t" }, desiredState: "RUNNING" }],
     });
     expect(await outcome(() => w.caller("owner").changeRequest.deploy({ id }))).toBe("PRECONDITION_FAILED");
     await w.caller("owner").changeRequest.submit({ id });
