@@ -1,0 +1,110 @@
+/**
+ * Losing the Connect group's leader in the middle of an apply, on the real stack (one broker, two
+ * workers). Until the survivor takes over, a write sent to it answers 500 "IO Error trying to forward
+ * REST request" and a write sent to the dead worker finds its port closed.
+ */
+import { Kafka, logLevel, type Admin } from "kafkajs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { applyPlan } from "@switchboard/engine/apply";
+import type { Plan, PlanAction } from "@switchboard/engine/model";
+// @switchboard/stack is not a dependency of this package; its test fixture is imported by path.
+import { ensureWorkersUp, killConnectLeader, resetCluster, testEndpoints } from "../../stack/src/cluster-fixture";
+import { startWorker } from "../../stack/src/stack";
+import { createConnectClient } from "./client";
+
+const { connectUrls, bootstrap } = testEndpoints();
+const COUNT = 50;
+let admin: Admin;
+
+beforeAll(async () => {
+  admin = new Kafka({ brokers: [bootstrap], clientId: "leader-loss-test", logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await ensureWorkersUp();
+  await resetCluster(connectUrls);
+});
+
+afterAll(async () => {
+  // Whatever happened above, the next test file needs both workers, and 50 idle tasks less.
+  await ensureWorkersUp();
+  await resetCluster(connectUrls);
+  await admin.disconnect();
+});
+
+function createMockSink(i: number): PlanAction {
+  const name = `leader-loss-${String(i).padStart(2, "0")}`;
+  const id = `it.${name}`;
+  const config = {
+    "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",
+    topics: "sb-it",
+    "tasks.max": "1",
+    "switchboard.id": id,
+    "switchboard.version": "1",
+    "switchboard.managed-by": "it:leader-loss",
+  };
+  return { kind: "create", name, id, version: 1, config, state: "RUNNING", reason: "new" };
+}
+
+it(`applies ${COUNT} connectors although the worker leading the Connect group is killed mid-apply`, async () => {
+  const actions = Array.from({ length: COUNT }, (_, i) => createMockSink(i));
+  const plan: Plan = {
+    actions,
+    topicsToCreate: [],
+    topicsToDelete: [],
+    unmanaged: [],
+    managedElsewhere: [],
+    conflicts: [],
+    warnings: [],
+    expected: Object.fromEntries(actions.map((a) => [a.name, "RUNNING" as const])),
+  };
+  // Every HTTP attempt of a write: failovers from the dead worker and retries of unforwarded writes show up here.
+  const attempts: string[] = [];
+  const client = createConnectClient({ urls: connectUrls, onRequest: ({ method, path }) => method !== "GET" && attempts.push(path) });
+  const started = Date.now();
+  const done: number[] = [];
+  const uncertain: string[] = [];
+  let kill: Promise<{ worker: 1 | 2; at: number }> | undefined;
+  let restart: Promise<number> | undefined;
+
+  const report = await applyPlan(plan, client, {
+    settleMs: 2_000,
+    pollIntervalMs: 500,
+    verifyTimeoutMs: 120_000,
+    onEvent: (e) => {
+      if (e.type !== "step-done") return;
+      done.push(Date.now());
+      if (e.error) uncertain.push(e.error);
+      // A few writes have landed and more are in flight: kill whichever worker leads now, then bring
+      // it back as a supervisor would once it has noticed.
+      if (done.length === 5) {
+        kill = killConnectLeader(admin).then((worker) => ({ worker, at: Date.now() }));
+        restart = kill.then(async ({ worker }) => {
+          await new Promise((r) => setTimeout(r, 5_000));
+          await startWorker(worker);
+          return Date.now();
+        });
+      }
+    },
+  });
+  const finished = Date.now();
+  expect(kill, "the leader was never killed: the apply ended too early").toBeDefined();
+  const killed = await kill!;
+  const restarted = await restart!;
+  // The longest pause between two completed writes after the kill is how long Connect took writes nowhere.
+  const after = [killed.at, ...done.filter((t) => t >= killed.at)];
+  const gaps = after.slice(1).map((t, i) => t - after[i]!);
+  console.log(
+    `leader-loss: killed worker ${killed.worker} at +${killed.at - started} ms, restarted at +${restarted - started} ms; ` +
+      `writes stalled for ${Math.max(0, ...gaps)} ms; apply took ${finished - started} ms (verification ${report.verification.durationMs} ms); ` +
+      `${attempts.length} write attempts for ${COUNT} writes; ${uncertain.length} write(s) uncertain after the client's retries`,
+    ...new Set(uncertain.map((u) => u.replace(/^.*? failed with /, "").slice(0, 160))),
+  );
+
+  expect(attempts.length, "no write met the dead leader: the kill came too late").toBeGreaterThan(COUNT);
+  expect(report.ok, JSON.stringify({ count: report.failures.length, failures: report.failures.slice(0, 5) })).toBe(true);
+  expect(report.added).toHaveLength(COUNT);
+  expect(report.verification.connectors.filter((c) => c.ok)).toHaveLength(COUNT);
+  const live = await client.listConnectors();
+  expect(live.map((c) => c.name).sort()).toEqual(actions.map((a) => a.name));
+  for (const c of live) expect(c.tasks).toHaveLength(1);
+  await client.close();
+});
