@@ -17,13 +17,13 @@ export type ApplyEvent =
   | { type: "verify-done"; ok: boolean };
 
 export type ApplyOptions = {
-  /** Port calls in flight at once. Default 8. */
+  /** Port calls in flight at once, steps sent again during verification included. Default 8. */
   concurrency?: number;
   /** Default 120_000. */
   verifyTimeoutMs?: number;
   /** Default 3_000: a state (desired or FAILED) must hold on polls spanning at least this long. */
   settleMs?: number;
-  /** Default 1_000. */
+  /** Default 1_000. Uncertain steps that did not land are sent again after 2, 4, 8, then every 16 intervals. */
   pollIntervalMs?: number;
   /** Needed only when the plan has topic actions. */
   topics?: TopicPort;
@@ -393,7 +393,7 @@ async function verify(
     const ready = [...tracks.values()].filter((t) => t.status === "ready").length;
     const pending = [...tracks].filter(([, t]) => t.status === "pending").map(([name]) => name);
     emit({ type: "verify-progress", ready, total: tracks.size, pending });
-    if (allDone() || deadline - Date.now() <= 0) break;
+    if (allDone() || deadline - Date.now() <= 0 || opts.signal?.aborted) break;
     const now = Date.now();
     const due = [...tracks.values()].filter((t) => t.status === "pending" && t.unlanded && now >= t.resendAt);
     await Promise.all(due.map((t) => limit(() => resend(t, connect, emit, backoff))));
