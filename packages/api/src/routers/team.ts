@@ -5,15 +5,30 @@ import { getUser } from "@switchboard/db/repos/users";
 import { notFound } from "@switchboard/domain/errors";
 import { adminProcedure, createTRPCRouter, protectedProcedure, roleProcedure, type SessionUser } from "../trpc";
 import { displayContact } from "@switchboard/domain/display";
+import { webhookTargetProblem } from "@switchboard/domain/webhooks";
 
 const id = z.string().min(1).max(100);
 const teamName = z.string().trim().min(1, "Name is required.").max(100).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "Use letters, digits, space, dot, dash and underscore.");
 const description = z.string().trim().max(500, "At most 500 characters.");
 
-/** A contact: an email address or an http(s) webhook URL (Slack-compatible JSON is posted to it). */
+/**
+ * A contact: an email address or an http(s) webhook URL (Slack-compatible JSON is posted to it).
+ * A webhook must pass the webhook target rule (no loopback, link-local, private or reserved
+ * addresses unless the operator's allowlist names them); the worker checks it again on delivery.
+ */
 export const contactInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("email"), target: z.string().trim().pipe(z.email({ error: "Enter a valid email address." })) }),
-  z.object({ kind: z.literal("webhook"), target: z.string().trim().pipe(z.url({ protocol: /^https?$/, error: "The webhook must be an http(s) URL." })) }),
+  z.object({
+    kind: z.literal("webhook"),
+    target: z
+      .string()
+      .trim()
+      .pipe(z.url({ protocol: /^https?$/, error: "The webhook must be an http(s) URL." }))
+      .superRefine(async (target, ctx) => {
+        const problem = await webhookTargetProblem(target);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+  }),
 ]);
 
 /** Team notification settings: admins, or owners (and approvers) who are members of the team. */
