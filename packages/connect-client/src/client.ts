@@ -17,8 +17,9 @@ export type ConnectClientOptions = {
   /**
    * Backoff for rebalance conflicts (409, 500 "rebalance is expected") and for writes a follower
    * could not forward to a lost leader. `maxRetryTimeMs` is the total budget per request: losing the
-   * leader stalls writes for as long as the group takes to notice (observed 10-30 s), so a count of
-   * tries would be the wrong bound. Defaults: retries unlimited, 250, 4000, maxRetryTimeMs 60 000.
+   * leader blocks writes for as long as the group takes to elect another (about 10 s on the local
+   * stack, 30 s seen elsewhere), so a count of tries would be the wrong bound. Defaults: retries
+   * unlimited, 250, 4000, maxRetryTimeMs 60 000.
    */
   retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number; maxRetryTimeMs?: number };
   /** Injectable for a deterministic worker order in tests. Default `Math.random`. */
@@ -200,6 +201,8 @@ const rebalance409 = /rebalance|stale configuration|no known leader|conflicting 
  *     (the leader's port is closed: the write never reached it), until the group elects a new leader;
  *   500 "IO Error trying to forward REST request: java.io.EOFException: HttpConnectionOverHTTP@…"
  *     (the leader died while it held the request: it may have written it).
+ * Under load a follower may instead hold writes until the new leader is elected (about 10 s), which
+ * the per-attempt timeout must outlast.
  */
 const forwardFailed = /IO Error trying to forward REST request/i;
 const forwardNeverSent = /IO Error trying to forward REST request: java\.net\.ConnectException/i;
