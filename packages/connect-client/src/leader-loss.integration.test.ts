@@ -10,11 +10,12 @@ import type { Plan, PlanAction } from "@switchboard/engine/model";
 // @switchboard/stack is not a dependency of this package; its test fixture is imported by path.
 import { ensureWorkersUp, killConnectLeader, resetCluster, testEndpoints } from "../../stack/src/cluster-fixture";
 import { startWorker } from "../../stack/src/stack";
-import { createConnectClient } from "./client";
+import { createConnectClient, type ConnectClient } from "./client";
 
 const { connectUrls, bootstrap } = testEndpoints();
 const COUNT = 50;
 let admin: Admin;
+let client: ConnectClient | undefined;
 
 beforeAll(async () => {
   admin = new Kafka({ brokers: [bootstrap], clientId: "leader-loss-test", logLevel: logLevel.NOTHING }).admin();
@@ -28,6 +29,7 @@ afterAll(async () => {
   await ensureWorkersUp();
   await resetCluster(connectUrls);
   await admin.disconnect();
+  await client?.close();
 });
 
 function createMockSink(i: number): PlanAction {
@@ -58,7 +60,7 @@ it(`applies ${COUNT} connectors although the worker leading the Connect group is
   };
   // Every HTTP attempt of a write: failovers from the dead worker and retries of unforwarded writes show up here.
   const attempts: string[] = [];
-  const client = createConnectClient({ urls: connectUrls, onRequest: ({ method, path }) => method !== "GET" && attempts.push(path) });
+  client = createConnectClient({ urls: connectUrls, onRequest: ({ method, path }) => method !== "GET" && attempts.push(path) });
   const started = Date.now();
   const done: number[] = [];
   const uncertain: string[] = [];
@@ -89,7 +91,7 @@ it(`applies ${COUNT} connectors although the worker leading the Connect group is
   expect(kill, "the leader was never killed: the apply ended too early").toBeDefined();
   const killed = await kill!;
   const restarted = await restart!;
-  // The longest pause between two completed writes after the kill is how long Connect took writes nowhere.
+  // The longest pause between two completed writes after the kill: how long Connect completed no write.
   const after = [killed.at, ...done.filter((t) => t >= killed.at)];
   const gaps = after.slice(1).map((t, i) => t - after[i]!);
   console.log(
@@ -99,12 +101,11 @@ it(`applies ${COUNT} connectors although the worker leading the Connect group is
     ...new Set(uncertain.map((u) => u.replace(/^.*? failed with /, "").slice(0, 160))),
   );
 
-  expect(attempts.length, "no write met the dead leader: the kill came too late").toBeGreaterThan(COUNT);
+  expect(done.filter((t) => t > killed.at).length, "no write was left when the leader died").toBeGreaterThan(0);
   expect(report.ok, JSON.stringify({ count: report.failures.length, failures: report.failures.slice(0, 5) })).toBe(true);
   expect(report.added).toHaveLength(COUNT);
   expect(report.verification.connectors.filter((c) => c.ok)).toHaveLength(COUNT);
   const live = await client.listConnectors();
   expect(live.map((c) => c.name).sort()).toEqual(actions.map((a) => a.name));
   for (const c of live) expect(c.tasks).toHaveLength(1);
-  await client.close();
 });
