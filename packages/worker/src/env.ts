@@ -1,8 +1,9 @@
 /**
- * The worker's environment (loop, SMTP, webhooks, links), read and validated once. Nothing else in
+ * The worker's environment (loop, SMTP, webhook allowlist, links), read and validated once. Nothing else in
  * the package reads `process.env`.
  */
 import { z } from "zod";
+import { parseWebhookAllowlist, type WebhookAllowlist } from "@switchboard/domain/webhooks";
 
 const optional = z
   .string()
@@ -20,6 +21,21 @@ const schema = z.object({
   /** e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.com`; unset: email deliveries fail visibly. */
   SMTP_URL: optional.pipe(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional()),
   SMTP_FROM: z.string().trim().min(3).default("Switchboard <switchboard@localhost>"),
+  /**
+   * Internal webhook receivers deliveries may reach (`127.0.0.1:3999,10.0.0.0/8`); unset: none, so
+   * webhooks go to public addresses only. Read here so a typo stops the worker at startup.
+   */
+  SWITCHBOARD_WEBHOOK_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((text, ctx): WebhookAllowlist => {
+      try {
+        return parseWebhookAllowlist(text);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
   /** Base URL of the web app, for links in notifications. */
   SWITCHBOARD_PUBLIC_URL: z.url().default("http://127.0.0.1:3000"),
 });

@@ -3,10 +3,14 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listNotifications } from "@switchboard/db/repos/notifications";
+import { addContact } from "@switchboard/db/repos/teams";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import { pollClusterHealth } from "./monitor";
 import { deliverDueNotifications } from "./notify";
-import { createEmailSender, postWebhook } from "./senders";
+import { parseWebhookAllowlist } from "@switchboard/domain/webhooks";
+import { env } from "./env";
+import { createEmailSender, createWebhookSender } from "./senders";
+import { defaultServices } from "./services";
 import { buildWorkerWorld, SECRET, silentLog, type WorkerWorld } from "./worker.fixture";
 
 type Mail = { from: string; to: string[]; data: string };
@@ -85,9 +89,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
+/** The local receiver is on loopback: deliveries reach it only because the allowlist names it. */
 const services = () => ({
   sendEmail: createEmailSender({ url: `smtp://127.0.0.1:${smtp.port}`, from: "Switchboard <switchboard@example.com>" }),
-  postWebhook,
+  postWebhook: createWebhookSender({ allowlist: parseWebhookAllowlist(new URL(receiver.url).host) }),
   log: silentLog,
 });
 
@@ -168,5 +173,38 @@ describe("deliverDueNotifications", () => {
     expect(smtp.mails.map((m) => m.data).join("\n")).not.toContain(SECRET);
     expect(JSON.stringify(receiver.bodies)).not.toContain(SECRET);
     expect(JSON.stringify(receiver.bodies)).toContain("bad password (sensitive)");
+  });
+});
+
+describe("webhook targets at delivery time", () => {
+  it("does not post to a loopback receiver the allowlist does not name, and records the refusal", async () => {
+    await failAndPoll();
+    const unlisted = { ...services(), postWebhook: createWebhookSender({ allowlist: parseWebhookAllowlist("127.0.0.1:1,10.0.0.0/8") }) };
+    expect(await deliverDueNotifications(t.db, unlisted, new Date(), { retryMinTimeoutMs: 1 })).toEqual({ sent: 2, failed: 1 });
+    expect(receiver.bodies).toHaveLength(0);
+    const refused = (await listNotifications(t.db, { channel: "webhook" })).items[0];
+    expect(refused).toMatchObject({ status: "pending", attempts: 1 });
+    expect(refused?.lastError).toMatch(/^The webhook host 127\.0\.0\.1:\d+ is 127\.0\.0\.1, a loopback address\./);
+    expect(refused?.lastError).toContain("SWITCHBOARD_WEBHOOK_ALLOWLIST");
+    expect(refused?.lastError).not.toContain("token");
+  });
+
+  it("is refused by the production sender when the operator has allowed nothing", async () => {
+    expect(env.SWITCHBOARD_WEBHOOK_ALLOWLIST).toEqual([]);
+    await failAndPoll();
+    await deliverDueNotifications(t.db, { ...services(), postWebhook: defaultServices().postWebhook }, new Date(), { retryMinTimeoutMs: 1 });
+    expect(receiver.bodies).toHaveLength(0);
+    expect((await listNotifications(t.db, { channel: "webhook" })).items[0]?.lastError).toMatch(/a loopback address/);
+  });
+
+  it("checks again at delivery: a stored contact whose name now resolves to loopback is refused (DNS rebinding)", async () => {
+    await addContact(t.db, null, { kind: "webhook", target: `http://hooks.rebind.test:${new URL(receiver.url).port}/hooks/T000/B000/token`, teamId: w.team.id });
+    await failAndPoll();
+    // When the contact was added the name pointed elsewhere; now it answers with the receiver's address.
+    const rebound = createWebhookSender({ allowlist: [], lookup: async () => [{ address: "127.0.0.1", family: 4 }] });
+    await deliverDueNotifications(t.db, { ...services(), postWebhook: rebound }, new Date(), { retryMinTimeoutMs: 1 });
+    expect(receiver.bodies).toHaveLength(0);
+    const refused = (await listNotifications(t.db, { channel: "webhook" })).items.find((n) => n.recipient.includes("rebind"));
+    expect(refused?.lastError).toMatch(/hooks\.rebind\.test:\d+ resolves to 127\.0\.0\.1, a loopback address/);
   });
 });

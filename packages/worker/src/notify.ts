@@ -14,6 +14,7 @@ import {
   type Notification,
   type NotificationInput,
 } from "@switchboard/db/repos/notifications";
+import { WebhookRefused } from "@switchboard/domain/webhooks";
 import type { WorkerServices } from "./services";
 
 export type IncidentFacts = {
@@ -139,7 +140,10 @@ async function deliver(n: Notification, services: Pick<WorkerServices, "sendEmai
     case "email":
       return services.sendEmail({ to: n.recipient, subject: `[Switchboard] ${n.subject}`, text: n.body });
     case "webhook":
-      return services.postWebhook(n.recipient, n.body);
+      return services.postWebhook(n.recipient, n.body).catch((err: unknown) => {
+        // A refused target stays refused within this pass: no quick retries, the reason is recorded.
+        throw err instanceof WebhookRefused ? new AbortError(err) : err;
+      });
     case "inapp":
       throw new AbortError("in-app notifications are delivered on creation");
   }

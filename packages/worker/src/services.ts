@@ -7,7 +7,7 @@ import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import { connectForCluster, topicsForCluster } from "@switchboard/domain/cluster-access";
 import { env } from "./env";
-import { createEmailSender, postWebhook, type EmailSender, type WebhookSender } from "./senders";
+import { createEmailSender, createWebhookSender, type EmailSender, type WebhookSender } from "./senders";
 
 type Closable = { close?: () => Promise<void> };
 
@@ -24,6 +24,7 @@ export type WorkerServices = {
   /** Verification timing of deploys (the engine's defaults otherwise). */
   applyOptions: Pick<ApplyOptions, "settleMs" | "pollIntervalMs" | "verifyTimeoutMs" | "concurrency">;
   sendEmail: EmailSender;
+  /** Posts to allowed webhook targets only (see `createWebhookSender`). */
   postWebhook: WebhookSender;
   /** Base URL of the web app for links in notifications. */
   publicUrl: string;
@@ -43,7 +44,7 @@ export function defaultServices(): WorkerServices {
     topicsFor: topicsForCluster,
     applyOptions: {},
     sendEmail: createEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }),
-    postWebhook,
+    postWebhook: createWebhookSender({ allowlist: env.SWITCHBOARD_WEBHOOK_ALLOWLIST }),
     publicUrl: env.SWITCHBOARD_PUBLIC_URL,
     log: consoleLogger,
   };
