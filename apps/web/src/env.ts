@@ -20,6 +20,8 @@ const schema = z.object({
   OIDC_ISSUER: optional.pipe(z.url().optional()),
   OIDC_CLIENT_ID: optional,
   OIDC_CLIENT_SECRET: optional,
+  /** Demo mode (`pnpm start`, the browser tests): the demo users' password is accepted. Off by default. */
+  SWITCHBOARD_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
@@ -61,6 +63,8 @@ function readEnv() {
 
   return {
     nodeEnv: raw.NODE_ENV,
+    isBuild,
+    demoMode: raw.SWITCHBOARD_DEMO === "1" || raw.SWITCHBOARD_DEMO === "true",
     nextAuthSecret: secret,
     nextAuthUrl: raw.NEXTAUTH_URL,
     oidc,

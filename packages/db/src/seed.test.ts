@@ -2,15 +2,35 @@ import { afterAll, describe, expect, it } from "vitest";
 import { queryBoard } from "./repos/connectors";
 import { listClusters } from "./repos/clusters";
 import { getSessionUser, listUsers, verifyPassword } from "./repos/users";
-import { DEMO_PASSWORD, seedDemoData } from "./seed";
+import { DEMO_PASSWORD, isDemoMode, seedDemoData } from "./seed";
 import { createTestDb } from "./testing";
 
 const t = createTestDb();
 afterAll(() => t.cleanup());
 
 describe("seedDemoData", () => {
+  it("refuses to seed outside demo mode, and writes nothing", async () => {
+    const other = createTestDb();
+    try {
+      const opts = { connectUrls: ["http://127.0.0.1:18083"], bootstrapServers: "127.0.0.1:19092" };
+      await expect(seedDemoData(other.db, { ...opts, demo: false })).rejects.toThrow(/demo mode.*SWITCHBOARD_DEMO=1/);
+      expect(await listUsers(other.db)).toEqual([]);
+      expect(await listClusters(other.db)).toEqual([]);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it("is in demo mode only when SWITCHBOARD_DEMO says so", () => {
+    expect(isDemoMode({})).toBe(false);
+    expect(isDemoMode({ SWITCHBOARD_DEMO: "0" })).toBe(false);
+    expect(isDemoMode({ SWITCHBOARD_DEMO: "1" })).toBe(true);
+    expect(isDemoMode({ SWITCHBOARD_DEMO: "true" })).toBe(true);
+    expect(() => isDemoMode({ SWITCHBOARD_DEMO: "yes please" })).toThrow();
+  });
+
   it("creates the demo users, one local cluster and connectors, and changes nothing when run again", async () => {
-    const opts = { connectUrls: ["http://127.0.0.1:18083"], bootstrapServers: "127.0.0.1:19092" };
+    const opts = { connectUrls: ["http://127.0.0.1:18083"], bootstrapServers: "127.0.0.1:19092", demo: true };
     await seedDemoData(t.db, opts);
     await seedDemoData(t.db, opts);
     expect((await listUsers(t.db)).map((u) => u.email)).toContain("approver2@example.com");

@@ -2,7 +2,9 @@
  * Demo data for `pnpm start` and manual testing, all in this one file. Idempotent: what exists
  * (matched by email / name) is left as it is, so running it again never undoes changes made in the
  * app. Everything is written through the repositories, so the audit log shows the seed too.
+ * Demo users share one well-known password, so this runs only in demo mode (SWITCHBOARD_DEMO=1).
  */
+import { z } from "zod";
 import type { Db } from "./client";
 import type { DesiredState, Role } from "./enums";
 import { env } from "./env";
@@ -11,7 +13,19 @@ import { createConnector, findConnectorByName } from "./repos/connectors";
 import { addContact, addMember, createTeam, getTeamByName, listTeamContacts } from "./repos/teams";
 import { createUser, findUserByEmail } from "./repos/users";
 
+/** The demo users' password: accepted for sign-in only in demo mode. */
 export const DEMO_PASSWORD = "switchboard";
+
+const demoEnv = z.object({ SWITCHBOARD_DEMO: z.enum(["0", "1", "true", "false"]).optional() });
+
+/**
+ * Whether demo mode is on (SWITCHBOARD_DEMO=1, set by `pnpm start` and the browser tests' server).
+ * Read when called, not at import: those scripts switch it on in their own process before seeding.
+ */
+export function isDemoMode(env: Record<string, string | undefined> = process.env): boolean {
+  const value = demoEnv.parse(env).SWITCHBOARD_DEMO;
+  return value === "1" || value === "true";
+}
 
 const USERS: { email: string; name: string; role: Role; team?: string }[] = [
   { email: "admin@example.com", name: "Ada Admin", role: "admin" },
@@ -66,10 +80,16 @@ const CONNECTORS: { name: string; team: string; state: DesiredState; config: Rec
   },
 ];
 
-export type SeedOptions = { connectUrls?: string[]; bootstrapServers?: string };
+export type SeedOptions = { connectUrls?: string[]; bootstrapServers?: string; /** Default: {@link isDemoMode}. */ demo?: boolean };
 
-/** Seeds the demo users, teams, the local cluster and a few connector definitions. */
+/** Seeds the demo users, teams, the local cluster and a few connector definitions; refused outside demo mode. */
 export async function seedDemoData(db: Db, opts: SeedOptions = {}): Promise<void> {
+  if (!(opts.demo ?? isDemoMode())) {
+    throw new Error(
+      `Refusing to seed demo data outside demo mode: the demo users all have the password "${DEMO_PASSWORD}". ` +
+        "Set SWITCHBOARD_DEMO=1 for a demo or test database (`pnpm start` does); create real users in Admin → Users instead.",
+    );
+  }
   const connectUrls = opts.connectUrls ?? env.SWITCHBOARD_CONNECT.split(",").map((u) => u.trim()).filter(Boolean);
   const bootstrapServers = opts.bootstrapServers ?? env.SWITCHBOARD_BOOTSTRAP;
 

@@ -1,9 +1,17 @@
 /**
  * next-auth options and the one place the web app turns a session cookie into a `SessionUser`.
- * Sessions are JWTs that carry the user id and role; the API reloads the user on every request
- * so a role change or a removed user takes effect at once.
+ * Sessions are JWTs that carry the user id, role and session version; every request reloads the
+ * user and refuses a token whose version is not the user's (a password change, a disable or a role
+ * change bumps it), so those end the user's sessions at once.
  */
-import { authenticateUser, loadSessionUser, upsertOidcUser } from "@switchboard/domain/accounts";
+import {
+  demoPasswordStartupProblem,
+  loadSessionUser,
+  signInWithOidc,
+  signInWithPassword,
+  type OidcClaims,
+  type SignedIn,
+} from "@switchboard/domain/accounts";
 import type { Role, SessionUser } from "@switchboard/api/trpc";
 import { getServerSession, type NextAuthOptions, type User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -11,33 +19,38 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { z } from "zod";
+import { clientAddress } from "../app/api/auth/client-address";
+import { refusalCode } from "../app/login/sign-in-errors";
 import { env } from "../env";
 
 declare module "next-auth" {
   // Module augmentation needs `interface`.
   interface User {
     role: Role;
+    sessionVersion: number;
+    /** Set instead of a user when single sign-on was refused: the code /login explains. */
+    refusal?: string;
   }
   interface Session {
     user: { id: string; name: string; email: string; role: Role };
+    sessionVersion?: number;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
-const credentialsSchema = z.object({ email: z.string().trim().min(1), password: z.string().min(1) });
+const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
 
-type OidcProfile = { sub: string; email?: string | null; name?: string | null };
-
-function toAuthUser(user: SessionUser): User {
-  return { id: user.id, name: user.name, email: user.email, role: user.role };
+function toAuthUser({ user, sessionVersion }: SignedIn): User {
+  return { id: user.id, name: user.name, email: user.email, role: user.role, sessionVersion };
 }
 
-function oidcProvider(oidc: NonNullable<typeof env.oidc>): OAuthConfig<OidcProfile> {
+function oidcProvider(oidc: NonNullable<typeof env.oidc>): OAuthConfig<OidcClaims> {
   return {
     id: "oidc",
     name: "single sign-on",
@@ -48,10 +61,12 @@ function oidcProvider(oidc: NonNullable<typeof env.oidc>): OAuthConfig<OidcProfi
     authorization: { params: { scope: "openid email profile" } },
     idToken: true,
     checks: ["pkce", "state"],
-    async profile(profile) {
-      if (!profile.email) throw new Error("The identity provider did not return an email address.");
-      const user = await upsertOidcUser({ email: profile.email, name: profile.name, sub: profile.sub });
-      return toAuthUser(user);
+    // The ID token's claims, checked by next-auth against the issuer. A refusal becomes a placeholder
+    // user that the signIn callback turns into /login?error=<code> (an error thrown here loses the reason).
+    async profile(claims) {
+      const result = await signInWithOidc(oidc.issuer, claims);
+      if (result.ok) return toAuthUser(result);
+      return { id: `refused:${claims.sub}`, role: "viewer", sessionVersion: -1, refusal: refusalCode(result) ?? "AccessDenied" };
     },
   };
 }
@@ -67,19 +82,26 @@ export const authOptions: NextAuthOptions = {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
-        const user = await authenticateUser(parsed.data.email, parsed.data.password);
-        return user ? toAuthUser(user) : null;
+        const result = await signInWithPassword({ ...parsed.data, clientAddress: clientAddress(req?.headers), demoMode: env.demoMode });
+        if (result.ok) return toAuthUser(result);
+        const code = refusalCode(result);
+        // next-auth sends a thrown error's message on as ?error=; null keeps its own CredentialsSignin.
+        if (code) throw new Error(code);
+        return null;
       },
     }),
     ...(env.oidc ? [oidcProvider(env.oidc)] : []),
   ],
   callbacks: {
+    signIn({ user }) {
+      return user.refusal ? `/login?error=${encodeURIComponent(user.refusal)}` : true;
+    },
     jwt({ token, user }) {
       // `user` is present only on sign-in; afterwards the token carries what we put in it.
-      if (user) return { ...token, sub: user.id, role: user.role };
+      if (user) return { ...token, sub: user.id, role: user.role, sessionVersion: user.sessionVersion };
       return token;
     },
     session({ session, token }) {
@@ -91,6 +113,7 @@ export const authOptions: NextAuthOptions = {
           email: token.email ?? "",
           role: token.role ?? "viewer",
         },
+        sessionVersion: token.sessionVersion,
       };
     },
   },
@@ -99,15 +122,19 @@ export const authOptions: NextAuthOptions = {
 /** Whether the sign-in page should offer single sign-on. */
 export const isOidcEnabled = env.oidc !== null;
 
+/** Whether this server runs in demo mode (the demo users and their password work). */
+export const isDemoMode = env.demoMode;
+
 /**
- * The signed-in user, freshly loaded (null when signed out or the user no longer exists).
- * Memoised per request, so the layout, pages and server-side tRPC calls share one lookup.
+ * The signed-in user, freshly loaded (null when signed out, when the user no longer exists or is
+ * disabled, or when the session's version is outdated). Memoised per request, so the layout, pages
+ * and server-side tRPC calls share one lookup; the tRPC HTTP handler uses it too.
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const userId = session?.user?.id;
   if (!userId) return null;
-  return loadSessionUser(userId);
+  return loadSessionUser(userId, session.sessionVersion);
 });
 
 /** The signed-in user, or a redirect to /login (e.g. a valid cookie for a user removed since). */
@@ -115,4 +142,23 @@ export async function requireSessionUser(): Promise<SessionUser> {
   const user = await getSessionUser();
   if (!user) redirect("/login");
   return user;
+}
+
+/**
+ * A production server outside demo mode refuses to run while an enabled account still has the demo
+ * password. Checked once when the server loads this module: `next start` preloads every route, and
+ * every page and the API import this file.
+ */
+if (env.nodeEnv === "production" && !env.isBuild) {
+  demoPasswordStartupProblem({ production: true, demoMode: env.demoMode }).then(
+    (problem) => {
+      if (!problem) return;
+      console.error(`[switchboard] ${problem}`);
+      process.exit(1);
+    },
+    (err: unknown) => {
+      console.error(`[switchboard] Refusing to start: could not check the accounts for the demo password: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
 }

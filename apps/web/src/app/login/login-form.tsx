@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "../../components/button";
 import { Field } from "../../components/field";
+import { signInErrorMessage } from "./sign-in-errors";
 
 export type LoginFormProps = { callbackUrl: string; oidcEnabled: boolean; initialError: string | null };
 
@@ -27,7 +28,7 @@ export function LoginForm({ callbackUrl, oidcEnabled, initialError }: LoginFormP
     try {
       const result = await signIn("credentials", { email, password, redirect: false, callbackUrl });
       if (!result || result.error) {
-        setError(result?.error === "CredentialsSignin" ? "Wrong email or password." : "Sign-in failed. Try again.");
+        setError(signInErrorMessage(result?.error ?? "Unknown"));
         setPending(false);
         return;
       }

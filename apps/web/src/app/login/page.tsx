@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getSessionUser, isOidcEnabled } from "../../server/auth";
+import { getSessionUser, isDemoMode, isOidcEnabled } from "../../server/auth";
 import { LoginForm } from "./login-form";
+import { signInErrorMessage } from "./sign-in-errors";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -12,16 +13,6 @@ function safeCallbackUrl(value: string | string[] | undefined): string {
   return url;
 }
 
-// next-auth's error codes (?error=...) as sentences.
-const ERRORS: Record<string, string> = {
-  CredentialsSignin: "Wrong email or password.",
-  OAuthSignin: "Single sign-on could not start. Try again or use your email and password.",
-  OAuthCallback: "Single sign-on did not complete. Try again.",
-  OAuthAccountNotLinked: "This email is already used by another sign-in method.",
-  SessionRequired: "Sign in to continue.",
-  AccessDenied: "Access denied.",
-};
-
 export default async function LoginPage({
   searchParams,
 }: {
@@ -31,13 +22,13 @@ export default async function LoginPage({
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await getSessionUser()) redirect(callbackUrl);
   const errorCode = Array.isArray(params.error) ? params.error[0] : params.error;
-  const initialError = errorCode ? (ERRORS[errorCode] ?? "Sign-in failed. Try again.") : null;
+  const initialError = signInErrorMessage(errorCode);
 
   return (
     <div className="mx-auto mt-12 max-w-sm">
       <h1 className="text-2xl font-semibold tracking-tight">Sign in to Switchboard</h1>
       <LoginForm callbackUrl={callbackUrl} oidcEnabled={isOidcEnabled} initialError={initialError} />
-      <p className="mt-6 text-xs text-zinc-500 dark:text-zinc-400">Demo users are listed in the README.</p>
+      {isDemoMode && <p className="mt-6 text-xs text-zinc-500 dark:text-zinc-400">Demo mode: the demo users are listed in the README.</p>}
     </div>
   );
 }
