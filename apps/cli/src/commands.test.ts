@@ -144,7 +144,7 @@ describe("ownership: managers, conflicts and take-over", () => {
     const r = await runCaptured(["apply", file, "--yes", ...CONNECT], { ...io, cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Managed elsewhere, left alone:\n  = orders-sink (managed by web/c1)");
-    expect(writes(fake)).toEqual(["putConfig mine"]);
+    expect(writes(fake)).toEqual(["createConnector mine"]);
     expect(fake.connectors.get("orders-sink")?.config["switchboard.managed-by"]).toBe("web/c1");
     expect(fake.connectors.get("mine")?.config["switchboard.managed-by"]).toBe("cli/default");
   });

@@ -346,7 +346,8 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
       await send({
         method: "POST",
         path: "/connectors",
-        body: { name, config: { ...config, name }, initial_state: initialState },
+        // initial_state needs Connect 3.7+; RUNNING is what older workers do without it.
+        body: { name, config: { ...config, name }, ...(initialState === "RUNNING" ? {} : { initial_state: initialState }) },
         repeatable: false,
       });
     },

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyPlan } from "@switchboard/engine/apply";
 import type { Plan, PlanAction } from "@switchboard/engine/model";
 // @switchboard/stack is not a dependency of this package; its test fixture is imported by path.
-import { ensureWorkersUp, killConnectLeader, resetCluster, testEndpoints } from "../../stack/src/cluster-fixture";
-import { startWorker } from "../../stack/src/stack";
+import { ensureWorkersUp, killConnectLeader, resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
+import { startWorker } from "@switchboard/stack/stack";
 import { createConnectClient, type ConnectClient } from "./client";
 
 const { connectUrls, bootstrap } = testEndpoints();

@@ -72,6 +72,10 @@ export function summarizeProgress(events: readonly unknown[]): DeploymentProgres
       if (e.type === "step-start") step.status = "running";
       else if (e.type === "step-failed") Object.assign(step, { status: "failed", error: e.error });
       else Object.assign(step, e.uncertain ? { status: "uncertain", error: e.error } : { status: "done" });
+    } else if (e.type === "step-resent") {
+      // Sent again because verification showed it had not landed; verification still has the final word.
+      const step = connectors.get(e.name)?.steps.find((s) => s.kind === e.kind && s.status === "uncertain");
+      if (step) step.error = e.error ? `sent again (${e.attempt}): ${e.error}` : `sent again (${e.attempt})`;
     } else if (e.type === "verify-start") {
       phase = "verifying";
       verification = { ready: 0, total: e.connectors, pending: [], ok: null };

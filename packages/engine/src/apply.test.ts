@@ -33,10 +33,10 @@ const writes = (fake: FakeConnect) => fake.calls.filter((c) => c.method !== "lis
 const timeout = () => new ConnectError("TIMEOUT", "Request timed out", 500);
 
 describe("applyPlan steps", () => {
-  it("creates a RUNNING connector with one PUT and reports it added", async () => {
+  it("creates a RUNNING connector with one POST (a PUT could replace a connector a stale listing missed) and reports it added", async () => {
     const fake = createFakeConnect();
     const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, fast);
-    expect(writes(fake)).toEqual([{ method: "putConfig", name: "a" }]);
+    expect(writes(fake)).toEqual([{ method: "createConnector", name: "a" }]);
     expect(report).toMatchObject({ ok: true, added: ["a"], failures: [] });
     expect(report.verification.connectors).toEqual([{ name: "a", expected: "RUNNING", observed: "RUNNING", tasks: [{ id: 0, state: "RUNNING" }], ok: true }]);
   });
@@ -130,18 +130,18 @@ describe("applyPlan steps", () => {
 });
 
 describe("applyPlan when Connect misleads", () => {
-  it("accepts a create whose PUT timed out but was carried out", async () => {
+  it("accepts a create whose POST timed out but was carried out", async () => {
     const fake = createFakeConnect();
-    fake.failNext("putConfig", timeout(), { afterApplying: true });
+    fake.failNext("createConnector", timeout(), { afterApplying: true });
     const events: ApplyEvent[] = [];
     const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, onEvent: (e) => events.push(e) });
     expect(events).toContainEqual({ type: "step-done", name: "a", kind: "create", uncertain: true, error: "TIMEOUT: Request timed out" });
     expect(report).toMatchObject({ ok: true, added: ["a"], failures: [] });
   });
 
-  it("fails a create whose PUT never lands, naming the step and the connector", async () => {
+  it("fails a create whose POST never lands, naming the step and the connector", async () => {
     const fake = createFakeConnect();
-    fake.failNext("putConfig", timeout(), { times: Infinity });
+    fake.failNext("createConnector", timeout(), { times: Infinity });
     const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, verifyTimeoutMs: 100 });
     expect(report.ok).toBe(false);
     expect(report.added).toEqual([]);
@@ -159,7 +159,7 @@ describe("applyPlan when Connect misleads", () => {
 
   it("records a rejected create as a failure and still applies the others, without waiting for it", async () => {
     const fake = createFakeConnect();
-    fake.failNext("putConfig", new ConnectError("BAD_REQUEST", "Connector configuration is invalid", 400));
+    fake.failNext("createConnector", new ConnectError("BAD_REQUEST", "Connector configuration is invalid", 400));
     const plan = planOf([create("a"), create("b")], { a: "RUNNING", b: "RUNNING" });
     // A huge timeout: the test would hang if verification waited for the rejected connector.
     const report = await applyPlan(plan, fake, { ...fast, concurrency: 1, verifyTimeoutMs: 600_000 });
@@ -177,8 +177,8 @@ describe("applyPlan when Connect misleads", () => {
     const report = await applyPlan(plan, fake, { ...fast, concurrency: 1 });
     expect(writes(fake)).toEqual([
       { method: "deleteConnector", name: "old" },
-      { method: "putConfig", name: "a" },
-      { method: "putConfig", name: "b" },
+      { method: "createConnector", name: "a" },
+      { method: "createConnector", name: "b" },
     ]);
     expect(report.ok).toBe(false);
     expect(report.added).toEqual(["a", "b"]);
@@ -235,19 +235,19 @@ describe("applyPlan when Connect misleads", () => {
       if (e.type === "step-done") fake.connectors.delete("a");
     };
     const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, verifyTimeoutMs: 60, onEvent });
-    expect(writes(fake)).toEqual([{ method: "putConfig", name: "a" }]);
+    expect(writes(fake)).toEqual([{ method: "createConnector", name: "a" }]);
     expect(report.failures).toEqual([{ name: "a", kind: "verify", error: "not RUNNING within 60 ms: not found on the cluster" }]);
   });
 });
 
 describe("applyPlan sends an uncertain write again when verification shows it did not land", () => {
-  it("creates a connector whose PUT failed while Connect had no leader, once a leader is back", async () => {
+  it("creates a connector whose POST failed while Connect had no leader, once a leader is back", async () => {
     const fake = createFakeConnect();
-    fake.failNext("putConfig", leaderUnavailable(), { times: 3 });
+    fake.failNext("createConnector", leaderUnavailable(), { times: 3 });
     const events: ApplyEvent[] = [];
     const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), fake, { ...fast, onEvent: (e) => events.push(e) });
     expect(report).toMatchObject({ ok: true, added: ["a"], failures: [] });
-    expect(writes(fake)).toEqual(Array.from({ length: 4 }, () => ({ method: "putConfig", name: "a" })));
+    expect(writes(fake)).toEqual(Array.from({ length: 4 }, () => ({ method: "createConnector", name: "a" })));
     expect(events.filter((e) => e.type === "step-resent")).toHaveLength(3);
   });
 
@@ -303,7 +303,7 @@ describe("applyPlan sends an uncertain write again when verification shows it di
 
   it("sends nothing again when the uncertain write did land", async () => {
     const fake = createFakeConnect({ connectors: [{ name: "old", config: sink() }] });
-    fake.failNext("putConfig", timeout(), { afterApplying: true });
+    fake.failNext("createConnector", timeout(), { afterApplying: true });
     fake.failNext("deleteConnector", timeout(), { afterApplying: true });
     const report = await applyPlan(planOf([create("a"), del("old", "id-old")], { a: "RUNNING", old: "ABSENT" }), fake, fast);
     expect(report.ok).toBe(true);
@@ -327,7 +327,7 @@ describe("applyPlan sends an uncertain write again when verification shows it di
     expect(report.ok).toBe(true);
     expect(writes(fake)).toEqual([
       { method: "deleteConnector", name: "a" },
-      { method: "putConfig", name: "a" },
+      { method: "createConnector", name: "a" },
     ]);
   });
 
@@ -422,7 +422,7 @@ describe("applyPlan ordering and bounds", () => {
     const report = await applyPlan(plan, fake, fast);
     expect(writes(fake)).toEqual([
       { method: "deleteConnector", name: "old" },
-      { method: "putConfig", name: "new" },
+      { method: "createConnector", name: "new" },
     ]);
     expect(report).toMatchObject({ ok: true, added: ["new"], removed: ["old"] });
   });
@@ -444,12 +444,12 @@ describe("applyPlan ordering and bounds", () => {
     let maxInFlight = 0;
     const port: ConnectPort = {
       ...fake,
-      putConfig: async (name, config) => {
+      createConnector: async (name, config, state) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((r) => setTimeout(r, 2));
         try {
-          return await fake.putConfig(name, config);
+          return await fake.createConnector(name, config, state);
         } finally {
           inFlight--;
         }
@@ -515,6 +515,7 @@ describe("applyPlan topics", () => {
     return {
       ...fake,
       putConfig: (name, config) => (log.push(`putConfig ${name}`), fake.putConfig(name, config)),
+      createConnector: (name, config, state) => (log.push(`createConnector ${name}`), fake.createConnector(name, config, state)),
       deleteConnector: (name) => (log.push(`deleteConnector ${name}`), fake.deleteConnector(name)),
     };
   }
@@ -568,7 +569,7 @@ describe("applyPlan abort", () => {
     };
     const plan = planOf([create("a"), create("b")], { a: "RUNNING", b: "RUNNING" });
     const report = await applyPlan(plan, fake, { ...fast, concurrency: 1, verifyTimeoutMs: 600_000, signal: controller.signal, onEvent });
-    expect(writes(fake)).toEqual([{ method: "putConfig", name: "a" }]);
+    expect(writes(fake)).toEqual([{ method: "createConnector", name: "a" }]);
     expect(report.ok).toBe(false);
     expect(report.failures).toContainEqual({ name: "b", kind: "create", error: "not run: aborted" });
   });
@@ -588,9 +589,10 @@ describe("applyPlan against the fake (property)", () => {
           connectors: names.filter((_, i) => entries[i]!.existing).map((name) => ({ name, config: sink() })),
         });
         // Connect may time out yet do the work: the outcome must not change.
-        for (let i = 0; i < flakyWrites; i++) fake.failNext("putConfig", timeout(), { afterApplying: true });
+        for (let i = 0; i < flakyWrites; i++) fake.failNext(i % 2 === 0 ? "putConfig" : "createConnector", timeout(), { afterApplying: true });
         // ... or drop them while it has no leader: they are sent again.
         if (lostWrites > 0) fake.failNext("putConfig", leaderUnavailable(), { times: lostWrites });
+        if (lostWrites > 0) fake.failNext("createConnector", leaderUnavailable(), { times: lostWrites });
         if (lostWrites > 1) fake.failNext("deleteConnector", leaderUnavailable());
         const actions: PlanAction[] = [];
         const expected: Plan["expected"] = {};

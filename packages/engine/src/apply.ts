@@ -233,9 +233,9 @@ async function runStep(action: PlanAction, connect: ConnectPort, emit: Emit): Pr
 async function callPort(action: PlanAction, connect: ConnectPort): Promise<void> {
   switch (action.kind) {
     case "create":
-      // PUT is idempotent, so a retried request is harmless; POST is only needed for an initial state.
-      if (action.state === "RUNNING") await connect.putConfig(action.name, action.config);
-      else await connect.createConnector(action.name, action.config, action.state);
+      // POST, never PUT: a PUT would replace a connector that holds the name but that a stale listing
+      // did not show; a POST answers 409 instead, and verification then refuses someone else's config.
+      await connect.createConnector(action.name, action.config, action.state);
       return;
     case "update":
       await connect.putConfig(action.name, action.config);

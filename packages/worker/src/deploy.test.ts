@@ -121,10 +121,9 @@ describe("deploy job", () => {
   it("fails the deployment and the change request with the task's trace when the connector fails", async () => {
     const crashing: ConnectPort = {
       ...w.fake,
-      putConfig: async (name, config) => {
-        const r = await w.fake.putConfig(name, config);
+      createConnector: async (name, config, state) => {
+        await w.fake.createConnector(name, config, state);
         w.fake.failTask(name, 0, `java.lang.IllegalStateException: cannot log in with ${NEW_SECRET}\n\tat Mock.start`);
-        return r;
       },
     };
     const { cr, deploymentId } = await queueDeploy(w, [{ ...createItem, teamId: w.team.id }]);
@@ -146,8 +145,8 @@ describe("deploy job", () => {
     // Worker a applies the create, then hangs (as if its process died before verifying).
     const dying: ConnectPort = {
       ...w.fake,
-      putConfig: async (name, config) => {
-        await w.fake.putConfig(name, config);
+      createConnector: async (name, config, state) => {
+        await w.fake.createConnector(name, config, state);
         return new Promise<never>(() => undefined);
       },
     };
