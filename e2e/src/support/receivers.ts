@@ -33,6 +33,12 @@ export async function startSmtpReceiver(port: number): Promise<{ mails: Received
   return { mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** The SWITCHBOARD_WEBHOOK_ALLOWLIST entry that lets the app post to the receiver on `port` (loopback is refused otherwise). */
+export function webhookAllowlistEntry(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** A webhook receiver on 127.0.0.1:`port`; the app reaches it only through {@link webhookAllowlistEntry}. */
 export async function startWebhookReceiver(port: number): Promise<{ hooks: ReceivedWebhook[]; url: string; close: () => Promise<void> }> {
   const hooks: ReceivedWebhook[] = [];
   const server: Server = createServer((req, res) => {

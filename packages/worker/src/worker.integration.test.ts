@@ -20,7 +20,9 @@ import { webManager } from "@switchboard/domain/change-pipeline";
 import { connectForCluster } from "@switchboard/domain/cluster-access";
 import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import type { DeploymentReport } from "@switchboard/domain/deployments";
+import { parseWebhookAllowlist } from "@switchboard/domain/webhooks";
 import { startWorker } from "./loop";
+import { createWebhookSender } from "./senders";
 import { MOCK_SINK, silentLog, waitFor } from "./worker.fixture";
 
 const { connectUrls, bootstrap } = testEndpoints();
@@ -65,7 +67,13 @@ beforeAll(async () => {
     workerId: "it-worker",
     signal: stop.signal,
     pollMs: 100,
-    services: { log: silentLog, publicUrl: "http://switchboard.test", applyOptions: { settleMs: 2_000, pollIntervalMs: 500, verifyTimeoutMs: 90_000 } },
+    services: {
+      log: silentLog,
+      publicUrl: "http://switchboard.test",
+      applyOptions: { settleMs: 2_000, pollIntervalMs: 500, verifyTimeoutMs: 90_000 },
+      // The receiver is on loopback: the operator's allowlist has to name it.
+      postWebhook: createWebhookSender({ allowlist: parseWebhookAllowlist(new URL(hookUrl).host) }),
+    },
   });
 });
 
