@@ -2,7 +2,8 @@
  * `pnpm start`: brings up the local Kafka + Connect stack, migrates and seeds the database, builds the
  * web app if its sources changed, and serves it on 127.0.0.1:${PORT:-3000} with the worker (deploys,
  * health monitor, notifications) in the same process. Ctrl-C stops the web server; the stack keeps
- * running.
+ * running. It runs in demo mode (SWITCHBOARD_DEMO=1): the demo users and their password exist and
+ * work only there.
  */
 import { databaseUrl } from "@switchboard/db/env";
 import { stackUp } from "./stack";
@@ -10,6 +11,9 @@ import { DEMO_PASSWORD } from "@switchboard/db/seed";
 import { ensureWebBuild, prepareDatabase, spawnWebServer } from "./web-app";
 
 const log = (m: string) => console.error(`start: ${m}`);
+
+// Demo mode for the seed (read when seeding) and the web server (it inherits this environment).
+process.env.SWITCHBOARD_DEMO = "1";
 
 try {
   const port = Number(process.env.PORT ?? 3000);
@@ -20,12 +24,12 @@ try {
   log(`database ready: ${dbUrl}`);
   ensureWebBuild(log);
 
-  const child = spawnWebServer({ port, databaseUrl: dbUrl, endpoints: ep });
+  const child = spawnWebServer({ port, databaseUrl: dbUrl, endpoints: ep, env: { SWITCHBOARD_DEMO: "1" } });
   const width = Math.max(...users.map((u) => u.email.length));
   console.log(`
 Switchboard is starting on http://127.0.0.1:${port}
 
-Demo users (password: ${DEMO_PASSWORD}):
+Demo mode. Demo users (password: ${DEMO_PASSWORD}):
 ${users.map((u) => `  ${u.email.padEnd(width)}  ${u.role}`).join("\n")}
 
 Kafka bootstrap: ${ep.bootstrap}   Connect workers: ${ep.connectUrls.join(",")}

@@ -2,10 +2,16 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ROLES } from "@switchboard/db/enums";
 import { createUser, listUsers, updateUser } from "@switchboard/db/repos/users";
+import { DEMO_PASSWORD } from "@switchboard/db/seed";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const id = z.string().min(1).max(100);
-const password = z.string().min(8, "At least 8 characters.").max(200, "At most 200 characters.");
+// Only demo mode accepts the demo password, and a production server refuses to start while an account has it.
+const password = z
+  .string()
+  .min(8, "At least 8 characters.")
+  .max(200, "At most 200 characters.")
+  .refine((value) => value !== DEMO_PASSWORD, "That is the demo password; choose another.");
 const name = z.string().trim().min(1, "Name is required.").max(100);
 
 export const userRouter = createTRPCRouter({
@@ -15,6 +21,7 @@ export const userRouter = createTRPCRouter({
     .input(z.object({ email: z.string().trim().pipe(z.email({ error: "Enter a valid email address." })), name, role: z.enum(ROLES), password }))
     .mutation(({ ctx, input }) => createUser(ctx.db, ctx.user.id, input)),
 
+  /** Admins change passwords here (there is no self-service page); a new password, a disable or a role change ends the user's sessions. */
   update: adminProcedure
     .input(z.object({ id, name: name.optional(), role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: password.optional() }))
     .mutation(({ ctx, input: { id: userId, ...fields } }) => {
