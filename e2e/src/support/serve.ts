@@ -17,10 +17,6 @@ const log = (m: string) => console.error(`e2e: ${m}`);
 // the demo users, whose password works only there.
 process.env.SWITCHBOARD_DEMO = "1";
 
-// Demo mode, for the seed and the web server (it inherits this environment): the specs sign in as
-// the demo users, whose password works only there.
-process.env.SWITCHBOARD_DEMO = "1";
-
 rmSync(E2E_DIR, { recursive: true, force: true });
 mkdirSync(E2E_DIR, { recursive: true });
 const ep = await stackUp(log);
