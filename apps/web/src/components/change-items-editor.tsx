@@ -4,16 +4,13 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useTRPC } from "../trpc/react";
 import { Button } from "./button";
-import { ConfigEditor, MASK } from "./config-editor";
+import { ACTIONS, newItemDraft, type DesiredState, type ItemAction, type ItemDraft } from "./change-item-drafts";
+import { ConfigEditor } from "./config-editor";
 import { ErrorMessage } from "./error-message";
 import { FieldShell, SelectField, inputClasses } from "./field";
 import { useClusterValidation } from "./use-cluster-validation";
 import { useDebouncedValue } from "./use-debounced-value";
 import { ValidationStatus } from "./validation-status";
-
-export const ACTIONS = ["create", "update", "delete", "pause", "resume", "stop", "restart"] as const;
-export type ItemAction = (typeof ACTIONS)[number];
-export type DesiredState = "RUNNING" | "PAUSED" | "STOPPED";
 
 const ACTION_LABELS: Record<ItemAction, string> = {
   create: "Create a connector",
@@ -24,53 +21,6 @@ const ACTION_LABELS: Record<ItemAction, string> = {
   stop: "Stop a connector",
   restart: "Restart a connector",
 };
-
-/** One item as edited in the browser; `toItemRequest` turns it into the API's shape. */
-export type ItemDraft = {
-  uid: string;
-  action: ItemAction;
-  connectorId: string;
-  /** The picked connector's current name (for display). */
-  connectorName: string;
-  /** Name of a new connector, or the new name of an updated one. */
-  name: string;
-  teamId: string;
-  config: Record<string, string>;
-  desiredState: DesiredState;
-  onlyFailed: boolean;
-  secretKeys: string[];
-};
-
-let nextUid = 1;
-
-export function newItemDraft(partial: Partial<ItemDraft> = {}): ItemDraft {
-  return { uid: `item-${nextUid++}`, action: "create", connectorId: "", connectorName: "", name: "", teamId: "", config: { "connector.class": "" }, desiredState: "RUNNING", onlyFailed: false, secretKeys: [], ...partial };
-}
-
-export type ItemRequest =
-  | { action: "create"; name: string; teamId: string; config: Record<string, string>; desiredState: DesiredState }
-  | { action: "update"; connectorId: string; name?: string; config: Record<string, string>; desiredState?: DesiredState }
-  | { action: "delete" | "pause" | "resume" | "stop"; connectorId: string }
-  | { action: "restart"; connectorId: string; onlyFailed: boolean };
-
-export function toItemRequest(item: ItemDraft): ItemRequest {
-  switch (item.action) {
-    case "create":
-      return { action: "create", name: item.name.trim(), teamId: item.teamId, config: item.config, desiredState: item.desiredState };
-    case "update":
-      return {
-        action: "update",
-        connectorId: item.connectorId,
-        ...(item.name.trim() !== "" && item.name.trim() !== item.connectorName ? { name: item.name.trim() } : {}),
-        config: item.config,
-        desiredState: item.desiredState,
-      };
-    case "restart":
-      return { action: "restart", connectorId: item.connectorId, onlyFailed: item.onlyFailed };
-    default:
-      return { action: item.action, connectorId: item.connectorId };
-  }
-}
 
 const selectClasses = `${inputClasses} w-auto`;
 
@@ -226,7 +176,6 @@ function ItemEditor({ item, index, clusterId, teams, mineOnly, onChange, onRemov
             onChange={(config) => onChange({ ...item, config, secretKeys })}
             errors={validation.errors}
             secretKeys={secretKeys}
-            hasStoredSecrets={item.action === "update" || Object.values(item.config).includes(MASK)}
           />
           <ValidationStatus validation={validation} hasClass={(item.config["connector.class"] ?? "").trim() !== ""} />
         </>

@@ -3,40 +3,11 @@
 import { useId, useState } from "react";
 import { Button } from "./button";
 import { inputClasses } from "./field";
+import { configToRows, fieldKind, keepsStoredSecret, parseConfigJson, redactedHelp, rowsToConfig, typedSecretValue, type ConfigRow } from "./config-fields";
 import { JsonEditor } from "./json-editor";
 
-/** What the API shows instead of a secret; sent back unchanged it means "keep the current secret". */
-export const MASK = "(sensitive)";
-
-// A hint for which inputs to draw as password fields; the server decides what is stored as a secret.
-const SECRET_HINT = /pass(word|wd)|secret|token|credential|api[._-]?key|jaas\.config|user\.info|private[._-]?key/i;
-
-export function looksSecret(key: string, secretKeys: readonly string[]): boolean {
-  return secretKeys.includes(key) || (!key.endsWith(".class") && SECRET_HINT.test(key));
-}
-
-type Row = { id: number; key: string; value: string };
-
 let nextRowId = 1;
-const toRows = (config: Record<string, string>): Row[] => Object.entries(config).map(([key, value]) => ({ id: nextRowId++, key, value }));
-const toConfig = (rows: Row[]): Record<string, string> => Object.fromEntries(rows.filter((r) => r.key.trim() !== "").map((r) => [r.key.trim(), r.value]));
-
-/** Parses JSON text into a config map (string values; numbers and booleans turned into strings). */
-export function parseConfigJson(text: string): { ok: true; config: Record<string, string> } | { ok: false; error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : "Not valid JSON." };
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: "The config must be a JSON object of keys and values." };
-  const config: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return { ok: false, error: `"${key}" must be a string, number or boolean.` };
-    config[key] = String(v);
-  }
-  return { ok: true, config };
-}
+const newRowId = () => nextRowId++;
 
 export type ConfigEditorProps = {
   label: string;
@@ -44,32 +15,33 @@ export type ConfigEditorProps = {
   onChange: (config: Record<string, string>) => void;
   /** The cluster validator's errors by key. */
   errors?: Record<string, string[]>;
-  /** Keys to draw as secrets (e.g. the validator's PASSWORD keys). */
+  /** Keys to draw as secrets besides the engine's key patterns: keys stored as secret, the validator's PASSWORD keys. */
   secretKeys?: readonly string[];
-  /** Whether a "(sensitive)" value means "keep the stored secret". */
-  hasStoredSecrets?: boolean;
 };
 
 /**
  * A connector config as a key/value form or as JSON (toggle; the text survives switching back as long
- * as it parses). Errors from the cluster's validator are shown at their keys.
+ * as it parses). Errors from the cluster's validator are shown at their keys. A stored secret comes
+ * as "(sensitive)" and is drawn as an empty "unchanged" password field; a value whose credentials
+ * the API hid (`jdbc:postgresql://app:(sensitive)@db/x`) is shown as is. Both are sent back
+ * unchanged unless edited, which keeps what is stored.
  */
-export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys = [], hasStoredSecrets = false }: ConfigEditorProps) {
+export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys = [] }: ConfigEditorProps) {
   const [mode, setMode] = useState<"form" | "json">("form");
-  const [rows, setRows] = useState<Row[]>(() => toRows(value));
+  const [rows, setRows] = useState<ConfigRow[]>(() => configToRows(value, newRowId));
   const [text, setText] = useState(() => JSON.stringify(value, null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
   const groupId = useId();
 
-  function updateRows(next: Row[]) {
+  function updateRows(next: ConfigRow[]) {
     setRows(next);
-    onChange(toConfig(next));
+    onChange(rowsToConfig(next));
   }
 
   function switchTo(next: "form" | "json") {
     if (next === mode) return;
     if (next === "json") {
-      setText(JSON.stringify(toConfig(rows), null, 2));
+      setText(JSON.stringify(rowsToConfig(rows), null, 2));
       setJsonError(null);
       setMode("json");
       return;
@@ -79,7 +51,7 @@ export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys =
       setJsonError(`Fix the JSON before switching to the form: ${parsed.error}`);
       return;
     }
-    setRows(toRows(parsed.config));
+    setRows(configToRows(parsed.config, newRowId));
     setMode("form");
   }
 
@@ -117,10 +89,13 @@ export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys =
         <div className="flex flex-col gap-2">
           {rows.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">No keys yet. Add one below, or switch to JSON to paste a config.</p>}
           {rows.map((row, index) => {
-            const secret = looksSecret(row.key, secretKeys);
-            const keepsStored = secret && hasStoredSecrets && row.value === MASK;
+            const kind = fieldKind(row, secretKeys);
+            const secret = kind === "secret";
+            const keepsStored = secret && keepsStoredSecret(row);
             const rowErrors = errors[row.key.trim()] ?? [];
             const errorId = `${groupId}-${row.id}-error`;
+            const helpId = `${groupId}-${row.id}-help`;
+            const describedBy = [kind === "redacted" ? helpId : null, rowErrors.length > 0 ? errorId : null].filter(Boolean).join(" ") || undefined;
             return (
               <div key={row.id} className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)_auto] items-start gap-2">
                 <input
@@ -140,13 +115,18 @@ export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys =
                     value={keepsStored ? "" : row.value}
                     placeholder={keepsStored ? "unchanged (type to replace)" : secret ? "secret value or ${provider:path:key}" : ""}
                     aria-invalid={rowErrors.length > 0 || undefined}
-                    aria-describedby={rowErrors.length > 0 ? errorId : undefined}
+                    aria-describedby={describedBy}
                     onChange={(e) => {
-                      const next = e.target.value === "" && hasStoredSecrets && secret && row.value === MASK ? MASK : e.target.value;
+                      const next = secret ? typedSecretValue(row, e.target.value) : e.target.value;
                       updateRows(rows.map((r) => (r.id === row.id ? { ...r, value: next } : r)));
                     }}
                     className={`${inputClasses} font-mono`}
                   />
+                  {kind === "redacted" && (
+                    <p id={helpId} className="text-xs text-zinc-600 dark:text-zinc-400">
+                      {redactedHelp(row)}
+                    </p>
+                  )}
                   {rowErrors.length > 0 && (
                     <p id={errorId} className="text-xs text-red-700 dark:text-red-400">
                       {rowErrors.join(" ")}
@@ -160,7 +140,7 @@ export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys =
             );
           })}
           <div>
-            <Button onClick={() => setRows([...rows, { id: nextRowId++, key: "", value: "" }])}>Add key</Button>
+            <Button onClick={() => setRows([...rows, { id: newRowId(), key: "", value: "", stored: null }])}>Add key</Button>
           </div>
         </div>
       )}

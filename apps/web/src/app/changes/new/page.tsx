@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { EmptyState } from "../../../components/empty-state";
-import { newItemDraft, type ItemAction } from "../../../components/change-items-editor";
+import { newItemDraft, type ItemAction } from "../../../components/change-item-drafts";
 import { requireSessionUser } from "../../../server/auth";
 import { api } from "../../../trpc/server";
 import { ChangeRequestForm } from "../change-request-form";

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "../../../components/button";
-import { parseConfigJson } from "../../../components/config-editor";
+import { parseConfigJson } from "../../../components/config-fields";
 import { ErrorMessage } from "../../../components/error-message";
 import { Field, FieldShell, SelectField, inputClasses } from "../../../components/field";
 import { JsonEditor } from "../../../components/json-editor";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { newItemDraft } from "../../../../components/change-items-editor";
+import { newItemDraft } from "../../../../components/change-item-drafts";
 import { EmptyState } from "../../../../components/empty-state";
 import { requireSessionUser } from "../../../../server/auth";
 import { api } from "../../../../trpc/server";
