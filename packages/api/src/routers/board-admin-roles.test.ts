@@ -18,7 +18,8 @@ type Caller = ReturnType<World["caller"]>;
 type Row = { name: string; allowed: Actor[]; call: (api: Caller, actor: Actor, i: number) => Promise<unknown> };
 
 const CONNECTOR_MANAGERS: Actor[] = ["owner", "approver", "admin"];
-const TEAM_CONTACT_EDITORS: Actor[] = ["owner", "admin"];
+// One team rule for connectors and contacts alike (policy mayActForTeam): the team's owners, approvers and admins.
+const TEAM_CONTACT_EDITORS: Actor[] = ["owner", "approver", "admin"];
 const ADMIN: Actor[] = ["admin"];
 const SIGNED_IN: Actor[] = ["viewer", "owner", "otherOwner", "approver", "admin"];
 

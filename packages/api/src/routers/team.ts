@@ -1,9 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { addContact, addMember, createTeam, getContact, getTeam, listTeamContacts, listTeamMembers, listTeams, removeContact, removeMember, updateTeam } from "@switchboard/db/repos/teams";
 import { getUser } from "@switchboard/db/repos/users";
 import { notFound } from "@switchboard/domain/errors";
-import { adminProcedure, createTRPCRouter, protectedProcedure, roleProcedure, type SessionUser } from "../trpc";
+import { mayActForTeam } from "@switchboard/domain/policy";
+import { adminProcedure, createTRPCRouter, protectedProcedure, teamProcedure } from "../trpc";
 import { displayContact } from "@switchboard/domain/display";
 import { webhookTargetProblem } from "@switchboard/domain/webhooks";
 
@@ -31,12 +31,6 @@ export const contactInput = z.discriminatedUnion("kind", [
   }),
 ]);
 
-/** Team notification settings: admins, or owners (and approvers) who are members of the team. */
-function assertCanEditTeamContacts(user: SessionUser, teamId: string): void {
-  if (user.role === "admin" || user.teamIds.includes(teamId)) return;
-  throw new TRPCError({ code: "FORBIDDEN", message: "Only members of this team and admins can change its notification contacts." });
-}
-
 export const teamRouter = createTRPCRouter({
   list: protectedProcedure.input(z.object({}).optional()).query(({ ctx }) => listTeams(ctx.db)),
 
@@ -44,8 +38,7 @@ export const teamRouter = createTRPCRouter({
     const team = await getTeam(ctx.db, input.id);
     if (!team) throw notFound("No such team.");
     const [members, contacts] = await Promise.all([listTeamMembers(ctx.db, team.id), listTeamContacts(ctx.db, team.id)]);
-    const canEditContacts = ctx.user.role === "admin" || (ctx.user.role !== "viewer" && ctx.user.teamIds.includes(team.id));
-    return { ...team, members, contacts: contacts.map(displayContact), permissions: { editContacts: canEditContacts, manage: ctx.user.role === "admin" } };
+    return { ...team, members, contacts: contacts.map(displayContact), permissions: { editContacts: mayActForTeam(ctx.user, team.id), manage: ctx.user.role === "admin" } };
   }),
 
   create: adminProcedure.input(z.object({ name: teamName, description: description.optional() })).mutation(({ ctx, input }) =>
@@ -68,20 +61,16 @@ export const teamRouter = createTRPCRouter({
     return { ok: true as const };
   }),
 
-  addContact: roleProcedure("owner", "approver")
-    .input(z.object({ teamId: id, contact: contactInput }))
-    .mutation(async ({ ctx, input }) => {
-      assertCanEditTeamContacts(ctx.user, input.teamId);
-      if (!(await getTeam(ctx.db, input.teamId))) throw notFound("No such team.");
-      return displayContact(await addContact(ctx.db, ctx.user.id, { ...input.contact, teamId: input.teamId }));
-    }),
+  /** The team's own settings: whoever may act for the team (the policy's one team rule). */
+  addContact: teamProcedure
+    .input(z.object({ contact: contactInput }))
+    .mutation(async ({ ctx, input }) => displayContact(await addContact(ctx.db, ctx.user.id, { ...input.contact, teamId: ctx.team.id }))),
 
-  removeContact: roleProcedure("owner", "approver")
-    .input(z.object({ teamId: id, contactId: id }))
+  removeContact: teamProcedure
+    .input(z.object({ contactId: id }))
     .mutation(async ({ ctx, input }) => {
-      assertCanEditTeamContacts(ctx.user, input.teamId);
       const contact = await getContact(ctx.db, input.contactId);
-      if (!contact || contact.teamId !== input.teamId) throw notFound("This team has no such contact.");
+      if (!contact || contact.teamId !== ctx.team.id) throw notFound("This team has no such contact.");
       await removeContact(ctx.db, ctx.user.id, input.contactId);
       return { ok: true as const };
     }),
