@@ -1,10 +1,6 @@
-export type DiffRow = {
-  key: string;
-  status: "added" | "removed" | "changed" | "unchanged";
-  before: string | null;
-  after: string | null;
-  sensitive: boolean;
-};
+import type { DiffRow } from "@switchboard/domain/change-items";
+
+export type { DiffRow };
 
 const STATUS: Record<DiffRow["status"], { symbol: string; label: string; row: string }> = {
   added: { symbol: "+", label: "added", row: "bg-green-50 dark:bg-green-950/40" },
@@ -13,20 +9,44 @@ const STATUS: Record<DiffRow["status"], { symbol: string; label: string; row: st
   unchanged: { symbol: " ", label: "unchanged", row: "" },
 };
 
-function Value({ row, side }: { row: DiffRow; side: "before" | "after" }) {
-  if (row.sensitive) {
-    const present = side === "before" ? row.status !== "added" : row.status !== "removed";
-    if (!present) return <span className="text-zinc-400">—</span>;
-    return <span className="text-zinc-600 italic dark:text-zinc-400">{row.status === "changed" ? "(sensitive) changed" : row.status === "unchanged" ? "(sensitive) unchanged" : "(sensitive)"}</span>;
-  }
-  const value = side === "before" ? row.before : row.after;
+/** A whole secret: the server sends no value at all, so the row says only what happened to it. */
+const isWholeSecret = (row: DiffRow) => row.sensitive && row.before === null && row.after === null;
+
+function Value({ value }: { value: string | null }) {
   if (value === null) return <span className="text-zinc-400">—</span>;
-  return <code className="break-all whitespace-pre-wrap">{value}</code>;
+  return <code className="font-mono break-all whitespace-pre-wrap">{value}</code>;
+}
+
+/** The before and after cells of one row. */
+function Values({ row }: { row: DiffRow }) {
+  if (isWholeSecret(row)) {
+    return (
+      <td colSpan={2} className="text-zinc-700 italic dark:text-zinc-300">
+        (sensitive) {STATUS[row.status].label}
+      </td>
+    );
+  }
+  return (
+    <>
+      <td className="font-mono text-xs">
+        <Value value={row.before} />
+      </td>
+      <td className="font-mono text-xs">
+        <Value value={row.after} />
+        {row.sensitive && (
+          <span className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 font-sans text-xs whitespace-nowrap text-zinc-700 not-italic dark:bg-zinc-800 dark:text-zinc-300">
+            {row.status === "changed" && row.before === row.after ? "credentials changed, hidden" : "credentials hidden"}
+          </span>
+        )}
+      </td>
+    </>
+  );
 }
 
 /**
- * A unified key-level diff: key, before, after. Secrets only say changed/unchanged. Unchanged keys
- * are folded away behind a summary so the changes stand out.
+ * A unified key-level diff: key, before, after. A secret only says whether it was added, changed,
+ * unchanged or removed; a value carrying credentials is shown with them as "(sensitive)" and says
+ * so. Unchanged keys are folded away behind a summary so the changes stand out.
  */
 export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string }) {
   const changed = rows.filter((r) => r.status !== "unchanged");
@@ -42,12 +62,7 @@ export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string 
           <th scope="row" className="font-mono text-xs font-medium">
             {row.key}
           </th>
-          <td className="font-mono text-xs">
-            <Value row={row} side="before" />
-          </td>
-          <td className="font-mono text-xs">
-            <Value row={row} side="after" />
-          </td>
+          <Values row={row} />
         </tr>
       );
     });

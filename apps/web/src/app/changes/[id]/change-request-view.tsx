@@ -4,7 +4,7 @@ import type { AppRouter } from "@switchboard/api/root";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button, buttonClasses } from "../../../components/button";
 import { ChangeStatusBadge } from "../../../components/change-status-badge";
 import { ConfirmDialog } from "../../../components/confirm-dialog";
@@ -14,6 +14,7 @@ import { ErrorMessage } from "../../../components/error-message";
 import { inputClasses } from "../../../components/field";
 import { RelativeTime } from "../../../components/relative-time";
 import { useTRPC } from "../../../trpc/react";
+import { blockingProblems, describeWriters, hasEnded, recordLabel, reviewStanding, statusNoteTitle } from "./change-request-display";
 import { DeploymentLink } from "./deployment-link";
 
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -115,11 +116,12 @@ function ItemCard({ item, preview }: { item: Item; preview: OkPreview | null }) 
 
 function PlanSummary({ query, onRetry }: { query: { data: PreviewResult | undefined; isLoading: boolean; isFetching: boolean; error: unknown }; onRetry: () => void }) {
   const data = query.data;
+  const recorded = data?.ok === true && data.source === "record";
   let body: React.ReactNode;
   if (query.isLoading) body = <p className="text-zinc-600 dark:text-zinc-400">Planning against the live cluster…</p>;
   else if (query.error) body = <ErrorMessage error={query.error} />;
   else if (data && !data.ok) body = <p className="text-amber-800 dark:text-amber-300">{data.message}</p>;
-  else if (data?.ok && !data.plan) body = <p className="text-zinc-600 dark:text-zinc-400">No plan was recorded for this change request.</p>;
+  else if (data?.ok && !data.plan) body = <p className="text-zinc-600 dark:text-zinc-400">{recorded ? "No deploy ran, so no plan was recorded." : "No plan was recorded for this change request."}</p>;
   else if (data?.ok && data.plan) {
     const s = data.plan.summary;
     const parts = [`${s.create} to create`, `${s.update} to update`, `${s.delete} to delete`, ...(["pause", "resume", "stop", "restart"] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} to ${k}`)];
@@ -127,11 +129,20 @@ function PlanSummary({ query, onRetry }: { query: { data: PreviewResult | undefi
     body = (
       <>
         <p>
+          {recorded && <span className="text-zinc-600 dark:text-zinc-400">The plan the deploy ran: </span>}
           <span className="font-medium">{data.plan.hasChanges ? parts.join(", ") : "No changes on the cluster."}</span>
           {s.unchanged > 0 && <span className="text-zinc-600 dark:text-zinc-400">; {s.unchanged} unchanged</span>}
           {s.skip > 0 && <span className="text-zinc-600 dark:text-zinc-400">; {s.skip} skipped</span>}
         </p>
-        <p className={data.valid ? "text-green-800 dark:text-green-300" : "text-red-800 dark:text-red-300"}>{data.valid ? "✓ Valid: the cluster's validator accepts every config." : "✕ The cluster's validator reports problems (see the changes below)."}</p>
+        {!recorded &&
+          (data.valid ? (
+            <p className="text-green-800 dark:text-green-300">✓ Valid: the cluster&apos;s validator accepts every config and nothing conflicts.</p>
+          ) : (
+            <>
+              {data.problems.length > 0 && <p className="text-red-800 dark:text-red-300">✕ The cluster&apos;s validator reports problems (see the changes below).</p>}
+              {data.conflicts.length > 0 && <p className="text-red-800 dark:text-red-300">✕ Conflicts on the cluster block this deploy (listed above).</p>}
+            </>
+          ))}
         {generalProblems.map((p) => (
           <p key={p.message} className="text-red-800 dark:text-red-300">
             {p.message}
@@ -145,9 +156,11 @@ function PlanSummary({ query, onRetry }: { query: { data: PreviewResult | undefi
       <div className="flex flex-col gap-1" aria-live="polite">
         {body}
       </div>
-      <Button onClick={onRetry} loading={query.isFetching && !query.isLoading} className="px-2 py-1 text-xs">
-        Re-plan
-      </Button>
+      {!recorded && (
+        <Button onClick={onRetry} loading={query.isFetching && !query.isLoading} className="px-2 py-1 text-xs">
+          Re-plan
+        </Button>
+      )}
     </div>
   );
 }
@@ -162,24 +175,39 @@ export function ChangeRequestView({ id }: { id: string }) {
   const preview = useQuery({ ...trpc.changeRequest.preview.queryOptions({ id }), staleTime: 60_000, retry: false });
   const [comment, setComment] = useState("");
   const [commentError, setCommentError] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState<null | "deploy" | "cancel">(null);
+  const [confirm, setConfirm] = useState<null | "deploy" | "retry" | "cancel">(null);
   const commentId = useId();
 
   const refreshAll = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.changeRequest.pathKey() });
   };
+  // When the worker ends a deploy, the preview becomes the plan it ran: fetch it again. (This page's
+  // own actions refetch everything already.)
+  const status = detail.data?.status;
+  const previousStatus = useRef(status);
+  useEffect(() => {
+    if (previousStatus.current === "deploying" && status !== "deploying") void queryClient.invalidateQueries({ queryKey: trpc.changeRequest.preview.queryKey({ id }) });
+    previousStatus.current = status;
+  }, [status, id, queryClient, trpc]);
   const submit = useMutation(trpc.changeRequest.submit.mutationOptions({ onSuccess: refreshAll }));
   const review = useMutation(trpc.changeRequest.review.mutationOptions({ onSuccess: async () => { setComment(""); await refreshAll(); } }));
   const deploy = useMutation(trpc.changeRequest.deploy.mutationOptions({ onSuccess: async () => { setConfirm(null); await refreshAll(); } }));
+  const retry = useMutation(trpc.changeRequest.retryDeploy.mutationOptions({ onSuccess: async () => { setConfirm(null); await refreshAll(); } }));
   const cancel = useMutation(trpc.changeRequest.cancel.mutationOptions({ onSuccess: async () => { setConfirm(null); await refreshAll(); } }));
   const refresh = useMutation(trpc.changeRequest.refresh.mutationOptions({ onSuccess: refreshAll }));
-  const lastError = submit.error ?? review.error ?? deploy.error ?? cancel.error ?? refresh.error;
+  const lastError = submit.error ?? review.error ?? deploy.error ?? retry.error ?? cancel.error ?? refresh.error;
 
   if (detail.isLoading) return <p className="text-sm text-zinc-600">Loading the change request…</p>;
   if (!detail.data) return <ErrorMessage error={detail.error} />;
   const cr = detail.data;
   const p = cr.permissions;
+  const ended = hasEnded(cr.status);
   const okPreview = preview.data?.ok && preview.data.plan ? { ...preview.data, plan: preview.data.plan } : null;
+  const livePreview = preview.data?.ok && preview.data.source === "live" ? preview.data : null;
+  const blocking = ended ? [] : blockingProblems(cr.clashes, livePreview?.conflicts ?? []);
+  const writerIds = cr.writers.map((w) => w.id);
+  const noteTitle = statusNoteTitle(cr.status);
+  const rejection = cr.status === "rejected" ? [...cr.reviews].reverse().find((r) => r.decision === "reject") : undefined;
 
   function sendReview(decision: ReviewDecision) {
     if (decision !== "approve" && comment.trim() === "") {
@@ -190,11 +218,22 @@ export function ChangeRequestView({ id }: { id: string }) {
     review.mutate({ id, decision, comment });
   }
 
-  const changeCount = okPreview ? okPreview.plan.actions.filter((a) => a.kind !== "noop" && a.kind !== "skip").length : cr.items.length;
+  const changeCount = okPreview && !ended ? okPreview.plan.actions.filter((a) => a.kind !== "noop" && a.kind !== "skip").length : cr.items.length;
   const deployLabel = `Deploy ${changeCount} ${changeCount === 1 ? "change" : "changes"} to ${cr.cluster.name}`;
+  const retryLabel = "Retry deploy";
 
   // One primary action: the next step this viewer can take.
-  const primaryKind = p.canSubmit.allowed ? "submit" : p.canRefresh.allowed ? "refresh" : p.canApprove.allowed ? "approve" : p.canDeploy.allowed ? "deploy" : null;
+  const primaryKind = p.canSubmit.allowed
+    ? "submit"
+    : p.canRefresh.allowed
+      ? "refresh"
+      : p.canApprove.allowed
+        ? "approve"
+        : p.canDeploy.allowed
+          ? "deploy"
+          : p.canRetry.allowed
+            ? "retry"
+            : null;
   const primary =
     primaryKind === "submit" ? (
       <Button variant="primary" onClick={() => submit.mutate({ id })} loading={submit.isPending}>
@@ -212,8 +251,18 @@ export function ChangeRequestView({ id }: { id: string }) {
       <Button variant="primary" onClick={() => setConfirm("deploy")}>
         {deployLabel}
       </Button>
+    ) : primaryKind === "retry" ? (
+      <Button variant="primary" onClick={() => setConfirm("retry")}>
+        {retryLabel}
+      </Button>
     ) : null;
-  const waitingReason = !primary ? (p.canDeploy.reason ?? p.canApprove.reason) : null;
+  const waitingReason = primary
+    ? null
+    : cr.status === "failed"
+      ? p.canRetry.reason
+      : ended
+        ? null
+        : (p.canDeploy.reason ?? p.canApprove.reason);
 
   return (
     <div className="flex flex-col gap-5">
@@ -232,10 +281,34 @@ export function ChangeRequestView({ id }: { id: string }) {
             <span className="font-medium">{cr.author.name}</span> wants to change <span className="font-medium">{cr.cluster.name}</span> ({cr.cluster.environment}) · opened <RelativeTime value={cr.createdAt} /> · updated <RelativeTime value={cr.updatedAt} />
           </span>
         </p>
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">Written by {describeWriters(cr.writers)}</p>
       </header>
 
-      {cr.stale.length > 0 && (
-        <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+      {noteTitle && cr.statusNote && (
+        <div role="note" aria-label="Why it ended" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+          <p>
+            <span className="font-semibold">
+              {noteTitle}
+              {rejection ? ` by ${rejection.reviewer.name}` : ""}:
+            </span>{" "}
+            <span className="whitespace-pre-wrap">{cr.statusNote}</span>
+          </p>
+        </div>
+      )}
+
+      {blocking.length > 0 && (
+        <div role="alert" aria-label="Blocking problems" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+          <p className="font-semibold">This change cannot be approved or deployed until {blocking.length === 1 ? "this is" : "these are"} resolved:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {blocking.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {!ended && cr.stale.length > 0 && (
+        <div role="alert" aria-label="Stale" className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
           <p>
             <span className="font-semibold">Stale:</span>{" "}
             {cr.stale.map((s) => (s.deleted ? `${s.connectorName} was deleted` : `${s.connectorName} is at v${s.currentVersion}, this change was written against v${s.baseVersion}`)).join("; ")}. It cannot deploy until refreshed (refreshing dismisses approvals).
@@ -266,14 +339,19 @@ export function ChangeRequestView({ id }: { id: string }) {
             <h2 id="files-title" className="text-base font-semibold">
               Changes <span className="font-normal text-zinc-500">({cr.items.length})</span>
             </h2>
+            {ended && (
+              <p className="text-sm text-zinc-700 dark:text-zinc-300">
+                {cr.recorded ? recordLabel(cr.status, cr.revision) : `Revision ${cr.revision}, ended before a record was kept`}: what was reviewed, not a comparison with the cluster today.
+              </p>
+            )}
             <Card>
               <div className="px-3 py-2">
-                <h3 className="sr-only">Plan against the live cluster</h3>
+                <h3 className="sr-only">{ended ? "Recorded plan" : "Plan against the live cluster"}</h3>
                 <PlanSummary query={preview} onRetry={() => void preview.refetch()} />
               </div>
             </Card>
             {cr.items.map((item) => (
-              <ItemCard key={item.id} item={item} preview={okPreview} />
+              <ItemCard key={item.id} item={item} preview={ended ? null : okPreview} />
             ))}
           </section>
 
@@ -298,20 +376,28 @@ export function ChangeRequestView({ id }: { id: string }) {
             {cr.reviews.length === 0 ? (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">No reviews yet.</p>
             ) : (
-              <ol className="flex flex-col gap-2">
-                {cr.reviews.map((r) => (
-                  <li key={r.id} className={`rounded-lg border border-zinc-200 bg-white px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900 ${r.dismissed ? "opacity-70" : ""}`}>
-                    <p className="flex flex-wrap items-center gap-2">
-                      <span className="font-medium">{r.reviewer.name}</span>
-                      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${DECISION[r.decision]?.className ?? ""}`}>{DECISION[r.decision]?.label ?? r.decision}</span>
-                      <span className="text-xs text-zinc-600 dark:text-zinc-400">
-                        revision {r.revision} · <RelativeTime value={r.createdAt} />
-                      </span>
-                      {r.dismissed && <span className="rounded border border-dashed border-zinc-400 px-1.5 py-0.5 text-xs">dismissed by a later edit</span>}
-                    </p>
-                    {r.comment && <p className="mt-1 whitespace-pre-wrap">{r.comment}</p>}
-                  </li>
-                ))}
+              <ol aria-label="Reviews" className="flex flex-col gap-2">
+                {cr.reviews.map((r) => {
+                  const standing = reviewStanding(r, writerIds);
+                  return (
+                    <li key={r.id} className={`rounded-lg border border-zinc-200 bg-white px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900 ${r.dismissed ? "opacity-70" : ""}`}>
+                      <p className="flex flex-wrap items-center gap-2">
+                        <span className="font-medium">{r.reviewer.name}</span>
+                        <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${DECISION[r.decision]?.className ?? ""}`}>{DECISION[r.decision]?.label ?? r.decision}</span>
+                        <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                          revision {r.revision} · <RelativeTime value={r.createdAt} />
+                        </span>
+                        {standing && (
+                          <span className={`rounded border px-1.5 py-0.5 text-xs ${standing.counts ? "border-green-700/40 text-green-900 dark:text-green-200" : "border-dashed border-zinc-400"}`}>
+                            {standing.counts && <span aria-hidden="true">✓ </span>}
+                            {standing.text}
+                          </span>
+                        )}
+                      </p>
+                      {r.comment && <p className="mt-1 whitespace-pre-wrap">{r.comment}</p>}
+                    </li>
+                  );
+                })}
               </ol>
             )}
             {p.canComment.allowed && (
@@ -367,7 +453,7 @@ export function ChangeRequestView({ id }: { id: string }) {
                   {cr.approvals.count} of {cr.approvals.required}
                 </span>{" "}
                 {cr.approvals.required === 1 ? "approval" : "approvals"}
-                <span className="block text-xs text-zinc-600 dark:text-zinc-400">required by {cr.cluster.name}&apos;s policy</span>
+                <span className="block text-xs text-zinc-600 dark:text-zinc-400">required by {cr.cluster.name}&apos;s policy; approvals from writers of the change do not count</span>
               </p>
               {primary}
               {waitingReason && <p className="text-xs text-zinc-600 dark:text-zinc-400">{waitingReason}</p>}
@@ -410,6 +496,26 @@ export function ChangeRequestView({ id }: { id: string }) {
         {deploy.error && (
           <div className="mt-3">
             <ErrorMessage error={deploy.error} />
+          </div>
+        )}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirm === "retry"}
+        title={`Retry the deploy to ${cr.cluster.name}?`}
+        confirmLabel={retryLabel}
+        busy={retry.isPending}
+        onConfirm={() => retry.mutate({ id })}
+        onCancel={() => setConfirm(null)}
+      >
+        <p>A new deploy of revision {cr.revision}, as approved: it plans against {cr.cluster.name} again (connectors already as approved are left alone), then applies and verifies:</p>
+        <ul className="mt-2 list-disc pl-5">
+          {cr.items.map((i) => (
+            <li key={i.id}>{`${i.action} ${i.connectorName}`}</li>
+          ))}
+        </ul>
+        {retry.error && (
+          <div className="mt-3">
+            <ErrorMessage error={retry.error} />
           </div>
         )}
       </ConfirmDialog>
