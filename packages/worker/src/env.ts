@@ -16,6 +16,11 @@ const schema = z.object({
   SWITCHBOARD_WORKER: z.enum(["on", "off"]).default("on"),
   /** How often the worker looks for due jobs and notifications. */
   SWITCHBOARD_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /**
+   * How long a claimed job stays this worker's without a renewal (renewed every third of it): after a
+   * crash, another worker takes the job up once it expires.
+   */
+  SWITCHBOARD_WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** Jobs run at once by one worker (deploys of different clusters, health polls). */
   SWITCHBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.com`; unset: email deliveries fail visibly. */

@@ -24,6 +24,7 @@ export function startInProcessWorker(): void {
     workerId,
     signal: controller.signal,
     pollMs: env.SWITCHBOARD_WORKER_POLL_MS,
+    leaseMs: env.SWITCHBOARD_WORKER_LEASE_MS,
     concurrency: env.SWITCHBOARD_WORKER_CONCURRENCY,
   }).catch((err: unknown) => console.error(`[worker] stopped: ${err instanceof Error ? err.message : String(err)}`));
 }

@@ -20,7 +20,7 @@ const db = getDb();
 const workerId = `${hostname()}:${process.pid}`;
 console.log(`[worker] ${workerId} started (poll ${env.SWITCHBOARD_WORKER_POLL_MS} ms, ${env.SWITCHBOARD_WORKER_CONCURRENCY} jobs at once)`);
 try {
-  await startWorker({ db, workerId, signal: controller.signal, pollMs: env.SWITCHBOARD_WORKER_POLL_MS, concurrency: env.SWITCHBOARD_WORKER_CONCURRENCY });
+  await startWorker({ db, workerId, signal: controller.signal, pollMs: env.SWITCHBOARD_WORKER_POLL_MS, leaseMs: env.SWITCHBOARD_WORKER_LEASE_MS, concurrency: env.SWITCHBOARD_WORKER_CONCURRENCY });
 } finally {
   await db.$disconnect();
 }
