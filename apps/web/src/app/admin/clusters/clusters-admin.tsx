@@ -1,8 +1,6 @@
 "use client";
 
-import type { AppRouter } from "@switchboard/api/root";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { useState, type FormEvent } from "react";
 import { Button } from "../../../components/button";
 import { DataTable, DataTableHead } from "../../../components/data-table";
@@ -10,62 +8,7 @@ import { EmptyState } from "../../../components/empty-state";
 import { ErrorMessage } from "../../../components/error-message";
 import { Field, FieldShell, inputClasses } from "../../../components/field";
 import { useTRPC } from "../../../trpc/react";
-
-type Cluster = inferRouterOutputs<AppRouter>["cluster"]["list"][number];
-
-type Draft = {
-  name: string;
-  environment: string;
-  connectUrls: string;
-  bootstrapServers: string;
-  authUsernameEnv: string;
-  authPasswordEnv: string;
-  approvalsRequired: string;
-  monitorIntervalSeconds: string;
-};
-
-const EMPTY: Draft = { name: "", environment: "", connectUrls: "", bootstrapServers: "", authUsernameEnv: "", authPasswordEnv: "", approvalsRequired: "1", monitorIntervalSeconds: "10" };
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function toDraft(c: Cluster): Draft {
-  return {
-    name: c.name,
-    environment: c.environment,
-    connectUrls: c.connectUrls.join("\n"),
-    bootstrapServers: c.bootstrapServers ?? "",
-    authUsernameEnv: c.authUsernameEnv ?? "",
-    authPasswordEnv: c.authPasswordEnv ?? "",
-    approvalsRequired: String(c.approvalsRequired),
-    monitorIntervalSeconds: String(c.monitorIntervalSeconds),
-  };
-}
-
-const urlList = (text: string) => text.split(/[\s,]+/).map((u) => u.trim()).filter(Boolean);
-
-/** Inline validation, the same rules as the API (which checks again). */
-function validate(d: Draft): Partial<Record<keyof Draft, string>> {
-  const e: Partial<Record<keyof Draft, string>> = {};
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(d.name.trim())) e.name = "Required: letters, digits, dot, dash and underscore.";
-  if (d.environment.trim() === "") e.environment = "Required, e.g. prod, staging, dev.";
-  const urls = urlList(d.connectUrls);
-  if (urls.length === 0) e.connectUrls = "Give at least one Connect worker URL.";
-  const bad = urls.find((u) => {
-    try {
-      return !["http:", "https:"].includes(new URL(u).protocol);
-    } catch {
-      return true;
-    }
-  });
-  if (bad) e.connectUrls = `Not an http(s) URL: ${bad}`;
-  for (const key of ["authUsernameEnv", "authPasswordEnv"] as const) {
-    if (d[key].trim() !== "" && !ENV_NAME.test(d[key].trim())) e[key] = "The NAME of an environment variable (letters, digits, _), not the secret itself.";
-  }
-  const approvals = Number(d.approvalsRequired);
-  if (!/^\d+$/.test(d.approvalsRequired) || approvals > 5) e.approvalsRequired = "A whole number from 0 to 5.";
-  const interval = Number(d.monitorIntervalSeconds);
-  if (!/^\d+$/.test(d.monitorIntervalSeconds) || interval < 5 || interval > 3600) e.monitorIntervalSeconds = "A whole number of seconds from 5 to 3600.";
-  return e;
-}
+import { CLUSTER_CREDENTIAL_PREFIX, EMPTY, toClusterInput, toDraft, validateDraft, type Cluster, type Draft } from "./cluster-form";
 
 function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () => void }) {
   const trpc = useTRPC();
@@ -75,7 +18,7 @@ function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () 
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.cluster.list.queryKey() });
   const create = useMutation(trpc.cluster.create.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
   const update = useMutation(trpc.cluster.update.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const errors = validate(draft);
+  const errors = validateDraft(draft);
   const shown = (key: keyof Draft) => (touched || draft[key] !== (cluster ? toDraft(cluster) : EMPTY)[key] ? errors[key] : undefined);
   const set = (key: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
 
@@ -83,16 +26,7 @@ function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () 
     event.preventDefault();
     setTouched(true);
     if (Object.keys(errors).length > 0) return;
-    const input = {
-      name: draft.name.trim(),
-      environment: draft.environment.trim(),
-      connectUrls: urlList(draft.connectUrls),
-      bootstrapServers: draft.bootstrapServers.trim() || null,
-      authUsernameEnv: draft.authUsernameEnv.trim() || null,
-      authPasswordEnv: draft.authPasswordEnv.trim() || null,
-      approvalsRequired: Number(draft.approvalsRequired),
-      monitorIntervalSeconds: Number(draft.monitorIntervalSeconds),
-    };
+    const input = toClusterInput(draft);
     if (cluster) update.mutate({ id: cluster.id, ...input });
     else create.mutate(input);
   };
@@ -110,12 +44,42 @@ function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () 
       </FieldShell>
       <Field label="Kafka bootstrap servers" optional description="For topic creation, e.g. broker-1:9092,broker-2:9092" value={draft.bootstrapServers} onChange={set("bootstrapServers")} />
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Basic-auth username env var" optional description="Name of the variable holding the username" value={draft.authUsernameEnv} onChange={set("authUsernameEnv")} error={shown("authUsernameEnv")} className="font-mono" />
-        <Field label="Basic-auth password env var" optional description="Name of the variable holding the password; the secret stays in the environment" value={draft.authPasswordEnv} onChange={set("authPasswordEnv")} error={shown("authPasswordEnv")} className="font-mono" />
+        <Field
+          label="Basic-auth username env var"
+          optional
+          description={`Name of the variable holding the username; must start with ${CLUSTER_CREDENTIAL_PREFIX}`}
+          placeholder={`${CLUSTER_CREDENTIAL_PREFIX}PROD_USER`}
+          value={draft.authUsernameEnv}
+          onChange={set("authUsernameEnv")}
+          error={shown("authUsernameEnv")}
+          spellCheck={false}
+          className="font-mono"
+        />
+        <Field
+          label="Basic-auth password env var"
+          optional
+          description={`Name of the variable holding the password; must start with ${CLUSTER_CREDENTIAL_PREFIX}. The secret stays in the environment`}
+          placeholder={`${CLUSTER_CREDENTIAL_PREFIX}PROD_PASSWORD`}
+          value={draft.authPasswordEnv}
+          onChange={set("authPasswordEnv")}
+          error={shown("authPasswordEnv")}
+          spellCheck={false}
+          className="font-mono"
+        />
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Approvals required" description="Approval policy: 0 to 5 approvals before a deploy (e.g. prod 2, dev 0)" type="number" min={0} max={5} value={draft.approvalsRequired} onChange={set("approvalsRequired")} error={shown("approvalsRequired")} />
         <Field label="Health poll interval (seconds)" description="At least 5" type="number" min={5} max={3600} value={draft.monitorIntervalSeconds} onChange={set("monitorIntervalSeconds")} error={shown("monitorIntervalSeconds")} />
+        <Field
+          label="Connect request timeout (s)"
+          description="How long one request to a Connect worker may take: 5 to 600 seconds (default 120)"
+          type="number"
+          min={5}
+          max={600}
+          value={draft.requestTimeoutSeconds}
+          onChange={set("requestTimeoutSeconds")}
+          error={shown("requestTimeoutSeconds")}
+        />
       </div>
       <ErrorMessage error={create.error ?? update.error} />
       <div className="flex gap-2">
@@ -179,6 +143,7 @@ export function ClustersAdmin() {
               <th scope="col">Auth env vars</th>
               <th scope="col">Approvals</th>
               <th scope="col">Poll</th>
+              <th scope="col">Timeout</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
@@ -199,6 +164,7 @@ export function ClustersAdmin() {
                 <td className="font-mono text-xs">{c.authUsernameEnv || c.authPasswordEnv ? `${c.authUsernameEnv ?? "—"} / ${c.authPasswordEnv ?? "—"}` : "none"}</td>
                 <td className="tabular-nums">{c.approvalsRequired}</td>
                 <td className="tabular-nums">{c.monitorIntervalSeconds} s</td>
+                <td className="tabular-nums">{c.requestTimeoutSeconds} s</td>
                 <td>
                   <div className="flex flex-wrap items-start gap-2">
                     <Button className="px-2 py-1 text-xs" onClick={() => setEditing(c)}>

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { EMPTY, toClusterInput, validateDraft, type Draft } from "./cluster-form";
+
+const valid: Draft = { ...EMPTY, name: "prod-eu", environment: "prod", connectUrls: "http://connect-1:8083\nhttp://connect-2:8083" };
+
+describe("validateDraft", () => {
+  it("accepts a complete draft with the default timeout of 120 s", () => {
+    expect(validateDraft(valid)).toEqual({});
+    expect(toClusterInput(valid)).toMatchObject({ requestTimeoutSeconds: 120, connectUrls: ["http://connect-1:8083", "http://connect-2:8083"], authUsernameEnv: null });
+  });
+
+  it("takes credential variable names only under SWITCHBOARD_CLUSTER_, as the server reads them", () => {
+    for (const name of ["SWITCHBOARD_CLUSTER_PROD_USER", "SWITCHBOARD_CLUSTER_2"]) {
+      expect(validateDraft({ ...valid, authUsernameEnv: name, authPasswordEnv: name })).toEqual({});
+    }
+    for (const name of ["CONNECT_USER", "NEXTAUTH_SECRET", "SWITCHBOARD_CLUSTER_", "switchboard_cluster_user", "SWITCHBOARD_CLUSTER_PROD-USER", "hunter2"]) {
+      const errors = validateDraft({ ...valid, authUsernameEnv: name, authPasswordEnv: name });
+      expect(errors.authUsernameEnv).toMatch(/starting with SWITCHBOARD_CLUSTER_/);
+      expect(errors.authPasswordEnv).toMatch(/starting with SWITCHBOARD_CLUSTER_/);
+    }
+  });
+
+  it("takes a Connect request timeout of 5 to 600 whole seconds", () => {
+    for (const t of ["5", "120", "600"]) expect(validateDraft({ ...valid, requestTimeoutSeconds: t }).requestTimeoutSeconds).toBeUndefined();
+    for (const t of ["4", "601", "", "1.5", "-10", "abc"]) expect(validateDraft({ ...valid, requestTimeoutSeconds: t }).requestTimeoutSeconds).toBe("A whole number of seconds from 5 to 600.");
+    expect(toClusterInput({ ...valid, requestTimeoutSeconds: "30" }).requestTimeoutSeconds).toBe(30);
+  });
+});
