@@ -44,6 +44,27 @@ declare module "next-auth/jwt" {
   }
 }
 
+function refuseToRun(message: string): never {
+  console.error(`[switchboard] ${message}`);
+  process.exit(1);
+}
+
+/**
+ * A production server outside demo mode refuses to run while an enabled account still has the demo
+ * password. Next.js evaluates this module with the first request that needs it (route code loads
+ * lazily, even with preloading), and every session lookup and sign-in waits for the check, so the
+ * process exits before it answers anyone.
+ */
+const startupCheck: Promise<void> =
+  env.nodeEnv === "production" && !env.isBuild
+    ? demoPasswordStartupProblem({ production: true, demoMode: env.demoMode }).then(
+        (problem) => {
+          if (problem) refuseToRun(problem);
+        },
+        (err: unknown) => refuseToRun(`Refusing to start: could not check the accounts for the demo password: ${(err as Error).message}`),
+      )
+    : Promise.resolve();
+
 const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
 
 function toAuthUser({ user, sessionVersion }: SignedIn): User {
@@ -83,6 +104,7 @@ export const authOptions: NextAuthOptions = {
         password: { label: "Password", type: "password" },
       },
       async authorize(credentials, req) {
+        await startupCheck;
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
         const result = await signInWithPassword({ ...parsed.data, clientAddress: clientAddress(req?.headers), demoMode: env.demoMode });
@@ -131,6 +153,7 @@ export const isDemoMode = env.demoMode;
  * and server-side tRPC calls share one lookup; the tRPC HTTP handler uses it too.
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  await startupCheck;
   const session = await getServerSession(authOptions);
   const userId = session?.user?.id;
   if (!userId) return null;
@@ -142,23 +165,4 @@ export async function requireSessionUser(): Promise<SessionUser> {
   const user = await getSessionUser();
   if (!user) redirect("/login");
   return user;
-}
-
-/**
- * A production server outside demo mode refuses to run while an enabled account still has the demo
- * password. Checked once when the server loads this module: `next start` preloads every route, and
- * every page and the API import this file.
- */
-if (env.nodeEnv === "production" && !env.isBuild) {
-  demoPasswordStartupProblem({ production: true, demoMode: env.demoMode }).then(
-    (problem) => {
-      if (!problem) return;
-      console.error(`[switchboard] ${problem}`);
-      process.exit(1);
-    },
-    (err: unknown) => {
-      console.error(`[switchboard] Refusing to start: could not check the accounts for the demo password: ${(err as Error).message}`);
-      process.exit(1);
-    },
-  );
 }
