@@ -222,6 +222,9 @@ export function ChangeRequestView({ id }: { id: string }) {
   const deployLabel = `Deploy ${changeCount} ${changeCount === 1 ? "change" : "changes"} to ${cr.cluster.name}`;
   const retryLabel = "Retry deploy";
 
+  // The server refuses name clashes itself; a conflict only the live plan finds (a name held by a
+  // connector Switchboard does not manage) would fail the deploy in the worker, so it is not offered.
+  const deployable = p.canDeploy.allowed && blocking.length === 0;
   // One primary action: the next step this viewer can take.
   const primaryKind = p.canSubmit.allowed
     ? "submit"
@@ -229,7 +232,7 @@ export function ChangeRequestView({ id }: { id: string }) {
       ? "refresh"
       : p.canApprove.allowed
         ? "approve"
-        : p.canDeploy.allowed
+        : deployable
           ? "deploy"
           : p.canRetry.allowed
             ? "retry"
@@ -262,7 +265,9 @@ export function ChangeRequestView({ id }: { id: string }) {
       ? p.canRetry.reason
       : ended
         ? null
-        : (p.canDeploy.reason ?? p.canApprove.reason);
+        : p.canDeploy.allowed
+          ? "The plan against the live cluster has conflicts (listed above): resolve them, then Re-plan."
+          : (p.canDeploy.reason ?? p.canApprove.reason);
 
   return (
     <div className="flex flex-col gap-5">
@@ -298,7 +303,7 @@ export function ChangeRequestView({ id }: { id: string }) {
 
       {blocking.length > 0 && (
         <div role="alert" aria-label="Blocking problems" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
-          <p className="font-semibold">This change cannot be approved or deployed until {blocking.length === 1 ? "this is" : "these are"} resolved:</p>
+          <p className="font-semibold">This change cannot deploy until {blocking.length === 1 ? "this is" : "these are"} resolved:</p>
           <ul className="mt-1 list-disc pl-5">
             {blocking.map((b) => (
               <li key={b}>{b}</li>
@@ -458,7 +463,7 @@ export function ChangeRequestView({ id }: { id: string }) {
               {primary}
               {waitingReason && <p className="text-xs text-zinc-600 dark:text-zinc-400">{waitingReason}</p>}
               <div className="flex flex-wrap gap-2 border-t border-zinc-200 pt-3 empty:hidden dark:border-zinc-800">
-                {p.canDeploy.allowed && primaryKind !== "deploy" && <Button onClick={() => setConfirm("deploy")}>{deployLabel}</Button>}
+                {deployable && primaryKind !== "deploy" && <Button onClick={() => setConfirm("deploy")}>{deployLabel}</Button>}
                 {p.canEdit.allowed && (
                   <Link href={`/changes/${id}/edit`} className={buttonClasses("secondary")}>
                     Edit
