@@ -480,7 +480,8 @@ async function benchFailureToWebhook(opts: WebBenchOptions) {
   let server: Server | undefined;
   try {
     const { monitorIntervalSeconds, connectors } = await seedWorkerDatabase(databaseUrl, opts.endpoints, receiver.url);
-    server = await startServer(opts, WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on" });
+    // The receiver listens on loopback: the operator's allowlist must name it, as for any internal webhook.
+    server = await startServer(opts, WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on", SWITCHBOARD_WEBHOOK_ALLOWLIST: new URL(receiver.url).host });
     const runs: { name: string; failedAt: number; webhookAt: number; ms: number }[] = [];
     for (const [run, connector] of connectors.entries()) {
       const { name } = connector;
@@ -523,6 +524,8 @@ function removeDatabase(url: string): void {
  * bench stack in `opts.endpoints` (worker on). Needs that stack running.
  */
 export async function benchWeb(opts: WebBenchOptions): Promise<void> {
+  // The bench seeds the demo users and signs in as them: demo mode, for the seed and the servers.
+  process.env.SWITCHBOARD_DEMO = "1";
   ensureWebBuild(opts.log);
   const databaseUrl = `file:${join(opts.dataDir, "web.db")}`;
   removeDatabase(databaseUrl);

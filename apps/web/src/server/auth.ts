@@ -55,7 +55,7 @@ function refuseToRun(message: string): never {
  * lazily, even with preloading), and every session lookup and sign-in waits for the check, so the
  * process exits before it answers anyone.
  */
-const startupCheck: Promise<void> =
+export const startupCheck: Promise<void> =
   env.nodeEnv === "production" && !env.isBuild
     ? demoPasswordStartupProblem({ production: true, demoMode: env.demoMode }).then(
         (problem) => {
