@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { buttonClasses } from "../../../components/button";
 import { ChangeStatusBadge } from "../../../components/change-status-badge";
+import { hasRedactedCredentials, MASK } from "../../../components/config-fields";
 import { DataTable, DataTableHead } from "../../../components/data-table";
 import { RelativeTime } from "../../../components/relative-time";
 import { StateBadge } from "../../../components/state-badge";
@@ -169,7 +170,14 @@ export default async function ConnectorPage({ params }: Params) {
                   {key}
                 </th>
                 <td className="font-mono text-xs break-all">
-                  {value === "(sensitive)" ? <span className="text-zinc-500 italic">(sensitive)</span> : value}
+                  {value === MASK ? (
+                    <span className="text-zinc-500 italic">{MASK}</span>
+                  ) : (
+                    <>
+                      {value}
+                      {hasRedactedCredentials(value) && <span className="ml-2 font-sans whitespace-nowrap text-zinc-600 dark:text-zinc-400">(credentials hidden)</span>}
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
