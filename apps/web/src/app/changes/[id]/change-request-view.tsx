@@ -114,11 +114,11 @@ function ItemCard({ item, preview }: { item: Item; preview: OkPreview | null }) 
   );
 }
 
-function PlanSummary({ query, onRetry }: { query: { data: PreviewResult | undefined; isLoading: boolean; isFetching: boolean; error: unknown }; onRetry: () => void }) {
+/** The plan against the live cluster with the validator's verdict, or for an ended change request (`recorded`) the plan its deploy ran. */
+function PlanSummary({ query, recorded, onRetry }: { query: { data: PreviewResult | undefined; isLoading: boolean; isFetching: boolean; error: unknown }; recorded: boolean; onRetry: () => void }) {
   const data = query.data;
-  const recorded = data?.ok === true && data.source === "record";
   let body: React.ReactNode;
-  if (query.isLoading) body = <p className="text-zinc-600 dark:text-zinc-400">Planning against the live cluster…</p>;
+  if (query.isLoading) body = <p className="text-zinc-600 dark:text-zinc-400">{recorded ? "Loading the recorded plan…" : "Planning against the live cluster…"}</p>;
   else if (query.error) body = <ErrorMessage error={query.error} />;
   else if (data && !data.ok) body = <p className="text-amber-800 dark:text-amber-300">{data.message}</p>;
   else if (data?.ok && !data.plan) body = <p className="text-zinc-600 dark:text-zinc-400">{recorded ? "No deploy ran, so no plan was recorded." : "No plan was recorded for this change request."}</p>;
@@ -352,7 +352,7 @@ export function ChangeRequestView({ id }: { id: string }) {
             <Card>
               <div className="px-3 py-2">
                 <h3 className="sr-only">{ended ? "Recorded plan" : "Plan against the live cluster"}</h3>
-                <PlanSummary query={preview} onRetry={() => void preview.refetch()} />
+                <PlanSummary query={preview} recorded={ended} onRetry={() => void preview.refetch()} />
               </div>
             </Card>
             {cr.items.map((item) => (
