@@ -662,6 +662,18 @@ describe("plan: scope", () => {
     expect(p.conflicts).toEqual([expect.objectContaining({ connector: "theirs", id: "id-theirs", code: "MANAGED_ELSEWHERE" })]);
   });
 
+  it("never deletes another connector of the same manager that holds a name the scope creates: it is a name clash", () => {
+    // Another team's connector in the web app carries the same manager stamp; only ids tell them apart.
+    const p = plan(desiredOf(spec("shared", { id: "analytics-new" })), cluster(observedFor(spec("shared", { id: "payments-live" }), {}, "web/c1")), {
+      manager: "web/c1",
+      prune: true,
+      scope: { ids: ["analytics-new"], names: ["shared"] },
+    });
+    expect(p.actions).toEqual([]);
+    expect(p.conflicts).toEqual([expect.objectContaining({ code: "NAME_TAKEN", heldBy: { name: "shared", id: "payments-live", manager: "web/c1" } })]);
+    expect(p.managedElsewhere).toEqual([]);
+  });
+
   it("sees a connector holding a desired name even when the scope forgot the name", () => {
     const p = plan(desiredOf(spec("orders", { id: "new" })), cluster(managedBy("cli/default", spec("orders", { id: "old" }))), {
       manager: "web/c1",

@@ -236,13 +236,16 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
         if (desiredNames.has(l.connector.name) || !opts.prune) return { stay: "unmanaged" };
         return { delete: "not managed by Switchboard (prune)", managed: false };
       case "ours":
+        // Within a scope only the requested ids are this plan's to delete: another connector of the
+        // same manager seen at a scoped name (another team's, in the web app) stays, and holds its name.
+        if (scope && !scope.requestedIds.has(id ?? "")) return { stay: "outside" };
         return {
           delete: desiredIds.has(id ?? "") ? `another connector carries the same id ${id}` : "removed from the definitions",
           managed: true,
         };
       case "no-manager":
         if (scope?.requestedIds.has(id ?? "") && !desiredIds.has(id ?? "")) return { delete: "removed from the definitions", managed: true };
-        return { stay: "elsewhere" };
+        return { stay: scope ? "outside" : "elsewhere" };
       case "elsewhere":
         if (scope?.requestedIds.has(id ?? "") && !desiredIds.has(id ?? "")) {
           if (mayTakeOver(id ?? "")) return { delete: "removed from the definitions", managed: true, takeOver: true };
@@ -371,7 +374,7 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
     const taken = owner?.status === "proceed" && (owner.adopt === l || (owner.current === l && owner.takeOver));
     if (l.mark && l.kind === "elsewhere" && !taken) {
       managedElsewhere.push({ name: l.connector.name, id: l.mark.id, ...(l.mark.manager === undefined ? {} : { manager: l.mark.manager }) });
-    } else if (l.mark && l.kind === "no-manager" && !owner) {
+    } else if (l.mark && l.kind === "no-manager" && !owner && fate?.stay !== "outside") {
       managedElsewhere.push({ name: l.connector.name, id: l.mark.id });
     } else if ((l.kind === "unmanaged" || l.kind === "no-config") && !owner) {
       unmanaged.push(l.connector.name);
@@ -396,7 +399,8 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
 }
 
 /** What becomes of a live connector no spec matched: deleted (and why), or left alone (and listed where). */
-type Fate = { delete: string; managed: boolean; takeOver?: boolean; stay?: undefined } | { stay: "unmanaged" | "elsewhere"; delete?: undefined };
+/** `outside`: seen only because it sits at a scoped name; neither touched nor listed. */
+type Fate = { delete: string; managed: boolean; takeOver?: boolean; stay?: undefined } | { stay: "unmanaged" | "elsewhere" | "outside"; delete?: undefined };
 
 /**
  * The live connector a spec stands for, among those stamped with its id: one that is not managed

@@ -138,6 +138,10 @@ describe("3. one new name, two teams", () => {
     w.startWorker();
     expect((await w.finished(deploymentId)).status).toBe("succeeded");
     const live = w.fake.connectors.get("shared-name")?.config;
+    // The second team's preview never plans to delete the first team's connector: it is a name clash.
+    const preview = await w.caller("approver2").changeRequest.preview({ id: second });
+    expect(preview).toMatchObject({ ok: true, valid: false, conflicts: [expect.stringContaining("of team payments")] });
+    expect(preview.ok && preview.plan?.actions.filter((a) => a.kind === "delete")).toEqual([]);
 
     await expect(w.caller("approver2").changeRequest.review({ id: second, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("owned by team payments") });
     await expect(w.caller("otherOwner").changeRequest.deploy({ id: second })).rejects.toMatchObject({ message: expect.stringContaining("owned by team payments") });
