@@ -427,16 +427,37 @@ async function rebaseUpdate(db: DbOrTx, item: ChangeItem, input: ChangeItemInput
  * worker's job (one per cluster at a time through its lock key). The worker checks it all again
  * when it claims the job.
  */
-export async function deploy(db: DbOrTx, user: SessionUser, id: string): Promise<{ deploymentId: string; jobId: string }> {
-  return startDeploy(db, user, id, "deploy");
+export async function deploy(db: DbOrTx, user: SessionUser, id: string, connect?: ConnectPort): Promise<{ deploymentId: string; jobId: string }> {
+  return startDeploy(db, user, id, "deploy", connect);
 }
 
 /** Deploys a failed change request again (a new deployment), under the same rules as a first deploy. */
-export async function retryDeploy(db: DbOrTx, user: SessionUser, id: string): Promise<{ deploymentId: string; jobId: string }> {
-  return startDeploy(db, user, id, "retry");
+export async function retryDeploy(db: DbOrTx, user: SessionUser, id: string, connect?: ConnectPort): Promise<{ deploymentId: string; jobId: string }> {
+  return startDeploy(db, user, id, "retry", connect);
 }
 
-async function startDeploy(db: DbOrTx, user: SessionUser, id: string, mode: "deploy" | "retry"): Promise<{ deploymentId: string; jobId: string }> {
+/**
+ * With a client for the cluster, a deploy whose live plan has conflicts (a name held by a connector
+ * Switchboard does not manage or another manager's, a version that moved) is refused now rather than
+ * queued to fail. A cluster that does not answer leaves the decision to the worker.
+ */
+async function refuseLiveConflicts(db: DbOrTx, id: string, connect: ConnectPort | undefined): Promise<void> {
+  if (!connect) return;
+  let conflicts: string[];
+  try {
+    const { plan } = await planDeploy(await buildDeployInput(db, id), connect);
+    conflicts = await describeConflicts(db, plan.conflicts);
+  } catch (err) {
+    if (err instanceof ConnectError) return;
+    throw err;
+  }
+  if (conflicts.length > 0) throw precondition(`Nothing was queued: ${conflicts.join(" ")}`);
+}
+
+async function startDeploy(db: DbOrTx, user: SessionUser, id: string, mode: "deploy" | "retry", connect?: ConnectPort): Promise<{ deploymentId: string; jobId: string }> {
+  const before = await load(db, id);
+  const p = changePermissions(user, await changeFacts(db, before));
+  if ((mode === "deploy" ? p.canDeploy : p.canRetry).allowed) await refuseLiveConflicts(db, id, connect);
   return inTransaction(db, async (tx) => {
     const cr = await load(tx, id);
     const facts = await changeFacts(tx, cr);

@@ -214,6 +214,8 @@ describe("deploy", () => {
     await updateConnector(w.db, null, w.ledger.id, {
       definition: { config: { ...w.ledger.config, file: "/tmp/ledger-v2.txt" }, secrets: await getConnectorSecrets(w.db, w.ledger.id) },
     });
+    const live = w.fake.connectors.get("payments-ledger");
+    if (live) live.config = { ...live.config, file: "/tmp/ledger-v2.txt", "switchboard.version": "2" };
     const stalePage = await w.caller("owner").changeRequest.byId({ id });
     expect(stalePage.stale).toEqual([expect.objectContaining({ connectorName: "payments-ledger", baseVersion: 1, currentVersion: 2 })]);
     expect(stalePage.permissions.canDeploy.allowed).toBe(false);

@@ -98,10 +98,10 @@ export const changeRequestRouter = createTRPCRouter({
   }),
 
   /** Queues the deploy (refused with the reason unless approved by policy, up to date and free of name clashes). */
-  deploy: changeRequestProcedure.mutation(({ ctx, input }) => deploy(ctx.db, ctx.user, input.id)),
+  deploy: changeRequestProcedure.mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => deploy(ctx.db, ctx.user, input.id, connect))),
 
   /** Deploys a failed change request again, under the same rules. */
-  retryDeploy: changeRequestProcedure.mutation(({ ctx, input }) => retryDeploy(ctx.db, ctx.user, input.id)),
+  retryDeploy: changeRequestProcedure.mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => retryDeploy(ctx.db, ctx.user, input.id, connect))),
 
   /**
    * The cluster's own validator on one config (for forms): errors per key and the PASSWORD-typed

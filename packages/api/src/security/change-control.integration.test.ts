@@ -117,11 +117,15 @@ describe("on the real stack", () => {
   });
 
   it("3. a name held on the cluster by a connector another manager stamped is never overwritten", async () => {
+    const id = await approved("owner", [{ action: "create", name: "sb-held", teamId: w.payments.id, config: sink("sb-payments") }]);
+    const { deploymentId } = await caller("owner").changeRequest.deploy({ id });
+    // Taken by the CLI between the queueing and the worker (held already, the deploy call itself is refused).
     const foreign = stampConfig(sink("sb-cli"), { id: "cli.sb-held", version: 2, manager: "cli/platform" });
     await putConnector("sb-held", foreign, connectUrls);
     await visible("sb-held");
-    const id = await approved("owner", [{ action: "create", name: "sb-held", teamId: w.payments.id, config: sink("sb-payments") }]);
-    const { deploymentId } = await caller("owner").changeRequest.deploy({ id });
+    await expect(approved("otherOwner", [{ action: "create", name: "sb-held", teamId: w.analytics.id, config: sink("sb-x") }]).then((again) => caller("otherOwner").changeRequest.deploy({ id: again }))).rejects.toMatchObject({
+      message: expect.stringContaining("managed by cli/platform"),
+    });
     runWorker();
     const d = await finished(deploymentId);
     expect(d.status).toBe("failed");
@@ -145,11 +149,12 @@ describe("on the real stack", () => {
 
   it("5. a connector whose live version moved on since the change was written is not overwritten", async () => {
     const id = await approved("owner", [{ action: "update", connectorId: w.ledger.id, config: { ...sink("payments.ledger", { "tasks.max": "2" }), "ledger.api.token": "(sensitive)" } }]);
+    const { deploymentId } = await caller("owner").changeRequest.deploy({ id });
+    // Someone else deploys it between the queueing and the worker.
     const { name: _name, ...current } = (await live(w.ledger.name)) ?? {};
     const moved = { ...current, "switchboard.version": "7", topics: "sb-moved" };
     await putConnector(w.ledger.name, moved, connectUrls);
     await waitFor(async () => (await live(w.ledger.name))?.["switchboard.version"] === "7", 30_000, "the moved version");
-    const { deploymentId } = await caller("owner").changeRequest.deploy({ id });
     runWorker();
     const d = await finished(deploymentId);
     expect(d.status).toBe("failed");

@@ -163,18 +163,24 @@ describe("3. one new name, two teams", () => {
     expect(w.fake.connectors.get("shared-name")?.config.topics).toBe("payments.one");
   });
 
-  it("a name held on the cluster by a connector stamped with another id fails the deploy without touching it", async () => {
-    const foreign = stampConfig(sink("cli.topic"), { id: "cli.shared", version: 3, manager: "cli/platform" });
-    w.fake.connectors.set("shared-name", { config: { ...foreign, name: "shared-name" }, state: "RUNNING", tasks: [{ id: 0, state: "RUNNING" }], type: "sink" });
+  it("a name held on the cluster by a connector stamped with another id is refused at deploy, and by the worker if it appears later", async () => {
+    const foreign = { ...stampConfig(sink("cli.topic"), { id: "cli.shared", version: 3, manager: "cli/platform" }), name: "shared-name" };
+    const hold = () => w.fake.connectors.set("shared-name", { config: foreign, state: "RUNNING", tasks: [{ id: 0, state: "RUNNING" }], type: "sink" });
+    hold();
     const id = await approved("owner", [{ ...shared("payments.one"), teamId: w.payments.id } as Items[number]]);
     const preview = await w.caller("approver").changeRequest.preview({ id });
     expect(preview).toMatchObject({ ok: true, valid: false, conflicts: [expect.stringContaining("managed by cli/platform")] });
+    await expect(w.caller("owner").changeRequest.deploy({ id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("managed by cli/platform") });
+
+    // Queued while the name was free, taken before the worker got to it: refused then, untouched.
+    w.fake.connectors.delete("shared-name");
     const { deploymentId } = await w.caller("owner").changeRequest.deploy({ id });
+    hold();
     w.startWorker();
     const d = await w.finished(deploymentId);
     expect(d.status).toBe("failed");
     expect((d.report as DeploymentReport).error).toContain("nothing was applied");
-    expect(w.fake.connectors.get("shared-name")?.config).toEqual({ ...foreign, name: "shared-name" });
+    expect(w.fake.connectors.get("shared-name")?.config).toEqual(foreign);
     expect(w.fake.calls.filter((c) => ["putConfig", "createConnector", "deleteConnector"].includes(c.method))).toEqual([]);
   });
 });
@@ -260,10 +266,11 @@ describe("5. the worker does not trust the queue", () => {
 
   it("does not overwrite a connector whose live version moved on since the change was written (compare-and-set)", async () => {
     const id = await approved("owner", [ledgerUpdate(w, { "tasks.max": "2" })]);
+    const { deploymentId } = await w.caller("owner").changeRequest.deploy({ id });
+    // Someone else deploys this connector between the queueing and the worker.
     const ledger = w.fake.connectors.get("payments-ledger");
     if (!ledger) throw new Error("no ledger");
     ledger.config = { ...ledger.config, "switchboard.version": "5", "tasks.max": "9" };
-    const { deploymentId } = await w.caller("owner").changeRequest.deploy({ id });
     w.startWorker();
     const d = await w.finished(deploymentId);
     expect(d.status).toBe("failed");
