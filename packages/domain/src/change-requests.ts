@@ -33,7 +33,7 @@ import { ConnectError, type ConnectPort } from "@switchboard/engine/port";
 import { MASK, redactDeep, secretValuesOf, splitSecrets } from "@switchboard/engine/secrets";
 import { validateAgainstCluster } from "@switchboard/engine/validate-cluster";
 import { diffDefinitions, nameClash, passwordKeysFromCluster, rawConfig, resolveItems, storedDefinition, type ChangeItemRequest, type Definition, type DiffRow } from "./change-items";
-import { buildDeployInput, describeConflicts, planDeploy } from "./change-pipeline";
+import { buildDeployInput, describeConflicts, newConnectorId, planDeploy } from "./change-pipeline";
 import type { DeploymentReport } from "./deployments";
 import { conflict, DomainError, notFound, precondition } from "./errors";
 import { deployJob } from "./jobs";
@@ -67,7 +67,8 @@ async function nameClashes(db: DbOrTx, cr: ChangeRequest): Promise<string[]> {
   for (const item of cr.items) {
     const renamed = item.action === "update" && item.connectorId !== null;
     if (item.action !== "create" && !renamed) continue;
-    const clash = await nameClash(db, cr.clusterId, item.connectorName, item.connectorId ?? undefined);
+    // A create's connector takes the item's id: once recorded (a partly applied deploy), it is no clash with itself.
+    const clash = await nameClash(db, cr.clusterId, item.connectorName, item.connectorId ?? newConnectorId(item));
     if (clash) out.push(clash);
   }
   return out;

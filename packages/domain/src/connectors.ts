@@ -14,7 +14,7 @@ import { addContact, getContact, getTeam, listConnectorContacts, listTeamContact
 import type { DesiredRunState, KeyChange, ObservedTask, RuntimeState } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import { redactText } from "@switchboard/engine/secrets";
-import { displayConfig, displayContact, firstLine, MASK } from "./display";
+import { displayConfig, displayContact, displayTrace, firstLine, MASK } from "./display";
 import { mayActForTeam, type SessionUser } from "./policy";
 
 export type BoardInput = {
@@ -72,7 +72,7 @@ export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
     tasksTotal: r.health?.tasksTotal ?? 0,
     tasksFailed: r.health?.tasksFailed ?? 0,
     lastFailureAt: r.health?.lastFailureAt ?? null,
-    lastFailureLine: firstLine(r.health?.lastTrace ? redactText(r.health.lastTrace) : null),
+    lastFailureLine: firstLine(displayTrace(r.health?.lastTrace)),
     observedAt: r.health?.observedAt ?? null,
     desiredState: r.desiredState,
     version: r.version,
@@ -195,8 +195,8 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
       tasksFailed: health.tasksFailed,
       workerId: health.workerId,
       lastFailureAt: health.lastFailureAt,
-      lastTrace: health.lastTrace === null ? null : redactText(health.lastTrace),
-      lastFailureLine: firstLine(health.lastTrace === null ? null : redactText(health.lastTrace)),
+      lastTrace: displayTrace(health.lastTrace),
+      lastFailureLine: firstLine(displayTrace(health.lastTrace)),
       observedAt: health.observedAt,
     },
     incidents: incidents.items.map((i) => ({
@@ -204,8 +204,8 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
       state: i.state,
       openedAt: i.openedAt,
       closedAt: i.closedAt,
-      trace: i.trace === null ? null : redactText(i.trace),
-      traceLine: firstLine(i.trace === null ? null : redactText(i.trace)),
+      trace: displayTrace(i.trace),
+      traceLine: firstLine(displayTrace(i.trace)),
       restartAttempts: i.restartAttempts,
       notifiedAt: i.notifiedAt,
     })),

@@ -3,7 +3,7 @@
  * redacted), contacts (webhook URLs shortened, their path is often the credential), traces.
  * Detection itself lives in the engine's secrets module; this only applies it to stored shapes.
  */
-import { MASK, maskWebhookUrl, redactCredentials } from "@switchboard/engine/secrets";
+import { MASK, maskWebhookUrl, redactCredentials, redactText } from "@switchboard/engine/secrets";
 
 export { MASK };
 
@@ -30,4 +30,12 @@ export function firstLine(trace: string | null | undefined): string | null {
   if (!trace) return null;
   const line = trace.split("\n").find((l) => l.trim() !== "");
   return line ? line.trim().slice(0, 300) : null;
+}
+
+/**
+ * A stored trace as it may be shown: the monitor redacted the connector's secrets when it stored it;
+ * credentials written inside the trace are redacted again here, for traces stored before that.
+ */
+export function displayTrace(trace: string | null | undefined): string | null {
+  return trace ? redactText(trace) : null;
 }

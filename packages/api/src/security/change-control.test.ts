@@ -204,6 +204,30 @@ describe("4. no state can be stuck", () => {
     expect((await getChangeRequest(t.db, id))?.status).toBe("deployed");
   });
 
+  it("a partly applied deploy can be retried: what it recorded is not mistaken for a name clash", async () => {
+    const id = await approved("owner", [
+      { action: "create", name: "part-a", teamId: w.payments.id, config: sink("a") },
+      { action: "create", name: "part-b", teamId: w.payments.id, config: sink("b") },
+    ]);
+    const createConnector = w.fake.createConnector.bind(w.fake);
+    let failing = true;
+    w.fake.createConnector = async (name, config, state) => {
+      await createConnector(name, config, state);
+      if (name === "part-b" && failing) w.fake.failTask(name, 0, "java.lang.RuntimeException: boom");
+    };
+    const { deploymentId } = await w.caller("owner").changeRequest.deploy({ id });
+    w.startWorker();
+    const d = await w.finished(deploymentId);
+    expect(d.status).toBe("failed");
+    expect((d.report as DeploymentReport).connectors.find((c) => c.name === "part-a")).toMatchObject({ ok: true, recorded: true });
+
+    failing = false;
+    w.fake.connectors.delete("part-b");
+    const retry = await w.caller("owner").changeRequest.retryDeploy({ id });
+    expect((await w.finished(retry.deploymentId)).status).toBe("succeeded");
+    expect((await getChangeRequest(t.db, id))?.status).toBe("deployed");
+  });
+
   it("a deploy whose worker died on its last attempt is ended by the sweep, not left running", async () => {
     const id = await approved("owner", [ledgerUpdate(w)]);
     const { deploymentId, jobId } = await w.caller("owner").changeRequest.deploy({ id });
