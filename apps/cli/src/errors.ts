@@ -54,6 +54,9 @@ function describeConnectError(err: ConnectError, urls: readonly string[]): Error
   if (err.code === "UNAUTHORIZED") {
     return { message: err.message, hint: "check --user/--password (or SWITCHBOARD_CONNECT_USER/_PASSWORD)" };
   }
+  if (err.code === "LEADER_UNAVAILABLE" || err.code === "CONFLICT_REBALANCE") {
+    return { message: err.message, hint: "the Connect group had no leader (a worker died or the group is rebalancing) for longer than the retry budget; check the workers' health, then run the command again" };
+  }
   return { message: err.message };
 }
 
