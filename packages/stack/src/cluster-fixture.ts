@@ -2,7 +2,7 @@
  * Helpers for tests against the real local stack: endpoints from the environment set by
  * `pnpm test`, and a reset to a clean cluster (no connectors) before each scenario.
  */
-import { CONNECT_GROUP_ID, endpoints, stackConfig, startWorker, stopWorker, type StackConfig } from "./stack";
+import { CONNECT_GROUP_ID, endpoints, stackConfig, startWorker, type StackConfig } from "./stack";
 
 export function testEndpoints(env: NodeJS.ProcessEnv = process.env): { connectUrls: string[]; bootstrap: string } {
   const fallback = endpoints();
@@ -107,13 +107,6 @@ export async function findConnectLeader(admin: GroupDescriber, cfg: StackConfig 
     if (Date.now() > deadline) throw new Error(`could not find the Connect group leader within ${timeoutMs} ms: ${last}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** Kills (SIGKILL, as a crash would) the worker that leads the Connect group at this moment; resolves which one it was. */
-export async function killConnectLeader(admin: GroupDescriber, cfg: StackConfig = stackConfig()): Promise<1 | 2> {
-  const leader = await findConnectLeader(admin, cfg);
-  await stopWorker(leader, cfg, { kill: true });
-  return leader;
 }
 
 /** Starts whichever worker is down and waits until both answer: leaves the stack whole for the next test file. */
