@@ -65,11 +65,10 @@ it(`applies ${COUNT} connectors although the worker leading the Connect group is
   const uncertain: string[] = [];
   let kill: Promise<{ worker: 1 | 2; at: number }> | undefined;
   let restart: Promise<number> | undefined;
-  // Which worker leads is read while the group is at rest (it is Stable then). Mid-apply the group
-  // rebalances after every new connector, so asking again then may take longer than the writes left;
-  // a quick second look is taken in case leadership moved, and the first answer used otherwise.
-  const leaderAtRest = await findConnectLeader(admin);
-  const leaderNow = () => findConnectLeader(admin, undefined, 300).catch(() => leaderAtRest);
+  // Which worker leads is read just before the apply, while the group is at rest (Stable). Mid-apply
+  // the group rebalances after every new connector and asking the broker then can take longer than
+  // the writes left; the leader does not change meanwhile, since no member leaves the group.
+  const leader = await findConnectLeader(admin);
 
   const report = await applyPlan(plan, client, {
     // A bound of 4 writes in flight leaves writes to do when the leader dies, also on a fast machine.
@@ -84,10 +83,8 @@ it(`applies ${COUNT} connectors although the worker leading the Connect group is
       // A few writes have landed and more are in flight: kill whichever worker leads now, then bring
       // it back as a supervisor would once it has noticed.
       if (done.length === 5) {
-        kill = leaderNow().then(async (worker) => {
-          await stopWorker(worker, undefined, { kill: true });
-          return { worker, at: Date.now() };
-        });
+        const at = Date.now();
+        kill = stopWorker(leader, undefined, { kill: true }).then(() => ({ worker: leader, at }));
         restart = kill.then(async ({ worker }) => {
           await new Promise((r) => setTimeout(r, 5_000));
           await startWorker(worker);

@@ -153,12 +153,21 @@ function readPid(cfg: StackConfig, p: Proc): number | null {
   return Number.isInteger(pid) && isAlive(pid) ? pid : null;
 }
 
+/**
+ * Whether the process runs. A killed process whose parent (the one that started the stack, e.g.
+ * `pnpm test`) has not reaped it yet lingers as a zombie: it is dead, whatever `kill(pid, 0)` says.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ...", the state being Z for a zombie.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
   }
 }
 
