@@ -248,6 +248,8 @@ export async function changeRequestDetail(db: DbOrTx, user: SessionUser, id: str
       createdAt: r.createdAt,
       dismissed: r.dismissedAt !== null || (r.decision === "approve" && r.crRevision !== cr.revision),
       counted: r.decision === "approve" && r.crRevision === cr.revision && r.dismissedAt === null && counted.has(r.reviewerId),
+      /** The reviewer as they are now (an approval counts only while they are an enabled approver). */
+      reviewerNow: r.reviewer.disabled ? ("disabled" as const) : hasRoleAtLeast(r.reviewer, "approver") ? ("approver" as const) : ("not an approver" as const),
     })),
     approvals: { count: counted.size, required: cr.cluster.approvalsRequired },
     permissions: changePermissions(user, facts),

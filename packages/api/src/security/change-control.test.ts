@@ -257,6 +257,9 @@ describe("5. the worker does not trust the queue", () => {
     expect(d.status).toBe("failed");
     expect((d.report as DeploymentReport).error).toContain("1 of 2 required approvals");
     expect(w.fake.connectors.get("payments-ledger")?.config["tasks.max"]).toBe("1");
+    const page = await w.caller("owner").changeRequest.byId({ id });
+    expect(page.reviews.find((r) => r.reviewer.email === "approver2@example.com")).toMatchObject({ counted: false, reviewerNow: "disabled" });
+    expect(page.approvals.count).toBe(1);
   });
 
   it("refuses a queued deploy whose approver was demoted, or whose cluster's policy was raised", async () => {

@@ -26,6 +26,8 @@ describe("reviewStanding", () => {
   it("says why a standing approval does not count: its reviewer wrote a revision, or is no longer an approver", () => {
     expect(reviewStanding({ ...approval, counted: false }, ["o", "r"])?.text).toBe("does not count: the reviewer wrote a revision of this change request");
     expect(reviewStanding({ ...approval, counted: false }, ["o"])?.text).toBe("does not count: the reviewer is no longer an enabled approver");
+    expect(reviewStanding({ ...approval, counted: false, reviewerNow: "disabled" }, ["o"])?.text).toBe("does not count: the reviewer's account was disabled since");
+    expect(reviewStanding({ ...approval, counted: false, reviewerNow: "not an approver" }, ["o"])?.text).toBe("does not count: the reviewer is no longer an approver");
   });
 
   it("says nothing about comments and rejections that stand", () => {

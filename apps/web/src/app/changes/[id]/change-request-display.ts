@@ -17,6 +17,8 @@ export type ReviewView = {
   dismissed: boolean;
   counted: boolean;
   reviewer: { id: string };
+  /** The reviewer as they are now. */
+  reviewerNow?: "approver" | "disabled" | "not an approver";
 };
 
 export type ReviewStanding = { counts: boolean; text: string } | null;
@@ -31,6 +33,8 @@ export function reviewStanding(review: ReviewView, writerIds: readonly string[])
   if (review.decision !== "approve") return null;
   if (review.counted) return { counts: true, text: "counts toward approval" };
   if (writerIds.includes(review.reviewer.id)) return { counts: false, text: "does not count: the reviewer wrote a revision of this change request" };
+  if (review.reviewerNow === "disabled") return { counts: false, text: "does not count: the reviewer's account was disabled since" };
+  if (review.reviewerNow === "not an approver") return { counts: false, text: "does not count: the reviewer is no longer an approver" };
   return { counts: false, text: "does not count: the reviewer is no longer an enabled approver" };
 }
 
