@@ -342,6 +342,40 @@ describe("applyPlan sends an uncertain write again when verification shows it di
   });
 });
 
+describe("applyPlan waits for a connector's tasks", () => {
+  it("does not take a running connector without tasks for ready: a task that fails as it starts is seen", async () => {
+    const fake = createFakeConnect();
+    let polls = 0;
+    const port: ConnectPort = {
+      ...fake,
+      listConnectors: async () => {
+        const a = fake.connectors.get("a");
+        // The task shows up only after a few polls, and fails as it starts.
+        if (a && ++polls < 6) a.tasks = [];
+        else if (a) fake.failTask("a", 0, "org.apache.kafka.connect.errors.ConnectException: Couldn't find or create file");
+        return fake.listConnectors();
+      },
+    };
+    const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), port, { ...fast, tasklessMs: 10_000 });
+    expect(report.ok).toBe(false);
+    expect(report.verification.connectors[0]).toMatchObject({ ok: false, reason: expect.stringContaining("task 0 FAILED: org.apache.kafka.connect.errors.ConnectException") });
+  });
+
+  it("accepts a connector that really has no tasks once it has held that long", async () => {
+    const fake = createFakeConnect();
+    const port: ConnectPort = {
+      ...fake,
+      listConnectors: async () => {
+        const a = fake.connectors.get("a");
+        if (a) a.tasks = [];
+        return fake.listConnectors();
+      },
+    };
+    const report = await applyPlan(planOf([create("a")], { a: "RUNNING" }), port, { ...fast, tasklessMs: 60 });
+    expect(report).toMatchObject({ ok: true, added: ["a"] });
+  });
+});
+
 describe("applyPlan confirms the live config", () => {
   const secretSink = (password: string, topic = "orders") => ({ ...sink(topic), "connection.password": password, "switchboard.id": "id-a", "switchboard.version": "2" });
 

@@ -23,6 +23,12 @@ export type ApplyOptions = {
   verifyTimeoutMs?: number;
   /** Default 3_000: a state (desired or FAILED) must hold on polls spanning at least this long. */
   settleMs?: number;
+  /**
+   * Default 10_000: how long a connector running (or paused) without any task must hold before it
+   * counts as ready. Tasks appear some time after their connector, and a task that fails as it starts
+   * would otherwise never be seen; a connector that really has no tasks is accepted after this.
+   */
+  tasklessMs?: number;
   /** Default 1_000. Uncertain steps that did not land are sent again after 2, 4, 8, then every 16 intervals. */
   pollIntervalMs?: number;
   /** Needed only when the plan has topic actions. */
@@ -351,6 +357,7 @@ async function verify(
 ): Promise<ApplyReport["verification"]> {
   const timeoutMs = opts.verifyTimeoutMs ?? 120_000;
   const settleMs = opts.settleMs ?? 3_000;
+  const tasklessMs = Math.max(settleMs, opts.tasklessMs ?? 10_000);
   const pollIntervalMs = opts.pollIntervalMs ?? 1_000;
   const backoff = { minMs: 2 * pollIntervalMs, maxMs: 16 * pollIntervalMs };
   const limit = pLimit(Math.max(1, Math.floor(opts.concurrency ?? 8)));
@@ -385,7 +392,7 @@ async function verify(
       polled = true;
       lastPollError = undefined;
       const now = Date.now();
-      for (const [name, track] of tracks) observeTrack(track, observed.get(name) ?? null, now, settleMs);
+      for (const [name, track] of tracks) observeTrack(track, observed.get(name) ?? null, now, settleMs, tasklessMs);
     } catch (err) {
       // Workers may be rebalancing or briefly unreachable: try again until the deadline.
       lastPollError = describeError(err);
@@ -474,7 +481,7 @@ async function resend(track: Track, connect: ConnectPort, emit: Emit, backoff: {
   }
 }
 
-function observeTrack(track: Track, c: ObservedConnector | null, now: number, settleMs: number): void {
+function observeTrack(track: Track, c: ObservedConnector | null, now: number, settleMs: number, tasklessMs: number): void {
   track.last = c;
   if (track.status === "excluded" || track.status === "failed") return;
   const j = judge(track.expected, track.config, c);
@@ -482,8 +489,10 @@ function observeTrack(track: Track, c: ObservedConnector | null, now: number, se
   if (j.kind === "holds") {
     delete track.failsSince;
     track.holdsSince ??= now;
-    track.status = now - track.holdsSince >= settleMs ? "ready" : "pending";
-    track.reason = `${describeState(track.expected)} held for less than ${settleMs} ms`;
+    const taskless = (track.expected === "RUNNING" || track.expected === "PAUSED") && c !== null && c.tasks.length === 0;
+    const needed = taskless ? tasklessMs : settleMs;
+    track.status = now - track.holdsSince >= needed ? "ready" : "pending";
+    track.reason = taskless ? `${describeState(track.expected)} with no task yet, for less than ${needed} ms` : `${describeState(track.expected)} held for less than ${settleMs} ms`;
   } else if (j.kind === "failed") {
     // Status is read from a cache: right after a restart or new config an old FAILED may linger.
     delete track.holdsSince;
