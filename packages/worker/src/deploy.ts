@@ -54,7 +54,14 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
     if (err instanceof DomainError) return void (await fail(err.message));
     throw err;
   }
-  const connect = ctx.connectFor(cluster);
+  let connect: ReturnType<JobContext["connectFor"]>;
+  try {
+    connect = ctx.connectFor(cluster);
+  } catch (err) {
+    // A cluster whose client cannot be made (a credential variable outside the allowed prefix).
+    if (err instanceof DomainError) return void (await fail(err.message));
+    throw err;
+  }
   const topics = ctx.topicsFor(cluster);
   try {
     let planned: PlannedDeploy;
