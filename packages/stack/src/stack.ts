@@ -1,6 +1,7 @@
 /**
- * The real local stack: one KRaft broker and two distributed Kafka Connect workers on loopback,
- * started from Apache Kafka jars fetched from Maven Central (cached), no Docker.
+ * The real local stack on loopback, started from Apache Kafka jars fetched from Maven Central (cached),
+ * no Docker: one KRaft broker, Connect cluster A (workers 1 and 2, one group) and Connect cluster B
+ * (worker 3, its own group and internal topics) so that several clusters are tested for real.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -11,15 +12,26 @@ import { REPO_ROOT, STACK_PACKAGE_DIR as PACKAGE_DIR } from "./paths";
 
 export const KAFKA_VERSION = "4.3.1";
 
-/** The `group.id` both Connect workers join (their group in the broker's group coordinator). */
+/** The `group.id` both Connect workers of cluster A join (their group in the broker's group coordinator). */
 export const CONNECT_GROUP_ID = "switchboard-local";
+/** Cluster B: one worker, its own group and internal topics on the same broker. */
+export const CONNECT_GROUP_ID_B = "switchboard-local-b";
+
+/** Each Connect cluster's group and internal topics; cluster A keeps the names it always had. */
+const CLUSTERS = {
+  a: { groupId: CONNECT_GROUP_ID, configTopic: "_connect-configs", offsetTopic: "_connect-offsets", statusTopic: "_connect-status" },
+  b: { groupId: CONNECT_GROUP_ID_B, configTopic: "_connect-configs-b", offsetTopic: "_connect-offsets-b", statusTopic: "_connect-status-b" },
+} as const;
 
 export type StackConfig = {
   dataDir: string;
   cacheDir: string;
   brokerPort: number;
   controllerPort: number;
+  /** Cluster A's two workers. */
   workerPorts: [number, number];
+  /** Cluster B's one worker. */
+  workerPortB: number;
 };
 
 /** Ports and directories; each can be moved with an environment variable. */
@@ -32,20 +44,38 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     brokerPort: num(env.SWITCHBOARD_BROKER_PORT, 19092),
     controllerPort: num(env.SWITCHBOARD_CONTROLLER_PORT, 19093),
     workerPorts: [num(env.SWITCHBOARD_CONNECT_PORT_1, 18083), num(env.SWITCHBOARD_CONNECT_PORT_2, 18084)],
+    workerPortB: num(env.SWITCHBOARD_CONNECT_PORT_3, 18085),
   };
 }
 
-export type StackEndpoints = { bootstrap: string; connectUrls: string[] };
+export type StackEndpoints = {
+  bootstrap: string;
+  /** Cluster A (workers 1 and 2). */
+  connectUrls: string[];
+  statusTopic: string;
+  /** Cluster B (worker 3), on the same broker. */
+  connectUrlsB: string[];
+  statusTopicB: string;
+};
 
 export function endpoints(cfg = stackConfig()): StackEndpoints {
   return {
     bootstrap: `127.0.0.1:${cfg.brokerPort}`,
     connectUrls: cfg.workerPorts.map((p) => `http://127.0.0.1:${p}`),
+    statusTopic: CLUSTERS.a.statusTopic,
+    connectUrlsB: [`http://127.0.0.1:${cfg.workerPortB}`],
+    statusTopicB: CLUSTERS.b.statusTopic,
   };
 }
 
 type Log = (msg: string) => void;
-type Proc = "broker" | "worker-1" | "worker-2";
+type WorkerNo = 1 | 2 | 3;
+type Proc = "broker" | `worker-${WorkerNo}`;
+const WORKERS = [1, 2, 3] as const;
+
+function workerPort(cfg: StackConfig, n: WorkerNo): number {
+  return n === 3 ? cfg.workerPortB : cfg.workerPorts[n - 1]!;
+}
 
 /** Fetches the pinned jars once into the cache (mvn dependency:copy-dependencies). */
 export function fetchJars(cfg: StackConfig, log: Log): void {
@@ -111,15 +141,17 @@ function writeConfigs(cfg: StackConfig): void {
       "",
     ].join("\n"),
   );
-  cfg.workerPorts.forEach((port, i) => {
+  for (const n of WORKERS) {
+    const port = workerPort(cfg, n);
+    const cluster = n === 3 ? CLUSTERS.b : CLUSTERS.a;
     writeFileSync(
-      join(conf, `worker-${i + 1}.properties`),
+      join(conf, `worker-${n}.properties`),
       [
         `bootstrap.servers=127.0.0.1:${cfg.brokerPort}`,
-        `group.id=${CONNECT_GROUP_ID}`,
-        "config.storage.topic=_connect-configs",
-        "offset.storage.topic=_connect-offsets",
-        "status.storage.topic=_connect-status",
+        `group.id=${cluster.groupId}`,
+        `config.storage.topic=${cluster.configTopic}`,
+        `offset.storage.topic=${cluster.offsetTopic}`,
+        `status.storage.topic=${cluster.statusTopic}`,
         "config.storage.replication.factor=1",
         "offset.storage.replication.factor=1",
         "status.storage.replication.factor=1",
@@ -139,7 +171,7 @@ function writeConfigs(cfg: StackConfig): void {
         "",
       ].join("\n"),
     );
-  });
+  }
 }
 
 function pidFile(cfg: StackConfig, p: Proc) {
@@ -251,8 +283,8 @@ async function workerReady(url: string): Promise<boolean> {
   }
 }
 
-/** Starts one Connect worker (1 or 2) unless it runs already, and waits until it answers. */
-export async function startWorker(n: 1 | 2, cfg = stackConfig(), log: Log = () => {}): Promise<void> {
+/** Starts one Connect worker (1 or 2 of cluster A, 3 of cluster B) unless it runs already, and waits until it answers. */
+export async function startWorker(n: WorkerNo, cfg = stackConfig(), log: Log = () => {}): Promise<void> {
   const proc: Proc = `worker-${n}`;
   if (readPid(cfg, proc) === null) {
     startProcess(cfg, proc, [
@@ -260,23 +292,23 @@ export async function startWorker(n: 1 | 2, cfg = stackConfig(), log: Log = () =
       "org.apache.kafka.connect.cli.ConnectDistributed",
       join(cfg.dataDir, "config", `${proc}.properties`),
     ]);
-    log(`started Connect ${proc} on port ${cfg.workerPorts[n - 1]}`);
+    log(`started Connect ${proc} on port ${workerPort(cfg, n)}`);
   }
-  const url = endpoints(cfg).connectUrls[n - 1]!;
+  const url = `http://127.0.0.1:${workerPort(cfg, n)}`;
   await until(`Connect ${proc}`, 120_000, () => workerReady(url), () => readPid(cfg, proc));
 }
 
 /** True when any process of the stack runs. */
 export function isStackRunning(cfg = stackConfig()): boolean {
-  return (["broker", "worker-1", "worker-2"] as const).some((p) => readPid(cfg, p) !== null);
+  return (["broker", ...WORKERS.map((n) => `worker-${n}` as const)] as const).some((p) => readPid(cfg, p) !== null);
 }
 
 /** Stops one Connect worker (used by failover tests). */
-export async function stopWorker(n: 1 | 2, cfg = stackConfig(), opts: { kill?: boolean } = {}): Promise<void> {
+export async function stopWorker(n: WorkerNo, cfg = stackConfig(), opts: { kill?: boolean } = {}): Promise<void> {
   await stopProcess(cfg, `worker-${n}`, opts.kill ? "SIGKILL" : "SIGTERM");
 }
 
-/** Starts the broker and both workers (idempotent) and waits until all answer. */
+/** Starts the broker and the three workers (idempotent) and waits until all answer. */
 export async function stackUp(log: Log = () => {}, cfg = stackConfig()): Promise<StackEndpoints> {
   fetchJars(cfg, log);
   writeConfigs(cfg);
@@ -286,7 +318,7 @@ export async function stackUp(log: Log = () => {}, cfg = stackConfig()): Promise
     log(`started Kafka broker on 127.0.0.1:${cfg.brokerPort}`);
   }
   await until("Kafka broker", 90_000, () => waitForPort(cfg.brokerPort), () => readPid(cfg, "broker"));
-  await Promise.all([startWorker(1, cfg, log), startWorker(2, cfg, log)]);
+  await Promise.all(WORKERS.map((n) => startWorker(n, cfg, log)));
   return endpoints(cfg);
 }
 
@@ -303,7 +335,7 @@ async function stopProcess(cfg: StackConfig, p: Proc, signal: NodeJS.Signals = "
 
 /** Stops exactly the processes this stack started (by pid); optionally wipes the data directory. */
 export async function stackDown(opts: { wipe?: boolean } = {}, log: Log = () => {}, cfg = stackConfig()): Promise<void> {
-  for (const p of ["worker-1", "worker-2", "broker"] as const) {
+  for (const p of ["worker-1", "worker-2", "worker-3", "broker"] as const) {
     if (await stopProcess(cfg, p)) log(`stopped ${p}`);
   }
   if (opts.wipe) {
