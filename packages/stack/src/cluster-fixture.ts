@@ -4,11 +4,14 @@
  */
 import { CONNECT_GROUP_ID, endpoints, stackConfig, startWorker, type StackConfig } from "./stack";
 
-export function testEndpoints(env: NodeJS.ProcessEnv = process.env): { connectUrls: string[]; bootstrap: string } {
+export function testEndpoints(env: NodeJS.ProcessEnv = process.env): { connectUrls: string[]; bootstrap: string; connectUrlsB: string[]; statusTopic: string; statusTopicB: string } {
   const fallback = endpoints();
   return {
     connectUrls: env.SWITCHBOARD_CONNECT ? env.SWITCHBOARD_CONNECT.split(",") : fallback.connectUrls,
     bootstrap: env.SWITCHBOARD_BOOTSTRAP ?? fallback.bootstrap,
+    connectUrlsB: env.SWITCHBOARD_CONNECT_B ? env.SWITCHBOARD_CONNECT_B.split(",") : fallback.connectUrlsB,
+    statusTopic: fallback.statusTopic,
+    statusTopicB: fallback.statusTopicB,
   };
 }
 

@@ -86,7 +86,7 @@ add(runVitest("unit", process.env));
 const startedHere = !isStackRunning();
 try {
   const ep = await stackUp(log);
-  const env = { ...process.env, SWITCHBOARD_CONNECT: ep.connectUrls.join(","), SWITCHBOARD_BOOTSTRAP: ep.bootstrap };
+  const env = { ...process.env, SWITCHBOARD_CONNECT: ep.connectUrls.join(","), SWITCHBOARD_BOOTSTRAP: ep.bootstrap, SWITCHBOARD_CONNECT_B: ep.connectUrlsB.join(",") };
   add(runVitest("integration", env));
   add(runBrowserTests(env));
 } catch (err) {
