@@ -45,7 +45,8 @@ const TEAMS = [
  * One cluster only: the local stack. Two cluster entries pointing at the same Connect cluster
  * would each treat the other's connectors as unmanaged and fight over them.
  */
-const CLUSTER = { name: "local", environment: "prod", approvalsRequired: 1, monitorIntervalSeconds: 10 };
+// `_connect-status` is the local stack's status.storage.topic: the worker watches it for failures as they happen.
+const CLUSTER = { name: "local", environment: "prod", approvalsRequired: 1, monitorIntervalSeconds: 10, statusTopic: "_connect-status" };
 
 const MOCK_SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
 const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
@@ -109,7 +110,7 @@ export async function seedDemoData(db: Db, opts: SeedOptions = {}): Promise<void
   const existing = await getClusterByName(db, CLUSTER.name);
   // The stack's ports come from the environment: keep the cluster pointing at the running stack.
   const cluster = existing
-    ? await updateCluster(db, null, existing.id, { connectUrls, bootstrapServers })
+    ? await updateCluster(db, null, existing.id, { connectUrls, bootstrapServers, statusTopic: CLUSTER.statusTopic })
     : await createCluster(db, null, { ...CLUSTER, connectUrls, bootstrapServers });
 
   for (const c of CONNECTORS) {

@@ -49,6 +49,7 @@ export function normaliseClusterInput<T extends Partial<ClusterInput>>(input: T)
   return {
     ...input,
     ...(input.bootstrapServers !== undefined ? { bootstrapServers: blankToNull(input.bootstrapServers) } : {}),
+    ...(input.statusTopic !== undefined ? { statusTopic: blankToNull(input.statusTopic) } : {}),
     ...(input.authUsernameEnv !== undefined ? { authUsernameEnv: blankToNull(input.authUsernameEnv) } : {}),
     ...(input.authPasswordEnv !== undefined ? { authPasswordEnv: blankToNull(input.authPasswordEnv) } : {}),
   };

@@ -195,6 +195,14 @@ describe("bad input", () => {
     expect(cluster.monitorIntervalSeconds).toBe(10);
   });
 
+  it("stores a cluster's status topic, clears it when blank, and rejects what is no Kafka topic name", async () => {
+    const admin = w.caller("admin");
+    expect((await admin.cluster.update({ id: w.cluster.id, statusTopic: " connect-status " })).statusTopic).toBe("connect-status");
+    expect((await admin.cluster.byId({ id: w.cluster.id })).statusTopic).toBe("connect-status");
+    expect((await admin.cluster.update({ id: w.cluster.id, statusTopic: "" })).statusTopic).toBeNull();
+    expect((await fieldErrors(() => admin.cluster.update({ id: w.cluster.id, statusTopic: "status; DROP TABLE" }))).statusTopic?.[0]).toMatch(/Kafka topic name/);
+  });
+
   it("rejects a secret where a credential env var name belongs", async () => {
     const errors = await fieldErrors(() => w.caller("admin").cluster.update({ id: w.cluster.id, authPasswordEnv: "hunter2 with spaces!" }));
     expect(errors.authPasswordEnv?.[0]).toMatch(/NAME of an environment variable/);

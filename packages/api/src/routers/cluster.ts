@@ -22,6 +22,8 @@ const clusterFields = {
   environment: z.string().trim().min(1, "Environment is required, e.g. prod, staging, dev.").max(50),
   connectUrls: z.array(connectUrl).min(1, "Give at least one Connect worker URL.").max(20),
   bootstrapServers: z.string().trim().max(1000).nullish(),
+  // Kafka's own rule for topic names; blank means no status topic (the REST poll alone).
+  statusTopic: z.union([z.literal(""), z.string().trim().max(249).regex(/^[A-Za-z0-9._-]+$/, "A Kafka topic name: letters, digits, dot, dash and underscore.")]).nullish(),
   authUsernameEnv: envName.nullish(),
   authPasswordEnv: envName.nullish(),
   approvalsRequired: z.number().int("A whole number.").min(0, "At least 0.").max(5, "At most 5."),

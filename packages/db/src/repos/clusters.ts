@@ -10,6 +10,7 @@ export const clusterSelect = {
   environment: true,
   connectUrls: true,
   bootstrapServers: true,
+  statusTopic: true,
   authUsernameEnv: true,
   authPasswordEnv: true,
   approvalsRequired: true,
@@ -25,6 +26,8 @@ export type Cluster = {
   environment: string;
   connectUrls: string[];
   bootstrapServers: string | null;
+  /** Connect's `status.storage.topic`: with bootstrap servers, the worker watches it for state changes. */
+  statusTopic: string | null;
   /** Names of env vars holding basic-auth credentials for Connect; never the values. */
   authUsernameEnv: string | null;
   authPasswordEnv: string | null;
@@ -60,6 +63,7 @@ export type ClusterInput = {
   environment: string;
   connectUrls: string[];
   bootstrapServers?: string | null;
+  statusTopic?: string | null;
   authUsernameEnv?: string | null;
   authPasswordEnv?: string | null;
   approvalsRequired: number;

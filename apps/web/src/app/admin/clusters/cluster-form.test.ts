@@ -25,4 +25,13 @@ describe("validateDraft", () => {
     for (const t of ["4", "601", "", "1.5", "-10", "abc"]) expect(validateDraft({ ...valid, requestTimeoutSeconds: t }).requestTimeoutSeconds).toBe("A whole number of seconds from 5 to 600.");
     expect(toClusterInput({ ...valid, requestTimeoutSeconds: "30" }).requestTimeoutSeconds).toBe(30);
   });
+
+  it("takes a Kafka topic name as the status topic, only with bootstrap servers, and blank as none", () => {
+    const withKafka = { ...valid, bootstrapServers: "broker-1:9092" };
+    expect(validateDraft({ ...withKafka, statusTopic: "connect-status" })).toEqual({});
+    expect(toClusterInput({ ...withKafka, statusTopic: " connect-status " }).statusTopic).toBe("connect-status");
+    expect(toClusterInput({ ...withKafka, statusTopic: "  " }).statusTopic).toBeNull();
+    for (const t of ["has space", "a/b", "x".repeat(250)]) expect(validateDraft({ ...withKafka, statusTopic: t }).statusTopic).toMatch(/Kafka topic name/);
+    expect(validateDraft({ ...valid, statusTopic: "connect-status" }).statusTopic).toMatch(/bootstrap servers/);
+  });
 });

@@ -16,6 +16,7 @@ export type Draft = {
   environment: string;
   connectUrls: string;
   bootstrapServers: string;
+  statusTopic: string;
   authUsernameEnv: string;
   authPasswordEnv: string;
   approvalsRequired: string;
@@ -28,6 +29,7 @@ export const EMPTY: Draft = {
   environment: "",
   connectUrls: "",
   bootstrapServers: "",
+  statusTopic: "",
   authUsernameEnv: "",
   authPasswordEnv: "",
   approvalsRequired: "1",
@@ -41,6 +43,7 @@ export function toDraft(c: Cluster): Draft {
     environment: c.environment,
     connectUrls: c.connectUrls.join("\n"),
     bootstrapServers: c.bootstrapServers ?? "",
+    statusTopic: c.statusTopic ?? "",
     authUsernameEnv: c.authUsernameEnv ?? "",
     authPasswordEnv: c.authPasswordEnv ?? "",
     approvalsRequired: String(c.approvalsRequired),
@@ -70,6 +73,9 @@ export function validateDraft(d: Draft): Partial<Record<keyof Draft, string>> {
     }
   });
   if (bad) e.connectUrls = `Not an http(s) URL: ${bad}`;
+  const topic = d.statusTopic.trim();
+  if (topic !== "" && (!/^[A-Za-z0-9._-]+$/.test(topic) || topic.length > 249)) e.statusTopic = "A Kafka topic name: letters, digits, dot, dash and underscore.";
+  else if (topic !== "" && d.bootstrapServers.trim() === "") e.statusTopic = "Reading the status topic needs the bootstrap servers too.";
   for (const key of ["authUsernameEnv", "authPasswordEnv"] as const) {
     if (d[key].trim() !== "" && !isClusterCredentialName(d[key].trim())) e[key] = CREDENTIAL_NAME_RULE;
   }
@@ -89,6 +95,7 @@ export function toClusterInput(draft: Draft) {
     environment: draft.environment.trim(),
     connectUrls: urlList(draft.connectUrls),
     bootstrapServers: draft.bootstrapServers.trim() || null,
+    statusTopic: draft.statusTopic.trim() || null,
     authUsernameEnv: draft.authUsernameEnv.trim() || null,
     authPasswordEnv: draft.authPasswordEnv.trim() || null,
     approvalsRequired: Number(draft.approvalsRequired),

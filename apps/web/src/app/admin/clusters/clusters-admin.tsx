@@ -43,6 +43,7 @@ function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () 
         {(control) => <textarea {...control} rows={3} value={draft.connectUrls} onChange={set("connectUrls")} placeholder="http://connect-1:8083" className={`${inputClasses} font-mono`} />}
       </FieldShell>
       <Field label="Kafka bootstrap servers" optional description="For topic creation, e.g. broker-1:9092,broker-2:9092" value={draft.bootstrapServers} onChange={set("bootstrapServers")} />
+      <Field label="Connect status topic" optional description="The workers' status.storage.topic (e.g. connect-status): failures are seen as they happen instead of at the next poll. Needs the bootstrap servers." value={draft.statusTopic} onChange={set("statusTopic")} error={shown("statusTopic")} />
       <div className="grid gap-3 sm:grid-cols-2">
         <Field
           label="Basic-auth username env var"
