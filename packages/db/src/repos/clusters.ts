@@ -1,5 +1,6 @@
 /** Clusters (environments) with their Connect workers and approval policy. */
 import { z } from "zod";
+import { publishBoardChange } from "../board-bus";
 import type { DbOrTx } from "../client";
 import { DbError } from "../errors";
 import { withAudit } from "./audit";
@@ -99,5 +100,6 @@ export async function updateCluster(db: DbOrTx, actorId: string | null, id: stri
     },
     ({ before, after }) => ({ actorId, action: "cluster.update", entityType: "cluster", entityId: id, before, after }),
   );
+  publishBoardChange(id);
   return result.after;
 }

@@ -8,6 +8,7 @@ import type { DbOrTx, Tx } from "../client";
 import type { DesiredState, HealthState } from "../enums";
 import { DbError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
+import { publishBoardChange } from "../board-bus";
 import { decryptSecrets, encryptSecrets } from "../secrets";
 import { withAudit } from "./audit";
 
@@ -147,7 +148,7 @@ export type CreateConnectorInput = {
 
 /** Creates a connector at version 1 and records revision 1. Names are unique per cluster among live connectors. */
 export async function createConnector(db: DbOrTx, actorId: string | null, input: CreateConnectorInput): Promise<Connector> {
-  return withAudit(
+  const created = await withAudit(
     db,
     async (tx) => {
       await assertNameFree(tx, input.clusterId, input.name);
@@ -171,6 +172,8 @@ export async function createConnector(db: DbOrTx, actorId: string | null, input:
     },
     (c) => ({ actorId, action: "connector.create", entityType: "connector", entityId: c.id, after: c }),
   );
+  publishBoardChange(created.clusterId);
+  return created;
 }
 
 export type UpdateConnectorInput = {
@@ -215,12 +218,13 @@ export async function updateConnector(db: DbOrTx, actorId: string | null, id: st
     },
     ({ before, after }) => ({ actorId, action: "connector.update", entityType: "connector", entityId: id, before, after }),
   );
+  publishBoardChange(result.after.clusterId);
   return result.after;
 }
 
 /** Soft-deletes a connector (its name becomes free on the cluster). */
 export async function deleteConnector(db: DbOrTx, actorId: string | null, id: string): Promise<void> {
-  await withAudit(
+  const deleted = await withAudit(
     db,
     async (tx) => {
       const before = await getConnector(tx, id);
@@ -230,15 +234,17 @@ export async function deleteConnector(db: DbOrTx, actorId: string | null, id: st
     },
     (before) => ({ actorId, action: "connector.delete", entityType: "connector", entityId: id, before }),
   );
+  publishBoardChange(deleted.clusterId);
 }
 
 /** Records that `version` is what runs on the cluster now. */
 export async function markConnectorDeployed(db: DbOrTx, actorId: string | null, id: string, version: number): Promise<void> {
-  await withAudit(
+  const { clusterId } = await withAudit(
     db,
-    (tx) => tx.connector.update({ where: { id }, data: { deployedVersion: version }, select: { id: true } }),
+    (tx) => tx.connector.update({ where: { id }, data: { deployedVersion: version }, select: { clusterId: true } }),
     () => ({ actorId, action: "connector.deployed", entityType: "connector", entityId: id, after: { deployedVersion: version } }),
   );
+  publishBoardChange(clusterId);
 }
 
 export type RestartPolicy = { autoRestart: boolean; maxRestarts: number; backoffSeconds: number };
@@ -413,4 +419,31 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
   }
   counts.UNKNOWN = (baseTotal ?? total) - observed;
   return { items: rows, total, page, pageSize, counts };
+}
+
+/** Every live connector of a cluster as a board row: what a board snapshot is built from. */
+export async function loadBoardRows(db: DbOrTx, clusterId: string): Promise<BoardRow[]> {
+  return db.connector.findMany({ where: { clusterId, deletedAt: null }, select: boardSelect, orderBy: { id: "asc" } });
+}
+
+/**
+ * A cheap fingerprint of what the board shows, per cluster (`clusters`) and for what every cluster's
+ * rows carry (`shared`: team and cluster names). A snapshot whose fingerprint differs is rebuilt.
+ * Deletes are soft and bump `updatedAt`; a health poll bumps `observedAt`.
+ */
+export async function probeBoard(db: DbOrTx): Promise<{ clusters: Map<string, string>; shared: string }> {
+  const [connectors, health, teams, clusters] = await Promise.all([
+    db.connector.groupBy({ by: ["clusterId"], _count: { _all: true }, _max: { updatedAt: true } }),
+    db.connectorHealth.groupBy({ by: ["clusterId"], _count: { _all: true }, _max: { observedAt: true, lastFailureAt: true } }),
+    db.team.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
+    db.cluster.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
+  ]);
+  const time = (d: Date | null | undefined) => d?.getTime() ?? 0;
+  const byCluster = new Map<string, string>();
+  for (const c of connectors) byCluster.set(c.clusterId, `c${c._count._all}:${time(c._max.updatedAt)}`);
+  for (const h of health) byCluster.set(h.clusterId, `${byCluster.get(h.clusterId) ?? ""}|h${h._count._all}:${time(h._max.observedAt)}:${time(h._max.lastFailureAt)}`);
+  return {
+    clusters: byCluster,
+    shared: `t${teams._count._all}:${time(teams._max.updatedAt)}|k${clusters._count._all}:${time(clusters._max.updatedAt)}`,
+  };
 }

@@ -2,6 +2,7 @@
  * Observed health of connectors (by cluster and name, managed or not) and incidents: one open
  * incident per connector while it is failing, closed when it recovers.
  */
+import { publishBoardChange } from "../board-bus";
 import type { DbOrTx } from "../client";
 import type { HealthState, IncidentState } from "../enums";
 import type { Prisma } from "../generated/prisma/client";
@@ -103,6 +104,7 @@ export async function recordClusterHealth(db: DbOrTx, clusterId: string, observa
     await tx.connectorHealth.updateMany({ where: { clusterId }, data: { observedAt } });
   };
   await ("$transaction" in db ? db.$transaction(write, { timeout: 60_000 }) : write(db));
+  publishBoardChange(clusterId);
 }
 
 /** SQLite allows a limited number of bound parameters per statement. */

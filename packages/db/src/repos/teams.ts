@@ -1,4 +1,5 @@
 /** Teams, memberships and contacts (team- or connector-level). */
+import { publishBoardChange } from "../board-bus";
 import type { DbOrTx } from "../client";
 import type { ContactKind } from "../enums";
 import { DbError } from "../errors";
@@ -48,6 +49,8 @@ export async function updateTeam(db: DbOrTx, actorId: string | null, id: string,
     },
     ({ before, after }) => ({ actorId, action: "team.update", entityType: "team", entityId: id, before, after }),
   );
+  // Every board row carries its team's name.
+  publishBoardChange(null);
   return result.after;
 }
 
