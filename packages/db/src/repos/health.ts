@@ -47,24 +47,42 @@ const FAILING: ReadonlySet<HealthState> = new Set(["FAILED", "DEGRADED"]);
  * audited: observations are not changes of record.
  */
 export async function recordClusterHealth(db: DbOrTx, clusterId: string, observations: HealthObservation[], observedAt: Date = new Date()): Promise<void> {
+  await writeHealth(db, clusterId, observations, null, observedAt);
+}
+
+/**
+ * The same for some connectors only (`names`, e.g. those a status-topic record was about): those of
+ * `names` without an observation are gone from the cluster (MISSING when deployed, else removed); the
+ * other rows of the cluster are left as they are.
+ */
+export async function recordConnectorsHealth(db: DbOrTx, clusterId: string, names: string[], observations: HealthObservation[], observedAt: Date = new Date()): Promise<void> {
+  if (names.length === 0) return;
+  await writeHealth(db, clusterId, observations, [...new Set([...names, ...observations.map((o) => o.connectorName)])], observedAt);
+}
+
+/** Writes observations for the whole cluster (`names` null) or for the connectors `names`. */
+async function writeHealth(db: DbOrTx, clusterId: string, observations: HealthObservation[], names: string[] | null, observedAt: Date): Promise<void> {
+  const inScope = names === null ? () => true : (n: string) => scope.has(n);
+  const scope = new Set(names ?? []);
   const write = async (tx: Prisma.TransactionClient) => {
-    const managed = await tx.connector.findMany({ where: { clusterId, deletedAt: null }, select: { id: true, name: true, deployedVersion: true } });
+    const managed = await tx.connector.findMany({ where: { clusterId, deletedAt: null, ...(names ? { name: { in: names } } : {}) }, select: { id: true, name: true, deployedVersion: true } });
     const idByName = new Map(managed.map((c) => [c.name, c.id]));
     const seen = new Set(observations.map((o) => o.connectorName));
     const all: (Omit<HealthObservation, "state"> & { state: HealthState })[] = [...observations];
     for (const c of managed) if (!seen.has(c.name) && c.deployedVersion !== null) all.push({ connectorName: c.name, state: "MISSING", tasksRunning: 0, tasksTotal: 0, tasksFailed: 0 });
 
+    // With a scope, rows outside it are read only when they hold a connector id a row in scope takes (rename).
     const existing = await tx.connectorHealth.findMany({
-      where: { clusterId },
+      where: { clusterId, ...(names ? { OR: [{ connectorName: { in: names } }, { connectorId: { in: managed.map((c) => c.id) } }] } : {}) },
       select: { id: true, connectorName: true, connectorId: true, state: true, tasksRunning: true, tasksTotal: true, tasksFailed: true, workerId: true, lastTrace: true },
     });
-    const prevByName = new Map(existing.map((e) => [e.connectorName, e]));
-    const names = new Set(all.map((o) => o.connectorName));
+    const prevByName = new Map(existing.filter((e) => inScope(e.connectorName)).map((e) => [e.connectorName, e]));
+    const allNames = new Set(all.map((o) => o.connectorName));
 
     // Free connector ids that move to another row (rename) or away, before rows take them (unique).
-    const unlink = existing.filter((e) => e.connectorId !== null && (!names.has(e.connectorName) || idByName.get(e.connectorName) !== e.connectorId)).map((e) => e.id);
+    const unlink = existing.filter((e) => e.connectorId !== null && (!allNames.has(e.connectorName) || idByName.get(e.connectorName) !== e.connectorId)).map((e) => e.id);
     for (const ids of chunks(unlink)) await tx.connectorHealth.updateMany({ where: { id: { in: ids } }, data: { connectorId: null } });
-    const gone = existing.filter((e) => !names.has(e.connectorName)).map((e) => e.id);
+    const gone = existing.filter((e) => inScope(e.connectorName) && !allNames.has(e.connectorName)).map((e) => e.id);
     for (const ids of chunks(gone)) await tx.connectorHealth.deleteMany({ where: { id: { in: ids } } });
 
     const creates: Prisma.ConnectorHealthCreateManyInput[] = [];
@@ -101,7 +119,7 @@ export async function recordClusterHealth(db: DbOrTx, clusterId: string, observa
       });
     }
     for (const data of chunks(creates, 50)) await tx.connectorHealth.createMany({ data });
-    await tx.connectorHealth.updateMany({ where: { clusterId }, data: { observedAt } });
+    await tx.connectorHealth.updateMany({ where: { clusterId, ...(names ? { connectorName: { in: names } } : {}) }, data: { observedAt } });
   };
   await ("$transaction" in db ? db.$transaction(write, { timeout: 60_000 }) : write(db));
   publishBoardChange(clusterId);
