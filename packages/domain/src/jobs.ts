@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import type { EnqueueInput } from "@switchboard/db/repos/jobs";
+import { currentRequestId } from "@switchboard/telemetry/request-context";
 
 export const DEPLOY_JOB = "deploy";
 export const HEALTH_JOB = "health";
@@ -10,9 +11,13 @@ export const HEALTH_JOB = "health";
 export const deployPayloadSchema = z.object({ deploymentId: z.string().min(1) });
 export type DeployPayload = z.infer<typeof deployPayloadSchema>;
 
-/** The job that runs a queued deployment: one deploy per cluster at a time through the lock key. */
+/**
+ * The job that runs a queued deployment: one deploy per cluster at a time through the lock key. It
+ * carries the id of the request that queued it (if any), so the worker's log lines for it can be found.
+ */
 export function deployJob(deploymentId: string, clusterId: string): EnqueueInput {
-  return { kind: DEPLOY_JOB, payload: { deploymentId } satisfies DeployPayload, lockKey: `deploy:${clusterId}` };
+  const requestId = currentRequestId();
+  return { kind: DEPLOY_JOB, payload: { deploymentId } satisfies DeployPayload, lockKey: `deploy:${clusterId}`, ...(requestId ? { requestId } : {}) };
 }
 
 export const healthPayloadSchema = z.object({ clusterId: z.string().min(1) });

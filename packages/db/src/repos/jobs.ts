@@ -23,6 +23,7 @@ export const jobSelect = {
   leaseOwner: true,
   leaseExpiresAt: true,
   lastError: true,
+  requestId: true,
   createdAt: true,
   finishedAt: true,
 } as const satisfies Prisma.JobSelect;
@@ -37,6 +38,8 @@ export type EnqueueInput = {
   lockKey?: string;
   /** When a queued or running job has this key already, no new job is added and that one is returned. */
   dedupeKey?: string;
+  /** The request that queued it, so the worker's log lines for the job can be tied to that request. */
+  requestId?: string;
 };
 
 /** Adds a job to the queue. */
@@ -53,6 +56,7 @@ export async function enqueueJob(db: DbOrTx, input: EnqueueInput): Promise<Job> 
       maxAttempts: input.maxAttempts,
       lockKey: input.lockKey,
       dedupeKey: input.dedupeKey,
+      requestId: input.requestId,
     },
     select: jobSelect,
   });
