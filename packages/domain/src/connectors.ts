@@ -8,12 +8,13 @@ import type { Db } from "@switchboard/db/client";
 import type { ContactKind } from "@switchboard/db/enums";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { listOpenChangesForConnector, listRevisionHistory, type RevisionWithSecretChanges } from "@switchboard/db/repos/connector-history";
-import { getConnector, getConnectorSecrets, queryBoard, setRestartPolicy, type BoardQuery, type BoardSort, type BoardState, type Connector, type RestartPolicy } from "@switchboard/db/repos/connectors";
+import { getConnector, getConnectorSecrets, setRestartPolicy, type BoardQuery, type BoardSort, type BoardState, type Connector, type RestartPolicy } from "@switchboard/db/repos/connectors";
 import { getConnectorHealth, listIncidents } from "@switchboard/db/repos/health";
 import { addContact, getContact, getTeam, listConnectorContacts, listTeamContacts, removeContact } from "@switchboard/db/repos/teams";
 import type { DesiredRunState, KeyChange, ObservedTask, RuntimeState } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import { redactText } from "@switchboard/engine/secrets";
+import { boardSnapshot, type BoardChange } from "./board-snapshot";
 import { displayConfig, displayContact, displayTrace, firstLine, MASK } from "./display";
 import { mayActForTeam, type SessionUser } from "./policy";
 
@@ -29,26 +30,11 @@ export type BoardInput = {
   sort?: BoardSort;
 };
 
-/** A board row as the web shows it. `state` is UNKNOWN until the monitor has observed the connector. */
-export type BoardItem = {
-  id: string;
-  name: string;
-  team: { id: string; name: string };
-  cluster: { id: string; name: string; environment: string };
-  state: BoardState;
-  tasksRunning: number;
-  tasksTotal: number;
-  tasksFailed: number;
-  lastFailureAt: Date | null;
-  lastFailureLine: string | null;
-  observedAt: Date | null;
-  desiredState: DesiredRunState;
-  version: number;
-  deployedVersion: number | null;
-  connectorClass: string;
-};
-
-/** One page of the board plus counts per state over the same filters without the state filter. */
+/**
+ * One page of the board plus counts per state over the same filters without the state filter,
+ * served from the in-memory board snapshot (brought up to date first). Every signed-in user sees
+ * every connector; "mine" narrows to the user's teams.
+ */
 export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
   const query: BoardQuery = {
     page: input.page,
@@ -61,27 +47,43 @@ export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
     groupBy: input.groupBy,
     sort: input.sort,
   };
-  const page = await queryBoard(db, query);
-  const items: BoardItem[] = page.items.map((r) => ({
-    id: r.id,
-    name: r.name,
-    team: r.team,
-    cluster: r.cluster,
-    state: r.health?.state ?? "UNKNOWN",
-    tasksRunning: r.health?.tasksRunning ?? 0,
-    tasksTotal: r.health?.tasksTotal ?? 0,
-    tasksFailed: r.health?.tasksFailed ?? 0,
-    lastFailureAt: r.health?.lastFailureAt ?? null,
-    lastFailureLine: firstLine(displayTrace(r.health?.lastTrace)),
-    observedAt: r.health?.observedAt ?? null,
-    desiredState: r.desiredState,
-    version: r.version,
-    deployedVersion: r.deployedVersion,
-    connectorClass: r.connectorClass,
-  }));
-  return { items, total: page.total, page: page.page, pageSize: page.pageSize, counts: page.counts, generatedAt: new Date() };
+  const snapshot = boardSnapshot(db);
+  await snapshot.current();
+  const page = snapshot.query(query);
+  // `generatedAt` is the snapshot's build time, so an unchanged board gives the same response (ETag).
+  return { items: page.items, total: page.total, page: page.page, pageSize: page.pageSize, counts: page.counts, version: page.version, generatedAt: page.builtAt };
 }
 
+/**
+ * Board change signals for a signed-in user: one `{ version }` after each rebuild of the board
+ * snapshot, until `signal` aborts. It carries no rows: the page then asks for its board query, whose
+ * rules decide what the user sees.
+ */
+export async function* boardChanges(db: Db, _user: SessionUser, signal: AbortSignal): AsyncGenerator<BoardChange> {
+  const snapshot = boardSnapshot(db);
+  const queue: BoardChange[] = [];
+  let wake: (() => void) | null = null;
+  const stop = snapshot.subscribe((change) => {
+    queue.length = 0;
+    queue.push(change);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener("abort", onAbort);
+  try {
+    await snapshot.current();
+    yield { version: snapshot.query({ pageSize: 1 }).version };
+    while (!signal.aborted) {
+      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      const next = queue.shift();
+      if (next && !signal.aborted) yield next;
+    }
+  } finally {
+    stop();
+    signal.removeEventListener("abort", onAbort);
+  }
+}
 
 export async function loadLiveConnector(db: Db, id: string): Promise<Connector> {
   const connector = await getConnector(db, id);

@@ -1,0 +1,289 @@
+/**
+ * The board, kept in memory: one snapshot per database handle (one per server process), holding
+ * every live connector of every cluster with its health, rebuilt per cluster only when something
+ * changed. It hears of changes two ways: the board bus (this process's writes at once; every
+ * replica's on PostgreSQL) and a cheap probe of the database (counts and latest timestamps) at most
+ * once a second while it is read or watched, so writes from another process on SQLite are seen
+ * within about a second and never missed for good. Counts, filters, search, sorting and paging then
+ * run over the rows in memory, which stays fast at 10,000 connectors and more.
+ */
+import type { Db } from "@switchboard/db/client";
+import { onBoardChange } from "@switchboard/db/board-bus";
+import { HEALTH_SEVERITY, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
+import type { DesiredRunState } from "@switchboard/engine/model";
+import { displayTrace, firstLine } from "./display";
+
+/** A board row as the web shows it. `state` is UNKNOWN until the monitor has observed the connector. */
+export type BoardItem = {
+  id: string;
+  name: string;
+  team: { id: string; name: string };
+  cluster: { id: string; name: string; environment: string };
+  state: BoardState;
+  tasksRunning: number;
+  tasksTotal: number;
+  tasksFailed: number;
+  lastFailureAt: Date | null;
+  lastFailureLine: string | null;
+  observedAt: Date | null;
+  desiredState: DesiredRunState;
+  version: number;
+  deployedVersion: number | null;
+  connectorClass: string;
+};
+
+export type BoardSnapshotPage = {
+  items: BoardItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Counts per state over the same filters without the state filter. */
+  counts: Record<BoardState, number>;
+  /** Changes whenever any row may have; the same version always gives the same page. */
+  version: number;
+  /** When this version was built. */
+  builtAt: Date;
+};
+
+export const PROBE_INTERVAL_MS = 1000;
+const PAGE_CACHE_SIZE = 500;
+const STATES = [...Object.keys(HEALTH_SEVERITY), "UNKNOWN"] as BoardState[];
+
+type Entry = {
+  item: BoardItem;
+  /** Name, class, topics and team name, lower-cased: what search matches. */
+  text: string;
+  /** Sort keys; null (never observed, or never failed) sorts lowest, as SQL's NULL does in SQLite. */
+  severity: number | null;
+  lastFailure: number | null;
+};
+
+function toEntry(r: BoardRow): Entry {
+  const h = r.health;
+  return {
+    item: {
+      id: r.id,
+      name: r.name,
+      team: r.team,
+      cluster: r.cluster,
+      state: h?.state ?? "UNKNOWN",
+      tasksRunning: h?.tasksRunning ?? 0,
+      tasksTotal: h?.tasksTotal ?? 0,
+      tasksFailed: h?.tasksFailed ?? 0,
+      lastFailureAt: h?.lastFailureAt ?? null,
+      lastFailureLine: firstLine(displayTrace(h?.lastTrace)),
+      observedAt: h?.observedAt ?? null,
+      desiredState: r.desiredState,
+      version: r.version,
+      deployedVersion: r.deployedVersion,
+      connectorClass: r.connectorClass,
+    },
+    text: [r.name, r.connectorClass, r.topics, r.team.name].join("\n").toLowerCase(),
+    severity: h ? HEALTH_SEVERITY[h.state] : null,
+    lastFailure: h?.lastFailureAt?.getTime() ?? null,
+  };
+}
+
+type Key = number | string | null;
+const cmp = (a: Key, b: Key): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+const COLUMN_KEYS: Record<BoardSort["column"], ((e: Entry) => Key)[]> = {
+  severity: [(e) => e.severity],
+  name: [(e) => e.item.name],
+  team: [(e) => e.item.team.name],
+  cluster: [(e) => e.item.cluster.name],
+  // Tasks sort by running, then total; both are null for a never-observed connector.
+  tasks: [(e) => (e.severity === null ? null : e.item.tasksRunning), (e) => (e.severity === null ? null : e.item.tasksTotal)],
+  lastFailure: [(e) => e.lastFailure],
+  desiredState: [(e) => e.item.desiredState],
+  version: [(e) => e.item.version],
+};
+
+/** The board's order: group, then the chosen column (default: failing first), then name and id so it is total. */
+function comparator(q: Pick<BoardQuery, "sort" | "groupBy">): (a: Entry, b: Entry) => number {
+  const dir = q.sort?.direction === "asc" ? 1 : -1;
+  const keys = COLUMN_KEYS[q.sort?.column ?? "severity"];
+  const group = q.groupBy === "team" ? (e: Entry) => e.item.team.name : q.groupBy === "cluster" ? (e: Entry) => e.item.cluster.name : null;
+  return (a, b) => {
+    if (group) {
+      const g = cmp(group(a), group(b));
+      if (g !== 0) return g;
+    }
+    for (const key of keys) {
+      const c = cmp(key(a), key(b));
+      if (c !== 0) return c * dir;
+    }
+    return cmp(a.item.name, b.item.name) || cmp(a.item.id, b.item.id);
+  };
+}
+
+export type BoardChange = { version: number };
+
+export class BoardSnapshot {
+  private byCluster = new Map<string, Entry[]>();
+  private all: Entry[] = [];
+  private version = 0;
+  private builtAt = new Date(0);
+  private fingerprint: Awaited<ReturnType<typeof probeBoard>> | null = null;
+  /** Clusters the bus named since the last rebuild; `everything` when it named none in particular. */
+  private dirty = new Set<string>();
+  private everything = true;
+  private lastProbe = 0;
+  private refreshing: Promise<void> | null = null;
+  private orders = new Map<string, Entry[]>();
+  private pages = new Map<string, BoardSnapshotPage>();
+  private listeners = new Set<(change: BoardChange) => void>();
+  private watchTimer: NodeJS.Timeout | null = null;
+  private pushTimer: NodeJS.Timeout | null = null;
+  private readonly stopBus: () => void;
+
+  constructor(private readonly db: Db) {
+    this.stopBus = onBoardChange((clusterId) => {
+      if (clusterId === null) this.everything = true;
+      else this.dirty.add(clusterId);
+      // Watched: rebuild right away so open pages hear of it now, not at the next probe.
+      if (this.listeners.size > 0 && !this.pushTimer) {
+        this.pushTimer = setTimeout(() => {
+          this.pushTimer = null;
+          void this.current().catch(() => undefined);
+        }, 20);
+      }
+    });
+  }
+
+  /** Brings the snapshot up to date with the database: at once for changes the bus announced, within a second otherwise. */
+  async current(): Promise<void> {
+    let due = Date.now() - this.lastProbe >= PROBE_INTERVAL_MS;
+    // A change announced while a rebuild ran may have missed it: go round again.
+    while (due || this.refreshing || this.dirty.size > 0 || this.everything) {
+      due = false;
+      if (!this.refreshing) {
+        this.refreshing = this.refresh().finally(() => {
+          this.refreshing = null;
+        });
+      }
+      await this.refreshing;
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const named = new Set(this.dirty);
+    let everything = this.everything;
+    this.dirty.clear();
+    this.everything = false;
+    this.lastProbe = Date.now();
+    const fingerprint = await probeBoard(this.db);
+    const before = this.fingerprint;
+    if (!before || before.shared !== fingerprint.shared) everything = true;
+    const stale = new Set(named);
+    for (const id of new Set([...fingerprint.clusters.keys(), ...(before?.clusters.keys() ?? []), ...this.byCluster.keys()])) {
+      if (everything || before?.clusters.get(id) !== fingerprint.clusters.get(id)) stale.add(id);
+    }
+    if (stale.size === 0) {
+      this.fingerprint = fingerprint;
+      return;
+    }
+    try {
+      for (const id of stale) {
+        const rows = await loadBoardRows(this.db, id);
+        if (rows.length > 0) this.byCluster.set(id, rows.map(toEntry));
+        else this.byCluster.delete(id);
+      }
+    } catch (err) {
+      // Try these again on the next read rather than serve a half-known board as current.
+      for (const id of stale) this.dirty.add(id);
+      throw err;
+    }
+    this.fingerprint = fingerprint;
+    this.all = [...this.byCluster.values()].flat();
+    this.version += 1;
+    this.builtAt = new Date();
+    this.orders.clear();
+    this.pages.clear();
+    for (const listener of this.listeners) listener({ version: this.version });
+  }
+
+  private ordered(q: BoardQuery): Entry[] {
+    const key = `${q.groupBy ?? ""}|${q.sort?.column ?? ""}|${q.sort?.direction ?? ""}`;
+    let rows = this.orders.get(key);
+    if (!rows) {
+      rows = [...this.all].sort(comparator(q));
+      this.orders.set(key, rows);
+    }
+    return rows;
+  }
+
+  /** One page of the board as of the last {@link current}; the same query and version give the same page. */
+  query(q: BoardQuery): BoardSnapshotPage {
+    const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), MAX_PAGE_SIZE);
+    const page = Math.max(q.page ?? 1, 1);
+    const search = q.search?.trim().toLowerCase() || undefined;
+    const teamIds = q.teamIds ? new Set(q.teamIds) : null;
+    const cacheKey = JSON.stringify([page, pageSize, q.clusterId, q.teamId, q.teamIds, q.state, search, q.sort, q.groupBy]);
+    const cached = this.pages.get(cacheKey);
+    if (cached) return cached;
+
+    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<BoardState, number>;
+    const items: BoardItem[] = [];
+    const first = (page - 1) * pageSize;
+    let total = 0;
+    for (const e of this.ordered(q)) {
+      const it = e.item;
+      if (q.clusterId !== undefined && it.cluster.id !== q.clusterId) continue;
+      if (q.teamId !== undefined && it.team.id !== q.teamId) continue;
+      if (teamIds && !teamIds.has(it.team.id)) continue;
+      if (search && !e.text.includes(search)) continue;
+      counts[it.state] += 1;
+      if (q.state !== undefined && it.state !== q.state) continue;
+      if (total >= first && items.length < pageSize) items.push(it);
+      total += 1;
+    }
+    const result: BoardSnapshotPage = { items, total, page, pageSize, counts, version: this.version, builtAt: this.builtAt };
+    if (this.pages.size >= PAGE_CACHE_SIZE) this.pages.clear();
+    this.pages.set(cacheKey, result);
+    return result;
+  }
+
+  /**
+   * Calls `listener` after each rebuild. While anyone listens the snapshot probes the database every
+   * second by itself, so changes written by another process reach open pages without a reader.
+   */
+  subscribe(listener: (change: BoardChange) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.watchTimer) {
+      this.watchTimer = setInterval(() => void this.current().catch(() => undefined), PROBE_INTERVAL_MS);
+      this.watchTimer.unref();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.watchTimer) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = null;
+      }
+    };
+  }
+
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Stops listening to the bus and the database (tests). */
+  close(): void {
+    this.stopBus();
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.listeners.clear();
+  }
+}
+
+const snapshots = new WeakMap<Db, BoardSnapshot>();
+
+/** The board snapshot of a database handle (one per process for the app's handle). */
+export function boardSnapshot(db: Db): BoardSnapshot {
+  let s = snapshots.get(db);
+  if (!s) {
+    s = new BoardSnapshot(db);
+    snapshots.set(db, s);
+  }
+  return s;
+}
