@@ -6,6 +6,6 @@ export default defineConfig({
   test: {
     root: REPO_ROOT,
     include: ["{packages,apps}/*/src/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
+    exclude: ["**/node_modules/**", "**/*.integration.test.ts", "**/*.postgres.test.ts"],
   },
 });

@@ -1,12 +1,16 @@
 /**
- * The Prisma client over better-sqlite3 (Prisma 6.19, JS engine: no native query engine). This
- * package is the only importer of the generated client.
+ * The Prisma client (Prisma 6.19, JS engine: no native query engine) over better-sqlite3 or, for a
+ * `postgresql://` URL, over node-postgres. This package is the only importer of the generated clients.
+ * Both are generated from the same models (the PostgreSQL schema is derived from the SQLite one), so
+ * the SQLite client's types describe both.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
-import { databaseUrl, sqliteFilePath } from "./env";
+import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-pg/client";
+import { databaseUrl, isPostgresUrl, sqliteFilePath } from "./env";
 
 export type Db = PrismaClient;
 
@@ -16,11 +20,25 @@ export type Tx = Prisma.TransactionClient;
 /** Either a client or a transaction client: repositories accept both so callers can compose writes. */
 export type DbOrTx = Db | Tx;
 
-/** Creates a client for the SQLite file at `url` (default: `DATABASE_URL` or `<repo>/.data/switchboard.db`). */
-export function createDb(url: string = databaseUrl()): Db {
+/**
+ * Creates a client for `url` (default: `DATABASE_URL` or the SQLite file `<repo>/.data/switchboard.db`).
+ * PostgreSQL: a pool of `poolSize` connections (default 10) per client.
+ */
+export function createDb(url: string = databaseUrl(), opts: { poolSize?: number } = {}): Db {
+  if (isPostgresUrl(url)) {
+    return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.poolSize ?? 10 }) }) as unknown as Db;
+  }
   mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
   // `timeout`: wait for another process's write lock instead of failing with SQLITE_BUSY at once.
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 15_000 }) });
+}
+
+/**
+ * Whether `db` (a client or a transaction client) talks to PostgreSQL: the few raw statements that
+ * differ between the two databases ask this. Prisma keeps the provider on both kinds of client.
+ */
+export function isPostgres(db: DbOrTx): boolean {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
 const globalForDb = globalThis as unknown as { switchboardDb?: Db };

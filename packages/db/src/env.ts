@@ -7,12 +7,22 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 
 const schema = z.object({
-  /** SQLite file URL, e.g. `file:/var/lib/switchboard/switchboard.db`. */
-  DATABASE_URL: z.string().startsWith("file:").optional(),
+  /**
+   * SQLite file URL (`file:/var/lib/switchboard/switchboard.db`, the embedded default) or a PostgreSQL
+   * URL (`postgresql://user:pass@host:5432/db`), which several replicas can share.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+    .optional(),
   /** Key for secret config values: 64 hex chars, base64 of 32 bytes, or a passphrase (scrypt-derived). */
   SWITCHBOARD_SECRET_KEY: z.string().min(16).optional(),
   /** Connect worker URLs of the local stack, comma-separated (seed only). */
   SWITCHBOARD_CONNECT: z.string().default("http://127.0.0.1:18083,http://127.0.0.1:18084"),
+  /** Which database `createTestDb` (tests only) makes: a SQLite file, or a database on SWITCHBOARD_TEST_PG_URL. */
+  SWITCHBOARD_TEST_DATABASE: z.enum(["sqlite", "postgres"]).default("sqlite"),
+  /** A PostgreSQL server's admin URL for tests (`pnpm test` starts one and sets it). */
+  SWITCHBOARD_TEST_PG_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
   /** Kafka bootstrap servers of the local stack (seed only). */
   SWITCHBOARD_BOOTSTRAP: z.string().default("127.0.0.1:19092"),
 });
@@ -45,9 +55,17 @@ export function databaseUrl(): string {
   return env.DATABASE_URL ?? `file:${join(defaultDataDir(), "switchboard.db")}`;
 }
 
-/** The migrations folder (`<repo>/prisma/migrations`). */
-export function migrationsDir(): string {
-  return join(findRepoRoot(), "prisma", "migrations");
+/** Whether `url` points at PostgreSQL rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * The migrations folder of a database: `<repo>/prisma/migrations` for SQLite,
+ * `<repo>/prisma/postgres/migrations` for PostgreSQL (same names, one per schema change).
+ */
+export function migrationsDir(url: string = databaseUrl()): string {
+  return isPostgresUrl(url) ? join(findRepoRoot(), "prisma", "postgres", "migrations") : join(findRepoRoot(), "prisma", "migrations");
 }
 
 /** The file path of a `file:` SQLite URL (relative paths resolve against the working directory). */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrationsDir } from "./env";
-import { migrateDatabase, readMigrations } from "./migrate";
+import { migrateDatabase, pendingMigrations, readMigrations } from "./migrate";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -18,9 +18,9 @@ afterEach(() => {
 });
 
 describe("migrateDatabase", () => {
-  it("creates every table on an empty file and records the migrations like prisma migrate deploy", () => {
+  it("creates every table on an empty file and records the migrations like prisma migrate deploy", async () => {
     const file = join(tempDir(), "a.db");
-    const applied = migrateDatabase(`file:${file}`);
+    const applied = await migrateDatabase(`file:${file}`);
     expect(applied).toEqual(readMigrations().map((m) => m.name));
 
     const db = new Database(file);
@@ -36,51 +36,61 @@ describe("migrateDatabase", () => {
     db.close();
   });
 
-  it("applies nothing the second time", () => {
+  it("applies nothing the second time, and then reports nothing pending", async () => {
     const url = `file:${join(tempDir(), "b.db")}`;
-    migrateDatabase(url);
-    expect(migrateDatabase(url)).toEqual([]);
+    expect(await pendingMigrations(url)).toEqual(readMigrations().map((m) => m.name));
+    await migrateDatabase(url);
+    expect(await migrateDatabase(url)).toEqual([]);
+    expect(await pendingMigrations(url)).toEqual([]);
   });
 
-  it("applies only the new migration and rolls back entirely when one fails", () => {
+  it("applies only the new migration and rolls back entirely when one fails", async () => {
     const dir = tempDir();
     const migrations = join(dir, "migrations");
     cpSync(migrationsDir(), migrations, { recursive: true });
     const url = `file:${join(dir, "c.db")}`;
-    migrateDatabase(url, migrations);
+    await migrateDatabase(url, migrations);
 
     cpSync(join(migrations, readMigrations(migrations)[0]!.name), join(migrations, "29990101000000_broken"), { recursive: true });
     writeFileSync(join(migrations, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Extra" ("id" TEXT);\nTHIS IS NOT SQL;`);
-    expect(() => migrateDatabase(url, migrations)).toThrow();
+    await expect(migrateDatabase(url, migrations)).rejects.toThrow();
     const db = new Database(join(dir, "c.db"));
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'Extra'`).get()).toBeUndefined();
     db.close();
 
     writeFileSync(join(migrations, "29990101000000_broken", "migration.sql"), `CREATE TABLE "Extra" ("id" TEXT);`);
-    expect(migrateDatabase(url, migrations)).toEqual(["29990101000000_broken"]);
+    expect(await migrateDatabase(url, migrations)).toEqual(["29990101000000_broken"]);
   });
 
-  it("refuses a migration edited after it was applied", () => {
+  it("refuses a migration edited after it was applied", async () => {
     const dir = tempDir();
     const migrations = join(dir, "migrations");
     cpSync(migrationsDir(), migrations, { recursive: true });
     const url = `file:${join(dir, "d.db")}`;
-    migrateDatabase(url, migrations);
+    await migrateDatabase(url, migrations);
     const first = join(migrations, readMigrations(migrations)[0]!.name, "migration.sql");
     writeFileSync(first, `${readFileSync(first, "utf8")}\n-- edited`);
-    expect(() => migrateDatabase(url, migrations)).toThrow(/edited/);
+    await expect(migrateDatabase(url, migrations)).rejects.toThrow(/edited/);
+    await expect(pendingMigrations(url, migrations)).rejects.toThrow(/edited/);
+  });
+});
+
+describe("the PostgreSQL migrations", () => {
+  it("have a twin of each SQLite migration, under the same name", () => {
+    const names = (dir: string) => readMigrations(dir).map((m) => m.name);
+    expect(names(migrationsDir("postgresql://x/y"))).toEqual(names(migrationsDir("file:x.db")));
   });
 });
 
 describe("upgrading a database with data in it", () => {
-  it("keeps users, clusters and change requests, and records authors and editors as writers", () => {
+  it("keeps users, clusters and change requests, and records authors and editors as writers", async () => {
     const dir = tempDir();
     const migrations = join(dir, "migrations");
     cpSync(migrationsDir(), migrations, { recursive: true });
     const [init, ...later] = readMigrations(migrations);
     for (const m of later) rmSync(join(migrations, m.name), { recursive: true });
     const url = `file:${join(dir, "e.db")}`;
-    migrateDatabase(url, migrations);
+    await migrateDatabase(url, migrations);
 
     const db = new Database(join(dir, "e.db"));
     const now = new Date().toISOString();
@@ -91,7 +101,7 @@ describe("upgrading a database with data in it", () => {
     db.close();
 
     cpSync(migrationsDir(), migrations, { recursive: true });
-    expect(migrateDatabase(url, migrations)).toEqual(later.map((m) => m.name));
+    expect(await migrateDatabase(url, migrations)).toEqual(later.map((m) => m.name));
     expect(init).toBeDefined();
 
     const after = new Database(join(dir, "e.db"));

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decrypt, decryptSecrets, deriveKey, encrypt, encryptSecrets } from "./secrets";
 import { createConnector, getConnector, getConnectorSecrets, listConnectorRevisions, listConnectorsWithSecrets, queryBoard } from "./repos/connectors";
 import { listAuditEvents } from "./repos/audit";
 import { createCluster } from "./repos/clusters";
 import { createTeam } from "./repos/teams";
-import { createTestDb } from "./testing";
+import { createTestDb, type TestDb } from "./testing";
 
 describe("secrets", () => {
   const key = randomBytes(32);
@@ -42,7 +42,10 @@ describe("secrets", () => {
 });
 
 describe("connector secrets in the database", () => {
-  const t = createTestDb();
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
   afterAll(() => t.cleanup());
 
   it("never returns secret values from public reads, only from the deploy accessors", async () => {

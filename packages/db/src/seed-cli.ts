@@ -12,7 +12,7 @@ if (!isDemoMode()) {
   process.exit(1);
 }
 const url = databaseUrl();
-const applied = migrateDatabase(url);
+const applied = await migrateDatabase(url);
 if (applied.length > 0) console.log(`db: applied ${applied.join(", ")}`);
 const db = createDb(url);
 try {

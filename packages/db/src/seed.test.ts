@@ -5,12 +5,12 @@ import { getSessionUser, listUsers, verifyPassword } from "./repos/users";
 import { DEMO_PASSWORD, isDemoMode, seedDemoData } from "./seed";
 import { createTestDb } from "./testing";
 
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 
 describe("seedDemoData", () => {
   it("refuses to seed outside demo mode, and writes nothing", async () => {
-    const other = createTestDb();
+    const other = await createTestDb();
     try {
       const opts = { connectUrls: ["http://127.0.0.1:18083"], bootstrapServers: "127.0.0.1:19092" };
       await expect(seedDemoData(other.db, { ...opts, demo: false })).rejects.toThrow(/demo mode.*SWITCHBOARD_DEMO=1/);

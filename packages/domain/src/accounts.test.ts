@@ -4,7 +4,7 @@ import { createTestDb } from "@switchboard/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoPasswordStartupProblem, loadSessionUser, signInWithOidc, signInWithPassword } from "./accounts";
 
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 
 const ISSUER = "https://idp.example.com";
@@ -167,7 +167,7 @@ describe("signInWithOidc", () => {
 
 describe("demoPasswordStartupProblem", () => {
   it("names the enabled accounts still on the demo password in production outside demo mode, and says what to do", async () => {
-    const other = createTestDb();
+    const other = await createTestDb();
     try {
       await createUser(other.db, null, { email: "admin@example.com", name: "Admin", role: "admin", password: DEMO_PASSWORD });
       await createUser(other.db, null, { email: "changed@example.com", name: "Changed", role: "viewer", password: "not-the-demo-one" });
@@ -186,7 +186,7 @@ describe("demoPasswordStartupProblem", () => {
   });
 
   it("lets production start once no enabled account has the demo password", async () => {
-    const other = createTestDb();
+    const other = await createTestDb();
     try {
       await createUser(other.db, null, { email: "admin@example.com", name: "Admin", role: "admin", password: "a-real-password" });
       expect(await demoPasswordStartupProblem({ production: true, demoMode: false }, other.db)).toBeNull();

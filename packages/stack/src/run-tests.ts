@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, STACK_PACKAGE_DIR } from "./paths";
+import { postgresAdminUrl, postgresDown, postgresPid, postgresUp } from "./postgres";
 import { isStackRunning, stackConfig, stackDown, stackUp } from "./stack";
 
 type Counts = { passed: number; failed: number; skipped: number };
@@ -81,12 +82,24 @@ const add = (c: Counts) => {
 };
 
 add(runTypechecks());
-add(runVitest("unit", process.env));
+
+// PostgreSQL first (a few seconds): the database suites run on it as well as on SQLite.
+const pgStartedHere = postgresPid() === null;
+let pgEnv: NodeJS.ProcessEnv = {};
+try {
+  await postgresUp(log);
+  pgEnv = { SWITCHBOARD_TEST_PG_URL: postgresAdminUrl() };
+} catch (err) {
+  log(`PostgreSQL did not start: ${(err as Error).message}`);
+  total.failed += 1;
+}
+add(runVitest("unit", { ...process.env, ...pgEnv }));
+if (pgEnv.SWITCHBOARD_TEST_PG_URL) add(runVitest("postgres", { ...process.env, ...pgEnv }));
 
 const startedHere = !isStackRunning();
 try {
   const ep = await stackUp(log);
-  const env = { ...process.env, SWITCHBOARD_CONNECT: ep.connectUrls.join(","), SWITCHBOARD_BOOTSTRAP: ep.bootstrap, SWITCHBOARD_CONNECT_B: ep.connectUrlsB.join(",") };
+  const env = { ...process.env, ...pgEnv, SWITCHBOARD_CONNECT: ep.connectUrls.join(","), SWITCHBOARD_BOOTSTRAP: ep.bootstrap, SWITCHBOARD_CONNECT_B: ep.connectUrlsB.join(",") };
   add(runVitest("integration", env));
   add(runBrowserTests(env));
 } catch (err) {
@@ -94,6 +107,7 @@ try {
   total.failed += 1;
 } finally {
   if (startedHere) await stackDown({}, log);
+  if (pgStartedHere) await postgresDown(log);
 }
 
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);

@@ -20,9 +20,9 @@ const BUILD_ID = join(WEB_DIR, ".next", "BUILD_ID");
 
 type Log = (msg: string) => void;
 
-/** Migrates the SQLite database at `url` and seeds the demo data pointing at the stack. Returns the demo users. */
+/** Migrates the database at `url` (SQLite or PostgreSQL) and seeds the demo data pointing at the stack. Returns the demo users. */
 export async function prepareDatabase(url: string, ep: StackEndpoints): Promise<Array<{ email: string; name: string; role: string }>> {
-  migrateDatabase(url);
+  await migrateDatabase(url);
   const db = createDb(url);
   try {
     await seedDemoData(db, { connectUrls: ep.connectUrls, bootstrapServers: ep.bootstrap });

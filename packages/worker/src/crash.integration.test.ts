@@ -65,7 +65,7 @@ const ended = (deploymentId: string): Promise<Deployment> =>
 
 beforeAll(async () => {
   await resetCluster(connectUrls);
-  t = createTestDb();
+  t = await createTestDb();
   cluster = await createCluster(t.db, null, { name: "local", environment: "dev", connectUrls, approvalsRequired: 1 });
   teamId = (await createTeam(t.db, null, { name: "payments" })).id;
   const o = await createUser(t.db, null, { email: "owner@example.com", name: "Olive", role: "owner" });

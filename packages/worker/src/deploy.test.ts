@@ -17,7 +17,7 @@ let w: WorkerWorld;
 const stops: AbortController[] = [];
 
 beforeEach(async () => {
-  t = createTestDb();
+  t = await createTestDb();
   w = await buildWorkerWorld(t.db);
 });
 afterEach(async () => {

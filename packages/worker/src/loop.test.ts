@@ -7,8 +7,8 @@ import { buildWorkerWorld, silentLog, waitFor } from "./worker.fixture";
 let t: TestDb;
 const stops: AbortController[] = [];
 
-beforeEach(() => {
-  t = createTestDb();
+beforeEach(async () => {
+  t = await createTestDb();
 });
 afterEach(async () => {
   for (const s of stops.splice(0)) s.abort();

@@ -14,7 +14,7 @@ let w: WorkerWorld;
 let ctx: MonitorContext;
 
 beforeEach(async () => {
-  t = createTestDb();
+  t = await createTestDb();
   w = await buildWorkerWorld(t.db, { webhookUrl: "http://127.0.0.1:9/hook" });
   ctx = { db: t.db, connectFor: () => w.fake, publicUrl: "http://switchboard.test", log: silentLog };
 });
@@ -106,7 +106,7 @@ describe("pollClusterHealth", () => {
   it("restarts failed tasks under the restart policy with backoff up to the budget, then notifies", async () => {
     w = await (async () => {
       await t.cleanup();
-      t = createTestDb();
+      t = await createTestDb();
       return buildWorkerWorld(t.db, { policy: { autoRestart: true, maxRestarts: 2, backoffSeconds: 10 } });
     })();
     ctx = { ...ctx, db: t.db, connectFor: () => w.fake };
@@ -131,7 +131,7 @@ describe("pollClusterHealth", () => {
 
   it("does not notify when a restart under the policy brings the connector back", async () => {
     await t.cleanup();
-    t = createTestDb();
+    t = await createTestDb();
     w = await buildWorkerWorld(t.db, { policy: { autoRestart: true, maxRestarts: 3, backoffSeconds: 5 } });
     ctx = { ...ctx, db: t.db, connectFor: () => w.fake };
     w.fake.failTask("payments-sink", 0, TRACE);

@@ -81,7 +81,7 @@ afterAll(async () => {
   await receiver.close();
 });
 beforeEach(async () => {
-  t = createTestDb();
+  t = await createTestDb();
   smtp.mails.length = 0;
   receiver.bodies.length = 0;
   receiver.setStatus(200);

@@ -40,7 +40,7 @@ let worker: Promise<void>;
 
 beforeAll(async () => {
   await resetCluster(connectUrls);
-  t = createTestDb();
+  t = await createTestDb();
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));

@@ -7,7 +7,7 @@ import { addContact } from "@switchboard/db/repos/teams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTORS, buildWorld, outcome, type Actor, type World } from "./board-admin.fixture";
 
-const t = createTestDb();
+const t = await createTestDb();
 let w: World;
 beforeAll(async () => {
   w = await buildWorld(t.db);

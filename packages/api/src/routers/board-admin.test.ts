@@ -8,7 +8,7 @@ import { addContact } from "@switchboard/db/repos/teams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorld, PASSWORD, SECRET_VALUE, SECRET_VALUE_2, type World } from "./board-admin.fixture";
 
-const t = createTestDb();
+const t = await createTestDb();
 let w: World;
 
 // The world's connector plus 11 more: pay-00..pay-05 (payments), ana-00..ana-04 (analytics). All are

@@ -8,7 +8,7 @@ let testDb: TestDb;
 let w: World;
 
 beforeEach(async () => {
-  testDb = createTestDb();
+  testDb = await createTestDb();
   w = await buildWorld(testDb.db);
 });
 afterEach(() => testDb.cleanup());

@@ -14,7 +14,7 @@ let w: WorkerWorld;
 const stop = new AbortController();
 
 beforeEach(async () => {
-  t = createTestDb();
+  t = await createTestDb();
   w = await buildWorkerWorld(t.db);
 });
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { loadSessionUser, signInWithPassword } from "@switchboard/domain/account
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorld, outcome, PASSWORD, type World } from "./board-admin.fixture";
 
-const t = createTestDb();
+const t = await createTestDb();
 let w: World;
 beforeAll(async () => {
   w = await buildWorld(t.db);

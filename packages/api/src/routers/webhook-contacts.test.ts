@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ZodError } from "zod";
 import { buildWorld, type Actor, type World } from "./board-admin.fixture";
 
-const t = createTestDb();
+const t = await createTestDb();
 let w: World;
 beforeAll(async () => {
   // The operator's setting, read once on first use (modules are fresh in each test file).

@@ -84,7 +84,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await resetCluster(connectUrls);
-  t = createTestDb();
+  t = await createTestDb();
   w = await buildWorld(t.db);
   stop = new AbortController();
   loop = undefined;

@@ -24,7 +24,7 @@ let t: TestDb;
 let w: AttackWorld;
 
 beforeEach(async () => {
-  t = createTestDb();
+  t = await createTestDb();
   w = await buildAttackWorld(t.db);
 });
 afterEach(async () => {

@@ -149,7 +149,7 @@ function mayWriteFor(user: SessionUser, teamId: string): boolean {
 let deployed = 0;
 
 async function run(steps: Step[]): Promise<void> {
-  const t = createTestDb();
+  const t = await createTestDb();
   try {
     const w = await buildWorld(t.db);
     const crs: Array<{ id: string; author: Who } | undefined> = [];

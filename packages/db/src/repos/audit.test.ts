@@ -5,7 +5,7 @@ import { createCluster } from "./clusters";
 import { createConnector } from "./connectors";
 import { createTeam } from "./teams";
 
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 
 describe("withAudit", () => {

@@ -6,7 +6,7 @@ import { createConnector, updateConnector, type Connector } from "./connectors";
 import { createTeam } from "./teams";
 import { createUser, type User } from "./users";
 
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 
 let author: User;

@@ -6,7 +6,7 @@ import { createConnector, deleteConnector, markConnectorDeployed, queryBoard, up
 import { listClusterHealth, recordClusterHealth, type HealthObservation } from "./health";
 import { createTeam, type Team } from "./teams";
 
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 
 let cluster: Cluster;

@@ -6,7 +6,7 @@ import { createTestDb } from "../testing";
 import { claimJob, completeJob, enqueueJob, failExpiredJobs, failJob, getJob, renewLease } from "./jobs";
 
 const run = promisify(execFile);
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 beforeEach(async () => {
   await t.db.job.deleteMany();
@@ -23,6 +23,16 @@ describe("claimJob", () => {
       const ids = results.flatMap((j) => (j ? [j.id] : []));
       expect(ids).toHaveLength(10);
       expect(new Set(ids).size).toBe(10);
+    }
+  });
+
+  it("hands out one job per lock key to many concurrent claimers", async () => {
+    for (let round = 0; round < 10; round++) {
+      await t.db.job.deleteMany();
+      await t.db.job.createMany({ data: Array.from({ length: 6 }, (_, i) => ({ kind: "test", lockKey: `deploy:c${i % 2}` })) });
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => claimJob(t.db, ["test"], `w${i}`, 60_000)));
+      const keys = results.flatMap((j) => (j ? [j.lockKey] : []));
+      expect(keys.sort()).toEqual(["deploy:c0", "deploy:c1"]);
     }
   });
 
@@ -115,6 +125,21 @@ describe("failJob", () => {
 });
 
 describe("enqueueJob", () => {
+  it("adds one live job when many enqueue the same dedupe key at once", async () => {
+    for (let round = 0; round < 5; round++) {
+      await t.db.job.deleteMany();
+      const jobs = await Promise.all(Array.from({ length: 10 }, () => enqueueJob(t.db, { kind: "health", dedupeKey: "health:race" })));
+      expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
+      expect(await t.db.job.count({ where: { dedupeKey: "health:race" } })).toBe(1);
+    }
+  });
+
+  it("refuses a second live job with the same dedupe key written past the repository", async () => {
+    await enqueueJob(t.db, { kind: "health", dedupeKey: "health:direct" });
+    await expect(t.db.job.create({ data: { kind: "health", dedupeKey: "health:direct" } })).rejects.toThrow();
+    await t.db.job.create({ data: { kind: "health", dedupeKey: "health:direct", status: "done" } });
+  });
+
   it("returns the pending job instead of adding a second one with the same dedupe key", async () => {
     const a = await enqueueJob(t.db, { kind: "health", dedupeKey: "health:c1" });
     const b = await enqueueJob(t.db, { kind: "health", dedupeKey: "health:c1" });

@@ -5,7 +5,7 @@
  * the claimable condition, so two workers (processes or connections) never get the same job.
  * Jobs sharing a `lockKey` (e.g. `deploy:<clusterId>`) never run at the same time.
  */
-import type { DbOrTx } from "../client";
+import { inTransaction, isPostgres, type DbOrTx } from "../client";
 import type { JobStatus } from "../enums";
 import { DbError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
@@ -42,12 +42,33 @@ export type EnqueueInput = {
   requestId?: string;
 };
 
-/** Adds a job to the queue. */
+/**
+ * Adds a job to the queue. With a dedupe key, returns the live job holding it instead; the database
+ * enforces one live job per key (a partial unique index), so replicas enqueueing at once cannot both
+ * add one: the loser gets the winner's job.
+ */
 export async function enqueueJob(db: DbOrTx, input: EnqueueInput): Promise<Job> {
+  const live = (key: string) => db.job.findFirst({ where: { dedupeKey: key, status: { in: ["queued", "running"] } }, select: jobSelect });
   if (input.dedupeKey) {
-    const existing = await db.job.findFirst({ where: { dedupeKey: input.dedupeKey, status: { in: ["queued", "running"] } }, select: jobSelect });
+    const existing = await live(input.dedupeKey);
     if (existing) return existing;
   }
+  try {
+    return await createJob(db, input);
+  } catch (err) {
+    // Inside a caller's transaction PostgreSQL has aborted it: the caller must retry as a whole.
+    if (!input.dedupeKey || !isUniqueViolation(err) || !("$transaction" in db)) throw err;
+    const winner = await live(input.dedupeKey);
+    if (!winner) throw err;
+    return winner;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+function createJob(db: DbOrTx, input: EnqueueInput): Promise<Job> {
   return db.job.create({
     data: {
       kind: input.kind,
@@ -61,6 +82,9 @@ export async function enqueueJob(db: DbOrTx, input: EnqueueInput): Promise<Job> 
     select: jobSelect,
   });
 }
+
+/** The PostgreSQL advisory lock that claims take in turn (any fixed number unique to this use). */
+const CLAIM_LOCK = 7_310_503;
 
 export const LEASE_EXPIRED_ERROR = "Its worker stopped while running it (lease expired) and no attempts were left.";
 
@@ -96,7 +120,8 @@ export async function claimJob(db: DbOrTx, kinds: string[], workerId: string, le
   const expires = new Date(now.getTime() + leaseMs);
   const kindList = Prisma.join(kinds);
   const claimable = Prisma.sql`("status" = 'queued' OR ("status" = 'running' AND "leaseExpiresAt" < ${now} AND "attempts" < "maxAttempts"))`;
-  const rows = await db.$queryRaw<{ id: string }[]>`
+  const postgres = isPostgres(db);
+  const claim = (tx: DbOrTx) => tx.$queryRaw<{ id: string }[]>`
     UPDATE "Job"
     SET "status" = 'running', "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${expires}, "attempts" = "attempts" + 1, "updatedAt" = ${now}
     WHERE "id" = (
@@ -108,9 +133,19 @@ export async function claimJob(db: DbOrTx, kinds: string[], workerId: string, le
           WHERE o."lockKey" = j."lockKey" AND o."id" <> j."id" AND o."status" = 'running' AND o."leaseExpiresAt" >= ${now}
         ))
       ORDER BY j."runAfter", j."createdAt", j."id"
-      LIMIT 1
+      LIMIT 1${postgres ? Prisma.sql` FOR UPDATE SKIP LOCKED` : Prisma.empty}
     ) AND ${claimable}
     RETURNING "id"`;
+  // SQLite runs one writer at a time, so the statement alone is atomic. PostgreSQL runs claims from
+  // several replicas at once: the advisory lock makes them take turns, so the lock-key check sees
+  // every earlier claim committed (two deploys of one cluster can never both pass it), and SKIP
+  // LOCKED keeps a claim from waiting on rows other statements hold (a lease renewal, a completion).
+  const rows = postgres
+    ? await inTransaction(db, async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`;
+        return claim(tx);
+      })
+    : await claim(db);
   const id = rows[0]?.id;
   return id === undefined ? null : db.job.findUnique({ where: { id }, select: jobSelect });
 }

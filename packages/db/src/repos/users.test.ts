@@ -15,7 +15,7 @@ import {
   verifyPassword,
 } from "./users";
 
-const t = createTestDb();
+const t = await createTestDb();
 afterAll(() => t.cleanup());
 afterEach(() => vi.restoreAllMocks());
 
