@@ -16,6 +16,7 @@ import { healthJob } from "@switchboard/domain/jobs";
 import { failDeployJob, runDeployJob, sweepOrphanDeployments } from "./deploy";
 import { deliverDueNotifications } from "./notify";
 import { runHealthJob } from "./monitor";
+import { watchStatusTopics } from "./status-topic";
 import { defaultServices, type WorkerServices } from "./services";
 
 /** What a job asks for when it is done: follow-up jobs enqueued in the same transaction as its completion. */
@@ -26,6 +27,8 @@ export type JobContext = WorkerServices & {
   workerId: string;
   /** Aborted when the lease is lost or the worker stops: stop as soon as possible, finish nothing. */
   signal: AbortSignal;
+  /** Starts a delivery pass now: a job that queued notifications calls it so they need not wait. */
+  notificationsQueued?: () => void;
 };
 
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<JobResult>;
@@ -77,6 +80,12 @@ export type StartWorkerOptions = {
   scheduleHealth?: boolean;
   /** Run the notification delivery pass. Default true. */
   deliverNotifications?: boolean;
+  /** Consume the status topic of clusters that have one (one consumer per cluster across processes). Default true. */
+  watchStatusTopics?: boolean;
+  /** Lease of a cluster's status-topic consumer; a dead holder is replaced after it. Default 15 000. */
+  statusLeaseMs?: number;
+  /** Told when this worker starts or stops consuming a cluster's status topic. */
+  onStatusConsuming?: (clusterId: string, consuming: boolean) => void;
   /** Connect/Kafka clients, mail and webhook senders, logger; defaults read the environment. */
   services?: Partial<WorkerServices>;
 };
@@ -119,7 +128,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
     }, Math.max(leaseMs / 3, 10));
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
-      const result = await handler(job, { ...services, db, workerId, signal: jobAbort.signal });
+      const result = await handler(job, { ...services, db, workerId, signal: jobAbort.signal, ...(notificationsQueued ? { notificationsQueued } : {}) });
       if (jobAbort.signal.aborted) return;
       await db.$transaction(async (tx) => {
         if (!(await completeJob(tx, job.id, workerId))) return;
@@ -142,14 +151,36 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
   };
 
   let delivering: Promise<void> | undefined;
+  /** Set when a pass is asked for while one runs: it may have read the due notifications already. */
+  let deliverAgain = false;
   const deliveryPass = () => {
-    delivering ??= deliverDueNotifications(db, services)
+    if (delivering) {
+      deliverAgain = true;
+      return;
+    }
+    delivering = deliverDueNotifications(db, services)
       .then(() => undefined)
       .catch((err: unknown) => log.error(`notification delivery pass failed: ${message(err)}`))
       .finally(() => {
         delivering = undefined;
+        if (deliverAgain && !signal.aborted) {
+          deliverAgain = false;
+          deliveryPass();
+        }
       });
   };
+  const notificationsQueued = opts.deliverNotifications === false ? undefined : deliveryPass;
+  const watching =
+    opts.watchStatusTopics === false
+      ? undefined
+      : watchStatusTopics({
+          db,
+          workerId,
+          signal,
+          services: { ...services, ...(notificationsQueued ? { notificationsQueued } : {}) },
+          ...(opts.statusLeaseMs ? { leaseMs: opts.statusLeaseMs } : {}),
+          ...(opts.onStatusConsuming ? { onConsuming: opts.onStatusConsuming } : {}),
+        }).catch((err: unknown) => log.error(`status topic watcher stopped: ${message(err)}`));
 
   let prunedAt = 0;
   let sweptAt = 0;
@@ -189,7 +220,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
   }
 
   const grace = opts.stopGraceMs ?? 10_000;
-  const allDone = Promise.all([...running, delivering]).then(() => true);
+  const allDone = Promise.all([...running, delivering, watching]).then(() => true);
   const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), grace).unref());
   if (!(await Promise.race([allDone, timedOut]))) {
     log.warn(`worker ${workerId}: stopping with ${running.size} job(s) still running; they will be claimed again when their lease expires`);

@@ -5,13 +5,14 @@
  */
 import type { Db } from "@switchboard/db/client";
 import { getCluster, type Cluster } from "@switchboard/db/repos/clusters";
-import { getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
+import { findConnectorByName, getConnector, getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import {
   claimIncidentNotification,
   closeIncident,
   listOpenIncidents,
   openIncident,
   recordClusterHealth,
+  recordConnectorsHealth,
   recordRestartAttempt,
   type HealthObservation,
   type Incident,
@@ -38,7 +39,11 @@ export async function runHealthJob(job: Job, ctx: JobContext): Promise<JobResult
   return { next: [healthJob(cluster.id, new Date(Date.now() + cluster.monitorIntervalSeconds * 1000))] };
 }
 
-export type MonitorContext = Pick<WorkerServices, "connectFor" | "publicUrl" | "log"> & { db: Db };
+export type MonitorContext = Pick<WorkerServices, "connectFor" | "publicUrl" | "log"> & {
+  db: Db;
+  /** Called when notifications were queued, so delivery need not wait for its next pass. */
+  notificationsQueued?: () => void;
+};
 
 export type PollResult = {
   /** Set when the cluster could not be read (nothing was recorded). */
@@ -71,63 +76,110 @@ export function classifyConnector(c: ObservedConnector): Observation {
 }
 
 /**
- * Polls one cluster: reads every connector's status in one request, records the health snapshot,
- * opens and closes incidents, applies restart policies and notifies owners (once per incident).
- * A cluster that cannot be read is logged and left as last observed.
+ * Polls one cluster: reads every connector's status in one request and applies it as the whole
+ * cluster's observation (see {@link applyObservations}). A cluster that cannot be read is logged and
+ * left as last observed.
  */
 export async function pollClusterHealth(ctx: MonitorContext, cluster: Cluster, now: Date = new Date()): Promise<PollResult> {
-  const result: PollResult = { observed: 0, opened: [], closed: [], restarted: [], notified: [] };
   const connect = ctx.connectFor(cluster);
   try {
     let observed: ObservedConnector[];
     try {
       observed = await connect.listConnectors();
     } catch (err) {
-      result.error = err instanceof Error ? err.message : String(err);
-      ctx.log.warn(`health: cluster ${cluster.name} unreachable: ${result.error}`);
-      return result;
+      const error = err instanceof Error ? err.message : String(err);
+      ctx.log.warn(`health: cluster ${cluster.name} unreachable: ${error}`);
+      return { error, observed: 0, opened: [], closed: [], restarted: [], notified: [] };
     }
-    result.observed = observed.length;
-    const managed = await listClusterConnectors(ctx.db, cluster.id);
-    const byName = new Map(managed.map((c) => [c.name, c]));
-    const byId = new Map(managed.map((c) => [c.id, c]));
-    const owner = (c: ObservedConnector) => byName.get(c.name) ?? byId.get(readMark(c.config)?.id ?? "");
-
-    const observations = await Promise.all(
-      observed.map(async (c) => {
-        const o = classifyConnector(c);
-        const connector = owner(c);
-        // Traces are stored and sent: mask any secret value of the connector they might echo (stored or live).
-        if (o.trace) o.trace = redactText(o.trace, [...(connector ? Object.values(await getConnectorSecrets(ctx.db, connector.id)) : []), ...secretValuesOf(c.config ?? {})]);
-        return { o, connector };
-      }),
-    );
-    await recordClusterHealth(
-      ctx.db,
-      cluster.id,
-      observations.map(({ o: { failing: _failing, ...obs } }) => obs),
-      now,
-    );
-
-    const failingNames = new Set<string>();
-    for (const { o, connector } of observations) {
-      if (!o.failing) continue;
-      failingNames.add(o.connectorName);
-      const { incident, opened } = await openIncident(ctx.db, { clusterId: cluster.id, connectorName: o.connectorName, connectorId: connector?.id ?? null, trace: o.trace ?? null });
-      if (opened) result.opened.push(o.connectorName);
-      const outcome = await handleIncident(ctx, connect, cluster, connector, incident, o, now);
-      if (outcome === "restarted") result.restarted.push(o.connectorName);
-      if (outcome === "notified") result.notified.push(o.connectorName);
-    }
-
-    for (const incident of await listOpenIncidents(ctx.db, cluster.id)) {
-      if (failingNames.has(incident.connectorName)) continue;
-      if (await closeIncident(ctx.db, incident.id, now)) result.closed.push(incident.connectorName);
-    }
-    return result;
+    return await applyObservations(ctx, connect, cluster, observed, null, now);
   } finally {
     await closeQuietly(connect);
   }
+}
+
+/** Which connectors an observation covers: the whole cluster (a poll) or the ones named (status-topic records). */
+export type ObservationScope = string[] | null;
+
+/**
+ * Applies what was observed of a cluster, whether by a poll or from the status topic: records the
+ * health rows, opens and closes incidents, applies restart policies and notifies owners (once per
+ * incident). `scope` null means `observed` is the whole cluster; otherwise it is the state of the
+ * connectors named in `scope`, and a name without an observation has been deleted. Applications to
+ * one cluster run one at a time in a process, so a poll and a topic record do not interleave.
+ */
+export function applyObservations(
+  ctx: MonitorContext,
+  connect: ConnectPort,
+  cluster: Cluster,
+  observed: ObservedConnector[],
+  scope: ObservationScope,
+  now: Date = new Date(),
+): Promise<PollResult> {
+  const previous = applying.get(cluster.id) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => applyNow(ctx, connect, cluster, observed, scope, now));
+  const tail = run.finally(() => {
+    if (applying.get(cluster.id) === tail) applying.delete(cluster.id);
+  });
+  applying.set(cluster.id, tail);
+  return run;
+}
+
+const applying = new Map<string, Promise<unknown>>();
+
+async function applyNow(ctx: MonitorContext, connect: ConnectPort, cluster: Cluster, observed: ObservedConnector[], scope: ObservationScope, now: Date): Promise<PollResult> {
+  const result: PollResult = { observed: observed.length, opened: [], closed: [], restarted: [], notified: [] };
+  const managed = scope === null ? await listClusterConnectors(ctx.db, cluster.id) : await managedByName(ctx.db, cluster.id, [...scope, ...observed.map((c) => c.name)]);
+  const byName = new Map(managed.map((c) => [c.name, c]));
+  const byId = new Map(managed.map((c) => [c.id, c]));
+  const owner = async (c: ObservedConnector) => {
+    const named = byName.get(c.name);
+    if (named) return named;
+    const markId = readMark(c.config)?.id;
+    if (!markId) return undefined;
+    const marked = byId.get(markId) ?? (scope === null ? undefined : await getConnector(ctx.db, markId));
+    return marked && marked.clusterId === cluster.id && marked.deletedAt === null ? marked : undefined;
+  };
+
+  const observations = await Promise.all(
+    observed.map(async (c) => {
+      const o = classifyConnector(c);
+      const connector = await owner(c);
+      // Traces are stored and sent: mask any secret value of the connector they might echo (stored or live).
+      if (o.trace) o.trace = redactText(o.trace, [...(connector ? Object.values(await getConnectorSecrets(ctx.db, connector.id)) : []), ...secretValuesOf(c.config ?? {})]);
+      return { o, connector };
+    }),
+  );
+  await writeHealth(ctx, cluster, scope, observations.map(({ o: { failing: _failing, ...obs } }) => obs), now);
+
+  const failingNames = new Set<string>();
+  for (const { o, connector } of observations) {
+    if (!o.failing) continue;
+    failingNames.add(o.connectorName);
+    const { incident, opened } = await openIncident(ctx.db, { clusterId: cluster.id, connectorName: o.connectorName, connectorId: connector?.id ?? null, trace: o.trace ?? null });
+    if (opened) result.opened.push(o.connectorName);
+    const outcome = await handleIncident(ctx, connect, cluster, connector, incident, o, now);
+    if (outcome === "restarted") result.restarted.push(o.connectorName);
+    if (outcome === "notified") result.notified.push(o.connectorName);
+  }
+  if (result.notified.length > 0) ctx.notificationsQueued?.();
+
+  const covered = scope === null ? undefined : new Set([...scope, ...observed.map((c) => c.name)]);
+  for (const incident of await listOpenIncidents(ctx.db, cluster.id)) {
+    if (failingNames.has(incident.connectorName) || (covered && !covered.has(incident.connectorName))) continue;
+    if (await closeIncident(ctx.db, incident.id, now)) result.closed.push(incident.connectorName);
+  }
+  return result;
+}
+
+/** The one place health rows are written, whether from a poll or the status topic. */
+async function writeHealth(ctx: MonitorContext, cluster: Cluster, scope: ObservationScope, observations: HealthObservation[], now: Date): Promise<void> {
+  if (scope === null) await recordClusterHealth(ctx.db, cluster.id, observations, now);
+  else await recordConnectorsHealth(ctx.db, cluster.id, scope, observations, now);
+}
+
+async function managedByName(db: Db, clusterId: string, names: string[]): Promise<Connector[]> {
+  const found = await Promise.all([...new Set(names)].map((n) => findConnectorByName(db, clusterId, n)));
+  return found.filter((c): c is Connector => c !== null);
 }
 
 /**
