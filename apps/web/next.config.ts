@@ -12,9 +12,10 @@ const nextConfig: NextConfig = {
     "@switchboard/engine",
     "@switchboard/connect-client",
     "@switchboard/db",
+    "@switchboard/telemetry",
   ],
   // Native or Node-only modules stay out of the bundle and are required at runtime.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "kafkajs", "nodemailer"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "kafkajs", "nodemailer", "pino", "prom-client"],
   typedRoutes: false,
   poweredByHeader: false,
   turbopack: { root: workspaceRoot },

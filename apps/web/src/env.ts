@@ -2,6 +2,7 @@
  * The web app's environment, read and validated once. Nothing else in apps/web reads `process.env`.
  */
 import { z } from "zod";
+import { LOG_LEVELS } from "@switchboard/telemetry/log-levels";
 
 const DEV_SECRET = "switchboard-local-development-secret-do-not-use-in-production";
 
@@ -23,6 +24,8 @@ const schema = z.object({
   /** Demo mode (`pnpm start`, the browser tests): the demo users' password is accepted. Off by default. */
   SWITCHBOARD_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Level of the JSON log lines on stdout (`silent` for none). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
 function readEnv() {
@@ -69,6 +72,7 @@ function readEnv() {
     nextAuthUrl: raw.NEXTAUTH_URL,
     oidc,
     port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
   } as const;
 }
 

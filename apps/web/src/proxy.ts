@@ -12,7 +12,8 @@ export default withAuth({
 });
 
 export const config = {
-  // Everything except API routes, Next's own assets and static files from public/ (by extension,
-  // so a path segment with a dot, such as a connector name, is still protected).
-  matcher: ["/((?!api/|_next/|.*\\.(?:ico|png|svg|jpg|jpeg|gif|webp|txt|xml|webmanifest)$).*)"],
+  // Everything except API routes, Next's own assets, the probes and metrics (for load balancers and
+  // Prometheus, no session) and static files from public/ (by extension, so a path segment with a
+  // dot, such as a connector name, is still protected).
+  matcher: ["/((?!api/|_next/|healthz$|readyz$|metrics$|.*\\.(?:ico|png|svg|jpg|jpeg|gif|webp|txt|xml|webmanifest)$).*)"],
 };

@@ -52,10 +52,14 @@ function defaultPendingMigrations(): Promise<string[]> {
 
 /** Runs every readiness check at once; ready only when all pass. */
 export async function checkReadiness(deps: ReadinessDeps = {}): Promise<Readiness> {
-  const db = deps.db ?? getDb();
   const timeoutSeconds = deps.connectTimeoutSeconds ?? 3;
   const connectFor = deps.connectFor ?? defaultConnectFor;
-
+  let db: Db;
+  try {
+    db = deps.db ?? getDb();
+  } catch {
+    return { ready: false, checks: [{ check: "database", ok: false, reason: "not reachable" }] };
+  }
   const database = pingDatabase(db).then(
     (): ReadinessCheck => ({ check: "database", ok: true }),
     (): ReadinessCheck => ({ check: "database", ok: false, reason: "not reachable" }),

@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, type LogLevel } from "./logger";
+import type { LogLevel } from "./log-levels";
+import { createLogger } from "./logger";
 import { withRequestId } from "./request-context";
 
 const PASSWORD = "hunter2-Zq9xK";

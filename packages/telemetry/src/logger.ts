@@ -7,12 +7,11 @@
  */
 import pino, { type DestinationStream, type Logger as PinoLogger } from "pino";
 import { MASK, maskDocument, redactDeep, redactText } from "@switchboard/engine/secrets";
+import type { LogLevel } from "./log-levels";
 import { currentRequestId } from "./request-context";
 
 export type Logger = PinoLogger;
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type LoggerOptions = {
   /** Which part of Switchboard writes the line (`web`, `worker`): the `name` field. */
