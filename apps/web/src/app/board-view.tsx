@@ -1,7 +1,7 @@
 "use client";
 
 import type { AppRouter } from "@switchboard/api/root";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -37,14 +37,40 @@ function useSecondsSince(since: number): number {
   return Math.max(0, Math.round((now - since) / 1000));
 }
 
-function UpdatedAgo({ at, fetching }: { at: number; fetching: boolean }) {
+function UpdatedAgo({ at, fetching, live }: { at: number; fetching: boolean; live: boolean }) {
   const seconds = useSecondsSince(at);
   return (
     <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="off">
+      <span title={live ? "Changes appear as they happen" : "Live updates unavailable: checking every 5 s"}>{live ? "Live" : "Every 5 s"}</span>
+      {" · "}
       {at === 0 ? "Loading…" : `Updated ${seconds < 2 ? "just now" : `${seconds} s ago`}`}
       {fetching && at !== 0 && <span className="ml-1">· refreshing</span>}
     </p>
   );
+}
+
+/**
+ * Listens to the board's server-sent events and refetches the board when it changed (a cheap
+ * "changed, ask again" signal; the answer comes from the server's snapshot). Returns whether the
+ * stream is open: while it is not, the caller polls. EventSource reconnects by itself, except after
+ * a refusal (401), when polling shows the sign-in error.
+ */
+function useLiveBoard(onChange: (version: number) => void): boolean {
+  const [live, setLive] = useState(false);
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  useEffect(() => {
+    if (typeof EventSource === "undefined") return;
+    const source = new EventSource("/api/board/events");
+    source.onopen = () => setLive(true);
+    source.onerror = () => setLive(false);
+    source.addEventListener("board", (event) => {
+      const version = Number((JSON.parse((event as MessageEvent<string>).data) as { version?: unknown }).version);
+      if (Number.isFinite(version)) latest.current(version);
+    });
+    return () => source.close();
+  }, []);
+  return live;
 }
 
 function stateLabel(state: BoardStateFilter): string {
@@ -131,7 +157,7 @@ const COLUMNS: { column: SortColumn; label: string }[] = [
   { column: "version", label: "Version" },
 ];
 
-/** The ownership/health board: filters in the URL, server-side paging, live refresh every 5 s. */
+/** The ownership/health board: filters in the URL, server-side paging, live updates over server-sent events (polling every 5 s without them). */
 export function BoardView({ initial, initialFilters, teams, clusters }: { initial: BoardData | null; initialFilters: BoardFilters; teams: Option[]; clusters: Option[] }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -144,9 +170,15 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
   const ids = { search: useId(), team: useId(), cluster: useId(), group: useId() };
 
   const sameAsInitial = boardQueryString(filters) === boardQueryString(initialFilters);
+  const queryClient = useQueryClient();
+  const shownVersion = useRef<number | null>(null);
+  const live = useLiveBoard((version) => {
+    if (version !== shownVersion.current) void queryClient.invalidateQueries({ queryKey: trpc.connector.board.pathKey() });
+  });
   const query = useQuery({
     ...trpc.connector.board.queryOptions(filters),
-    refetchInterval: 5000,
+    // Without the event stream, poll; the server answers 304 while the board is unchanged (ETag).
+    refetchInterval: live ? false : 5000,
     placeholderData: keepPreviousData,
     initialData: sameAsInitial && initial ? initial : undefined,
     initialDataUpdatedAt: sameAsInitial && initial ? new Date(initial.generatedAt).getTime() : undefined,
@@ -181,6 +213,7 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
   }, []);
 
   const data = query.data;
+  shownVersion.current = data?.version ?? null;
   const sort: SortState<SortColumn> = filters.sort ?? { column: "severity", direction: "desc" };
   const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine);
   const pageCount = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
@@ -200,7 +233,7 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
         <h1 id="board-title" className="text-xl font-semibold">
           Board
         </h1>
-        <UpdatedAgo at={query.dataUpdatedAt} fetching={query.isFetching} />
+        <UpdatedAgo at={query.dataUpdatedAt} fetching={query.isFetching} live={live} />
       </div>
 
       <CountChips counts={data?.counts} active={filters.state} onPick={(state) => navigate({ state })} />
