@@ -5,6 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getSessionUser } from "../../../../server/auth";
 import { log } from "../../../../server/log";
 import { withBodyLimit } from "./body-limit";
+import { withETag } from "./etag";
 import { procedureRoutes } from "./procedure-routes";
 
 const endpoint = "/api/trpc";
@@ -12,8 +13,9 @@ const endpoint = "/api/trpc";
 const handler = instrumentRoute(
   procedureRoutes(appRouter, endpoint),
   withBodyLimit(
-    (req: Request) =>
-      fetchRequestHandler({
+    withETag(
+      (req: Request) =>
+        fetchRequestHandler({
         endpoint,
         req,
         router: appRouter,
@@ -23,6 +25,8 @@ const handler = instrumentRoute(
           if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path }, "tRPC procedure failed");
         },
       }),
+      endpoint,
+    ),
     // Bodies over 6 MB (a 5 MB state file import fits) are refused with 413 before anything reads them.
     { router: appRouter, endpoint },
   ),
