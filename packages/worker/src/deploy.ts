@@ -23,6 +23,7 @@ import { DEPLOY_JOB, deployPayloadSchema } from "@switchboard/domain/jobs";
 import { applyPlan, type ApplyEvent, type ApplyReport } from "@switchboard/engine/apply";
 import { planToJson } from "@switchboard/engine/format";
 import { redactDeep } from "@switchboard/engine/secrets";
+import { deployDuration } from "@switchboard/telemetry/metrics";
 import { PermanentJobError, type JobContext, type JobResult } from "./loop";
 import { closeQuietly } from "./services";
 
@@ -32,7 +33,11 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
   const deployment = await getDeployment(ctx.db, deploymentId);
   if (!deployment) throw new PermanentJobError(`deployment ${deploymentId} does not exist`);
   if (deployment.status === "succeeded" || deployment.status === "failed") return;
-  const fail = (reason: string, secretValues?: readonly string[]) => failDeployment(ctx.db, deploymentId, reason, { attempts: job.attempts, ...(secretValues ? { secretValues } : {}) });
+  const fail = async (reason: string, secretValues?: readonly string[]) => {
+    const ended = await failDeployment(ctx.db, deploymentId, reason, { attempts: job.attempts, ...(secretValues ? { secretValues } : {}) });
+    if (ended) observeDeploy(deployment, "failed");
+    return ended;
+  };
   const cr = await getChangeRequest(ctx.db, deployment.changeRequestId);
   const cluster = await getCluster(ctx.db, deployment.clusterId);
   if (!cr || !cluster) return void (await fail("its change request or cluster no longer exists"));
@@ -105,7 +110,12 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
 /** Finalizer of `deploy` jobs: a job that failed for good ends its deployment and change request failed. */
 export async function failDeployJob(tx: Tx, job: Job, reason: string): Promise<void> {
   const payload = deployPayloadSchema.safeParse(jobPayload(job));
-  if (payload.success) await failDeployment(tx, payload.data.deploymentId, reason, { attempts: job.attempts });
+  if (payload.success && (await failDeployment(tx, payload.data.deploymentId, reason, { attempts: job.attempts }))) observeDeploy({ startedAt: null, createdAt: job.createdAt }, "failed");
+}
+
+/** Deploy duration by outcome: from its start (from its queueing when it never started) to now. */
+function observeDeploy(deployment: Pick<Deployment, "startedAt" | "createdAt">, outcome: "succeeded" | "failed"): void {
+  deployDuration.observe({ outcome }, (Date.now() - (deployment.startedAt ?? deployment.createdAt).getTime()) / 1000);
 }
 
 /**
@@ -157,9 +167,10 @@ async function finish(db: Db, input: FinishInput): Promise<void> {
       },
       { timeout: 60_000 },
     );
+    observeDeploy(deployment, status);
   } catch (err) {
     if (!(err instanceof DbError) || err.code !== "CONFLICT") throw err;
-    await failDeployment(db, deployment.id, `applied on the cluster, but the database refused to record it: ${err.message}`, { attempts: input.job.attempts, secretValues: input.input.secretValues });
+    if (await failDeployment(db, deployment.id, `applied on the cluster, but the database refused to record it: ${err.message}`, { attempts: input.job.attempts, secretValues: input.input.secretValues })) observeDeploy(deployment, "failed");
   }
 }
 

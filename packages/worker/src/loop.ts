@@ -13,6 +13,7 @@ import type { Db, Tx } from "@switchboard/db/client";
 import { listClusters } from "@switchboard/db/repos/clusters";
 import { claimJob, completeJob, enqueueJob, failExpiredJobs, failJob, pruneFinishedJobs, renewLease, type EnqueueInput, type Job } from "@switchboard/db/repos/jobs";
 import { healthJob } from "@switchboard/domain/jobs";
+import { withRequestId } from "@switchboard/telemetry/request-context";
 import { failDeployJob, runDeployJob, sweepOrphanDeployments } from "./deploy";
 import { deliverDueNotifications } from "./notify";
 import { runHealthJob } from "./monitor";
@@ -202,7 +203,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<void> {
       while (running.size < concurrency && !signal.aborted) {
         const job = await claimJob(db, kinds, workerId, leaseMs);
         if (!job) break;
-        const p: Promise<void> = runJob(job).finally(() => running.delete(p));
+        // The job's log lines carry the id of the request that queued it.
+        const p: Promise<void> = withRequestId(job.requestId, () => runJob(job)).finally(() => running.delete(p));
         running.add(p);
       }
     } catch (err) {

@@ -23,6 +23,7 @@ import { createNotifications } from "@switchboard/db/repos/notifications";
 import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
 import { readMark } from "@switchboard/engine/managed";
 import { redactText, secretValuesOf } from "@switchboard/engine/secrets";
+import { healthPollDuration } from "@switchboard/telemetry/metrics";
 import type { ObservedConnector } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import type { JobContext, JobResult } from "./loop";
@@ -84,9 +85,12 @@ export async function pollClusterHealth(ctx: MonitorContext, cluster: Cluster, n
   const connect = ctx.connectFor(cluster);
   try {
     let observed: ObservedConnector[];
+    const timePoll = healthPollDuration.startTimer({ cluster: cluster.name });
     try {
       observed = await connect.listConnectors();
+      timePoll({ outcome: "ok" });
     } catch (err) {
+      timePoll({ outcome: "unreachable" });
       const error = err instanceof Error ? err.message : String(err);
       ctx.log.warn(`health: cluster ${cluster.name} unreachable: ${error}`);
       return { error, observed: 0, opened: [], closed: [], restarted: [], notified: [] };

@@ -15,6 +15,7 @@ import {
   type NotificationInput,
 } from "@switchboard/db/repos/notifications";
 import { WebhookRefused } from "@switchboard/domain/webhooks";
+import { notificationDeliveries } from "@switchboard/telemetry/metrics";
 import type { WorkerServices } from "./services";
 
 export type IncidentFacts = {
@@ -122,10 +123,12 @@ export async function deliverDueNotifications(
         try {
           await pRetry(() => deliver(n, services), { retries: 2, minTimeout: opts.retryMinTimeoutMs ?? 250, maxTimeout: 2_000 });
           await markNotificationSent(db, n.id);
+          notificationDeliveries.inc({ channel: n.channel, outcome: "sent" });
           result.sent++;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const status = await markNotificationFailed(db, n.id, message, now);
+          notificationDeliveries.inc({ channel: n.channel, outcome: status === "failed" ? "failed" : "retry" });
           services.log.warn(`notification ${n.id} (${n.channel}) not delivered${status === "failed" ? " (gave up)" : ""}: ${message}`);
           result.failed++;
         }
