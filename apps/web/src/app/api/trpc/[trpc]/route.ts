@@ -16,15 +16,15 @@ const handler = instrumentRoute(
     withETag(
       (req: Request) =>
         fetchRequestHandler({
-        endpoint,
-        req,
-        router: appRouter,
-        createContext: async () => createContextInner({ user: await getSessionUser() }),
-        // Expected refusals (not found, forbidden, bad input) are answers, not faults: log the rest.
-        onError: ({ path, error }) => {
-          if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path }, "tRPC procedure failed");
-        },
-      }),
+          endpoint,
+          req,
+          router: appRouter,
+          createContext: async () => createContextInner({ user: await getSessionUser() }),
+          // Expected refusals (not found, forbidden, bad input) are answers, not faults: log the rest.
+          onError: ({ path, error }) => {
+            if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path }, "tRPC procedure failed");
+          },
+        }),
       endpoint,
     ),
     // Bodies over 6 MB (a 5 MB state file import fits) are refused with 413 before anything reads them.
