@@ -14,6 +14,7 @@ import { resetCluster } from "@switchboard/stack/cluster-fixture";
 import { REPO_ROOT } from "@switchboard/stack/paths";
 import { endpoints, stackConfig, stackDown, stackUp } from "@switchboard/stack/stack";
 import { benchWeb } from "./web-bench";
+import { benchFailureToWebhook } from "./failure-bench";
 
 const CONCURRENCY = 8;
 const ROUNDS = 6;
@@ -24,6 +25,7 @@ const cfg = stackConfig({
   SWITCHBOARD_CONTROLLER_PORT: "29093",
   SWITCHBOARD_CONNECT_PORT_1: "28083",
   SWITCHBOARD_CONNECT_PORT_2: "28084",
+  SWITCHBOARD_CONNECT_PORT_3: "28085",
 });
 const stackEndpoints = endpoints(cfg);
 const { connectUrls } = stackEndpoints;
@@ -236,6 +238,7 @@ try {
   await benchApply50();
   await benchOneChange();
   await benchWeb({ endpoints: stackEndpoints, dataDir: cfg.dataDir, record, log });
+  await benchFailureToWebhook({ endpoints: stackEndpoints, record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
   writeFileSync(join(cfg.dataDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   log(`figures written to ${join(cfg.dataDir, "results.json")}`);
