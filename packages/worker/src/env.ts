@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseWebhookAllowlist, type WebhookAllowlist } from "@switchboard/domain/webhooks";
+import { LOG_LEVELS } from "@switchboard/telemetry/log-levels";
 
 const optional = z
   .string()
@@ -43,6 +44,15 @@ const schema = z.object({
     }),
   /** Base URL of the web app, for links in notifications. */
   SWITCHBOARD_PUBLIC_URL: z.url().default("http://127.0.0.1:3000"),
+  /** Level of the worker's JSON log lines on stdout (`silent` for none). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /**
+   * The worker as its own process serves Prometheus metrics on this port (`GET /metrics`); unset: no
+   * server. In the web process the web app's /metrics covers the worker.
+   */
+  SWITCHBOARD_WORKER_METRICS_PORT: optional.pipe(z.string().regex(/^\d+$/, "a port number").transform(Number).pipe(z.number().int().min(1).max(65535)).optional()),
+  /** Address the metrics server listens on; loopback unless the scraper is elsewhere (e.g. `0.0.0.0` in a container). */
+  SWITCHBOARD_WORKER_METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
 });
 
 export type ApiEnv = z.infer<typeof schema>;

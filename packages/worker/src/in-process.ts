@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { getDb } from "@switchboard/db/client";
 import { env } from "./env";
 import { startWorker } from "./loop";
+import { workerLogger } from "./services";
 
 const globalForWorker = globalThis as unknown as { switchboardWorker?: Promise<void> };
 
@@ -18,7 +19,8 @@ export function startInProcessWorker(): void {
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   const workerId = `${hostname()}:${process.pid}:web`;
-  console.log(`[worker] started in the web process as ${workerId}`);
+  const log = workerLogger();
+  log.info({ workerId }, "worker started in the web process");
   globalForWorker.switchboardWorker = startWorker({
     db: getDb(),
     workerId,
@@ -26,5 +28,5 @@ export function startInProcessWorker(): void {
     pollMs: env.SWITCHBOARD_WORKER_POLL_MS,
     leaseMs: env.SWITCHBOARD_WORKER_LEASE_MS,
     concurrency: env.SWITCHBOARD_WORKER_CONCURRENCY,
-  }).catch((err: unknown) => console.error(`[worker] stopped: ${err instanceof Error ? err.message : String(err)}`));
+  }).catch((err: unknown) => log.error({ err }, "worker stopped"));
 }

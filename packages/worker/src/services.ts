@@ -6,16 +6,14 @@ import type { ApplyOptions } from "@switchboard/engine/apply";
 import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import { connectForCluster, topicsForCluster } from "@switchboard/domain/cluster-access";
+import { createLogger, type Logger as JsonLogger } from "@switchboard/telemetry/logger";
 import { env } from "./env";
 import { createEmailSender, createWebhookSender, type EmailSender, type WebhookSender } from "./senders";
 
 type Closable = { close?: () => Promise<void> };
 
-export type Logger = {
-  info: (msg: string) => void;
-  warn: (msg: string) => void;
-  error: (msg: string) => void;
-};
+/** What jobs log through: pino's methods (a message, or fields then a message); tests pass a silent one. */
+export type Logger = Pick<JsonLogger, "info" | "warn" | "error">;
 
 export type WorkerServices = {
   connectFor: (cluster: Cluster) => ConnectPort & Closable;
@@ -31,11 +29,13 @@ export type WorkerServices = {
   log: Logger;
 };
 
-const consoleLogger: Logger = {
-  info: (m) => console.log(`[worker] ${m}`),
-  warn: (m) => console.warn(`[worker] ${m}`),
-  error: (m) => console.error(`[worker] ${m}`),
-};
+const globalForLog = globalThis as unknown as { switchboardWorkerLog?: JsonLogger };
+
+/** The worker's JSON logger (secrets masked, request id stamped; see `@switchboard/telemetry/logger`), one per process. */
+export function workerLogger(): JsonLogger {
+  globalForLog.switchboardWorkerLog ??= createLogger({ name: "worker", level: env.LOG_LEVEL });
+  return globalForLog.switchboardWorkerLog;
+}
 
 /** The production services, configured from the environment. */
 export function defaultServices(): WorkerServices {
@@ -46,7 +46,7 @@ export function defaultServices(): WorkerServices {
     sendEmail: createEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }),
     postWebhook: createWebhookSender({ allowlist: env.SWITCHBOARD_WEBHOOK_ALLOWLIST }),
     publicUrl: env.SWITCHBOARD_PUBLIC_URL,
-    log: consoleLogger,
+    log: workerLogger(),
   };
 }
 
