@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
 /**
- * The web app's part of `pnpm bench`: the board with 2,000 connectors in a real browser, the board
- * query under 50 concurrent clients, and the time from a task failure on the real stack to the
- * owners' webhook. Everything runs on loopback against the production build; each server, browser
+ * The web app's part of `pnpm bench`: the board with 10,000 connectors in a real browser, the board
+ * query under 50 concurrent clients next to the cheapest signed-in call (`me`), 200 users with the
+ * board open (live over server-sent events, then polling with ETag) and the server's CPU meanwhile,
+ * and the time from a task failure on the real stack to the owners' webhook. Everything runs on loopback against the production build; each server, browser
  * and receiver it starts is stopped before it returns.
  */
 import type { ChildProcess } from "node:child_process";
-import { createWriteStream, rmSync } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { chromium, type Browser, type BrowserContext, type JSHandle } from "play
 import { createDb } from "@switchboard/db/client";
 import { getClusterByName } from "@switchboard/db/repos/clusters";
 import { createConnector, type Connector } from "@switchboard/db/repos/connectors";
-import { recordClusterHealth, type HealthObservation } from "@switchboard/db/repos/health";
+import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { addContact, getTeamByName } from "@switchboard/db/repos/teams";
 import { DEMO_PASSWORD } from "@switchboard/db/seed";
 import { putConnector, resetCluster } from "@switchboard/stack/cluster-fixture";
@@ -24,10 +25,15 @@ import { ensureWebBuild, prepareDatabase, spawnWebServer } from "@switchboard/st
 /** Apart from `pnpm start` (3000), the browser tests (3100) and the dev stack (18083/18084/19092). */
 export const BOARD_PORT = 3300;
 export const WORKER_PORT = 3301;
-export const BOARD_CONNECTORS = 2_000;
+export const BOARD_CONNECTORS = 10_000;
 const COLD_LOADS = 5;
 const CLIENTS = 50;
 const REQUESTS_PER_CLIENT = 20;
+const OPEN_BOARDS = 200;
+const OPEN_BOARD_SECONDS = 30;
+const POLL_MS = 5_000;
+/** While the boards are open, a few connectors change state this often (written by another process). */
+const CHANGE_EVERY_MS = 2_000;
 const FAILURE_RUNS = 3;
 const STATUS_POLL_MS = 100;
 const CHROMIUM = "/usr/bin/chromium";
@@ -42,6 +48,10 @@ export type WebBenchOptions = {
   /** Stores a figure under `key` in the results and prints `line`. */
   record: (key: string, value: unknown, line: string) => void;
   log: (msg: string) => void;
+  /** The board server's port (default {@link BOARD_PORT}). */
+  boardPort?: number;
+  /** Only the board figures (no failure-to-webhook run, which needs the bench stack). */
+  boardOnly?: boolean;
 };
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -99,7 +109,7 @@ function boardName(i: number): string {
 }
 
 /** A fresh database with the demo data plus connectors up to {@link BOARD_CONNECTORS} in total, with health. */
-async function seedBoardDatabase(url: string, ep: StackEndpoints, log: WebBenchOptions["log"]): Promise<{ searchTerm: string }> {
+async function seedBoardDatabase(url: string, ep: StackEndpoints, log: WebBenchOptions["log"]): Promise<{ searchTerm: string; clusterId: string }> {
   await prepareDatabase(url, ep);
   const db = createDb(url);
   try {
@@ -112,6 +122,7 @@ async function seedBoardDatabase(url: string, ep: StackEndpoints, log: WebBenchO
     log(`web: seeding ${count} connectors (plus ${existing} from the demo seed)…`);
     const t0 = performance.now();
     const observations: HealthObservation[] = [];
+    const batch: Parameters<typeof createConnector>[2][] = [];
     for (let i = 0; i < count; i++) {
       const name = boardName(i);
       const team = name.startsWith("payments") ? "payments" : "analytics";
@@ -120,15 +131,22 @@ async function seedBoardDatabase(url: string, ep: StackEndpoints, log: WebBenchO
       const topic = `${team}.${DOMAINS[team]![Math.floor(i / 2) % DOMAINS[team]!.length]}.v${1 + (i % 3)}`;
       const config = { "connector.class": kind.connectorClass, "tasks.max": String(tasks), ...kind.extra(topic) };
       const state = i % 100 >= 91 && i % 100 < 95 ? "PAUSED" : i % 100 >= 95 && i % 100 < 98 ? "STOPPED" : "RUNNING";
-      await createConnector(db, null, { name, clusterId: cluster.id, teamId: teams.get(team)!, desiredState: state, config, secrets: {} });
+      batch.push({ name, clusterId: cluster.id, teamId: teams.get(team)!, desiredState: state, config, secrets: {} });
       const o = observation(name, i, tasks);
       if (o) observations.push(o);
+      // One transaction per 500 definitions: SQLite commits, not the writes, dominate otherwise.
+      if (batch.length === 500 || i === count - 1) {
+        const items = batch.splice(0);
+        await db.$transaction(async (tx) => {
+          for (const item of items) await createConnector(tx, null, item);
+        }, { timeout: 120_000 });
+      }
     }
-    // As if every definition had been deployed once; one statement instead of 2,000 audited writes.
+    // As if every definition had been deployed once; one statement instead of 10,000 audited writes.
     await db.connector.updateMany({ where: { clusterId: cluster.id }, data: { deployedVersion: 1 } });
     await recordClusterHealth(db, cluster.id, observations);
     log(`web: seeded in ${Math.round((performance.now() - t0) / 1000)} s`);
-    return { searchTerm: boardName(Math.floor(count / 2) + 1) };
+    return { searchTerm: boardName(Math.floor(count / 2) + 1), clusterId: cluster.id };
   } finally {
     await db.$disconnect();
   }
@@ -136,7 +154,7 @@ async function seedBoardDatabase(url: string, ep: StackEndpoints, log: WebBenchO
 
 // ---- Processes ----
 
-type Server = { url: string; stop: () => Promise<void> };
+type Server = { url: string; pid: number; stop: () => Promise<void> };
 
 /** `next start` on `port` with its output in `<dataDir>/web-<port>.log`; resolves once it serves `/login`. */
 async function startServer(opts: WebBenchOptions, port: number, databaseUrl: string, env: NodeJS.ProcessEnv): Promise<Server> {
@@ -177,7 +195,7 @@ async function startServer(opts: WebBenchOptions, port: number, databaseUrl: str
     throw err;
   }
   opts.log(`web: server on ${url} (output in ${logFile})`);
-  return { url, stop };
+  return { url, pid: child.pid!, stop };
 }
 
 async function launchBrowser(): Promise<Browser> {
@@ -309,7 +327,7 @@ async function benchColdLoads(opts: WebBenchOptions, browser: Browser, baseURL: 
     runs,
   };
   opts.record(
-    "webBoard2000",
+    `webBoard${BOARD_CONNECTORS}`,
     summary,
     [
       `board with ${BOARD_CONNECTORS} connectors, cold load of / in Chromium (new context each time, median of ${COLD_LOADS}):`,
@@ -346,28 +364,22 @@ function boardUrl(baseURL: string, input: Record<string, unknown>): string {
   return `${baseURL}/api/trpc/connector.board?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
 }
 
-async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: string) {
-  const get = async (input: Record<string, unknown>): Promise<number> => {
-    const t0 = performance.now();
-    const res = await fetch(boardUrl(baseURL, input), { headers: { cookie }, signal: AbortSignal.timeout(60_000) });
-    const body = (await res.json()) as { result?: { data?: { json?: { items?: unknown[] } } } };
-    const took = performance.now() - t0;
-    if (!res.ok || !Array.isArray(body.result?.data?.json?.items)) throw new Error(`connector.board answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-    return took;
-  };
-  // One client alone first: the same requests without contention, for comparison (and to warm up).
-  const single: number[] = [];
-  for (let i = 0; i < REQUESTS_PER_CLIENT; i++) single.push(await get(boardInput(0, i)));
+/** A non-batched tRPC 11 query URL without input. */
+function meUrl(baseURL: string): string {
+  return `${baseURL}/api/trpc/me`;
+}
+
+/** 50 clients × 20 requests of `get`, all at once; latencies and wall time. */
+async function underLoad(get: (c: number, i: number) => Promise<number>) {
   const latencies: number[] = [];
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let i = 0; i < REQUESTS_PER_CLIENT; i++) latencies.push(await get(boardInput(c, i)));
+      for (let i = 0; i < REQUESTS_PER_CLIENT; i++) latencies.push(await get(c, i));
     }),
   );
   const wallMs = performance.now() - t0;
-  const summary = {
-    clients: CLIENTS,
+  return {
     requests: latencies.length,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
@@ -375,15 +387,197 @@ async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: s
     maxMs: Math.max(...latencies),
     throughputPerSecond: latencies.length / (wallMs / 1000),
     wallMs,
+  };
+}
+
+async function benchBoardQuery(opts: WebBenchOptions, baseURL: string, cookie: string) {
+  const timed = async (url: string, check: (body: unknown) => boolean): Promise<number> => {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(60_000) });
+    const body = (await res.json()) as unknown;
+    const took = performance.now() - t0;
+    if (!res.ok || !check(body)) throw new Error(`${url.split("?")[0]} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    return took;
+  };
+  const isBoard = (b: unknown) => Array.isArray((b as { result?: { data?: { json?: { items?: unknown[] } } } }).result?.data?.json?.items);
+  const isMe = (b: unknown) => typeof (b as { result?: { data?: { json?: { id?: unknown } } } }).result?.data?.json?.id === "string";
+  const board = (c: number, i: number) => timed(boardUrl(baseURL, boardInput(c, i)), isBoard);
+  const me = () => timed(meUrl(baseURL), isMe);
+  // One client alone first: the same requests without contention, for comparison (and to warm up).
+  const single: number[] = [];
+  for (let i = 0; i < REQUESTS_PER_CLIENT; i++) single.push(await board(0, i));
+  for (let i = 0; i < REQUESTS_PER_CLIENT; i++) await me();
+  // Alternating rounds, so a busier moment of the machine does not favour one side; medians of the p95s.
+  const rounds: { board: Awaited<ReturnType<typeof underLoad>>; me: Awaited<ReturnType<typeof underLoad>> }[] = [];
+  for (let r = 0; r < 3; r++) rounds.push({ board: await underLoad(board), me: await underLoad(me) });
+  const boardRun = rounds.map((r) => r.board).sort((a, b) => a.p95Ms - b.p95Ms)[1]!;
+  const meRun = rounds.map((r) => r.me).sort((a, b) => a.p95Ms - b.p95Ms)[1]!;
+  const summary = {
+    clients: CLIENTS,
+    ...boardRun,
+    me: meRun,
+    ratioP95: boardRun.p95Ms / meRun.p95Ms,
+    rounds,
     singleClient: { requests: single.length, p50Ms: percentile(single, 50), p95Ms: percentile(single, 95) },
   };
   opts.record(
     "webBoardQuery50Clients",
     summary,
     [
-      `board query (tRPC connector.board over HTTP, ${BOARD_CONNECTORS} connectors, ${CLIENTS} concurrent clients × ${REQUESTS_PER_CLIENT} requests; pages, state filters, searches):`,
-      `  p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)}, p99 ${ms(summary.p99Ms)}, max ${ms(summary.maxMs)}; ${summary.throughputPerSecond.toFixed(1)} requests/s`,
+      `board query (tRPC connector.board over HTTP, ${BOARD_CONNECTORS} connectors, ${CLIENTS} concurrent clients × ${REQUESTS_PER_CLIENT} requests; pages, state filters, searches; median of 3 alternating rounds):`,
+      `  board: p50 ${ms(summary.p50Ms)}, p95 ${ms(summary.p95Ms)}, p99 ${ms(summary.p99Ms)}, max ${ms(summary.maxMs)}; ${summary.throughputPerSecond.toFixed(1)} requests/s`,
+      `  me (cheapest signed-in call), same load: p50 ${ms(meRun.p50Ms)}, p95 ${ms(meRun.p95Ms)}; ${meRun.throughputPerSecond.toFixed(1)} requests/s`,
+      `  board p95 / me p95 = ${summary.ratioP95.toFixed(2)} (target ≤ 1.5)`,
       `  (one client alone, ${single.length} requests: p50 ${ms(summary.singleClient.p50Ms)}, p95 ${ms(summary.singleClient.p95Ms)})`,
+    ].join("\n"),
+  );
+}
+
+// ---- 2b. 200 users with the board open ----
+
+/** CPU seconds (user + system) used so far by `pid` and every process below it (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces) start after the last ")".
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(entry), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / ticks });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, st] of stats) if (!tree.has(p) && tree.has(st.ppid)) (tree.add(p), (grew = true));
+  }
+  return [...tree].reduce((sum, p) => sum + (stats.get(p)?.cpu ?? 0), 0);
+}
+
+type OpenBoardUser = { input: Record<string, unknown>; etag: string | null };
+
+/** One board fetch as the page does it: revalidated with the ETag of the last answer. */
+async function fetchBoard(baseURL: string, cookie: string, user: OpenBoardUser, latencies: number[], statuses: Map<number, number>) {
+  const t0 = performance.now();
+  const res = await fetch(boardUrl(baseURL, user.input), { headers: { cookie, ...(user.etag ? { "if-none-match": user.etag } : {}) }, signal: AbortSignal.timeout(30_000) });
+  await res.arrayBuffer();
+  latencies.push(performance.now() - t0);
+  statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+  if (res.status === 200) user.etag = res.headers.get("etag");
+  else if (res.status !== 304) throw new Error(`connector.board answered ${res.status}`);
+}
+
+/**
+ * A writer standing in for the worker in another process: every {@link CHANGE_EVERY_MS} it flips a
+ * few connectors between RUNNING and FAILED straight in the database (the server sees it by its probe).
+ */
+function startChanges(databaseUrl: string, clusterId: string) {
+  const db = createDb(databaseUrl);
+  let n = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      await sleep(CHANGE_EVERY_MS);
+      const names = Array.from({ length: 3 }, (_, k) => boardName((n * 37 + k * 1013) % (BOARD_CONNECTORS - 100)));
+      const failing = n % 2 === 0;
+      await recordConnectorsHealth(
+        db,
+        clusterId,
+        names,
+        names.map((name) => ({ connectorName: name, state: failing ? "FAILED" : "RUNNING", tasksRunning: failing ? 0 : 1, tasksTotal: 1, tasksFailed: failing ? 1 : 0, trace: failing ? TRACE(n) : null })),
+      );
+      n += 1;
+    }
+  })();
+  return {
+    changes: () => n,
+    stop: async () => {
+      stopped = true;
+      await done;
+      await db.$disconnect();
+    },
+  };
+}
+
+async function benchOpenBoards(opts: WebBenchOptions, server: Server, cookie: string, databaseUrl: string, clusterId: string) {
+  const users: OpenBoardUser[] = Array.from({ length: OPEN_BOARDS }, (_, u) => ({ input: boardInput(u, 0), etag: null }));
+  const phase = async (mode: "sse" | "poll") => {
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    for (const u of users) u.etag = null;
+    const stop = new AbortController();
+    const writer = startChanges(databaseUrl, clusterId);
+    const cpu0 = cpuSeconds(server.pid);
+    const t0 = performance.now();
+    let events = 0;
+    const run = users.map(async (user, u) => {
+      if (mode === "poll") {
+        // Staggered over the interval, as pages opened at different moments would be.
+        await sleep((POLL_MS * u) / OPEN_BOARDS);
+        while (!stop.signal.aborted) {
+          await fetchBoard(server.url, cookie, user, latencies, statuses);
+          await sleep(POLL_MS);
+        }
+        return;
+      }
+      await sleep((1000 * u) / OPEN_BOARDS);
+      const res = await fetch(`${server.url}/api/board/events`, { headers: { cookie, accept: "text/event-stream" }, signal: stop.signal });
+      if (res.status !== 200 || !res.body) throw new Error(`/api/board/events answered ${res.status}`);
+      const decoder = new TextDecoder();
+      let buffered = "";
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffered += decoder.decode(chunk, { stream: true });
+          let at: number;
+          while ((at = buffered.indexOf("\n\n")) >= 0) {
+            const message = buffered.slice(0, at);
+            buffered = buffered.slice(at + 2);
+            if (!message.startsWith("event: board")) continue;
+            events += 1;
+            await fetchBoard(server.url, cookie, user, latencies, statuses);
+          }
+        }
+      } catch (err) {
+        if (!stop.signal.aborted) throw err;
+      }
+    });
+    await sleep(OPEN_BOARD_SECONDS * 1000);
+    stop.abort();
+    await Promise.all(run);
+    const wallS = (performance.now() - t0) / 1000;
+    const cpuS = cpuSeconds(server.pid) - cpu0;
+    await writer.stop();
+    return {
+      mode,
+      users: OPEN_BOARDS,
+      seconds: wallS,
+      changes: writer.changes(),
+      events,
+      requests: latencies.length,
+      notModified: statuses.get(304) ?? 0,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: Math.max(...latencies),
+      serverCpuSeconds: cpuS,
+      serverCpuPercentOfOneCore: (100 * cpuS) / wallS,
+    };
+  };
+  const sse = await phase("sse");
+  opts.log(`web: ${OPEN_BOARDS} open boards over SSE: p95 ${ms(sse.p95Ms)}, CPU ${sse.serverCpuPercentOfOneCore.toFixed(0)}%`);
+  const poll = await phase("poll");
+  const line = (r: typeof sse) =>
+    `  ${r.mode === "sse" ? "live (server-sent events, refetch on each change)" : `polling every ${POLL_MS / 1000} s with If-None-Match`}: ${r.requests} board requests (${r.notModified} answered 304), p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}, max ${ms(r.maxMs)}; server CPU ${r.serverCpuSeconds.toFixed(1)} s in ${r.seconds.toFixed(0)} s = ${r.serverCpuPercentOfOneCore.toFixed(0)}% of one core`;
+  opts.record(
+    "webOpenBoards200",
+    { sse, poll },
+    [
+      `${OPEN_BOARDS} users with the board open, ${BOARD_CONNECTORS} connectors, ${OPEN_BOARD_SECONDS} s each way; 3 connectors change state every ${CHANGE_EVERY_MS / 1000} s, written by another process:`,
+      line(sse),
+      line(poll),
     ].join("\n"),
   );
 }
@@ -529,20 +723,27 @@ export async function benchWeb(opts: WebBenchOptions): Promise<void> {
   ensureWebBuild(opts.log);
   const databaseUrl = `file:${join(opts.dataDir, "web.db")}`;
   removeDatabase(databaseUrl);
-  const { searchTerm } = await seedBoardDatabase(databaseUrl, opts.endpoints, opts.log);
-  const server = await startServer(opts, BOARD_PORT, databaseUrl, { SWITCHBOARD_WORKER: "off" });
+  const { searchTerm, clusterId } = await seedBoardDatabase(databaseUrl, opts.endpoints, opts.log);
+  const server = await startServer(opts, opts.boardPort ?? BOARD_PORT, databaseUrl, { SWITCHBOARD_WORKER: "off" });
   try {
     const browser = await launchBrowser();
     try {
       const storageState = await signIn(browser, server.url);
-      await benchColdLoads(opts, browser, server.url, storageState, searchTerm);
       const cookie = storageState.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+      // The first board request of the process builds the snapshot from the database.
+      const t0 = performance.now();
+      const first = await fetch(boardUrl(server.url, { page: 1, pageSize: 50 }), { headers: { cookie } });
+      await first.arrayBuffer();
+      const firstMs = performance.now() - t0;
+      opts.record("webBoardSnapshotBuild", { connectors: BOARD_CONNECTORS, firstRequestMs: firstMs }, `board snapshot of ${BOARD_CONNECTORS} connectors built by the first board request: ${ms(firstMs)} (status ${first.status})`);
+      await benchColdLoads(opts, browser, server.url, storageState, searchTerm);
       await benchBoardQuery(opts, server.url, cookie);
+      await benchOpenBoards(opts, server, cookie, databaseUrl, clusterId);
     } finally {
       await browser.close();
     }
   } finally {
     await server.stop();
   }
-  await benchFailureToWebhook(opts);
+  if (!opts.boardOnly) await benchFailureToWebhook(opts);
 }
