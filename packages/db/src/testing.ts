@@ -95,7 +95,8 @@ async function ensureTemplate(adminUrl: string): Promise<string> {
   }
 }
 
-async function createPostgresTestDb(adminUrl: string): Promise<TestDb> {
+/** A migrated PostgreSQL database on the server at `adminUrl` (whatever SWITCHBOARD_TEST_DATABASE says). */
+export async function createPostgresTestDb(adminUrl: string): Promise<TestDb> {
   const template = await ensureTemplate(adminUrl);
   const name = `sb_test_${randomBytes(6).toString("hex")}`;
   await onPostgresServer(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
