@@ -276,7 +276,9 @@ export class BoardSnapshot {
   }
 }
 
-const snapshots = new WeakMap<Db, BoardSnapshot>();
+// On globalThis: Next.js may bundle this module once per route, and all of them must share one snapshot.
+const globalForBoard = globalThis as unknown as { switchboardBoardSnapshots?: WeakMap<Db, BoardSnapshot> };
+const snapshots = (globalForBoard.switchboardBoardSnapshots ??= new WeakMap<Db, BoardSnapshot>());
 
 /** The board snapshot of a database handle (one per process for the app's handle). */
 export function boardSnapshot(db: Db): BoardSnapshot {
