@@ -73,3 +73,15 @@ export function sqliteFilePath(url: string): string {
   const path = url.replace(/^file:/, "").replace(/\?.*$/, "");
   return resolve(path);
 }
+
+/** `url` fit for logs and pages: a PostgreSQL URL's password is masked. */
+export function displayDatabaseUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "****";
+    return u.toString();
+  } catch {
+    return "postgresql://(unparsable URL)";
+  }
+}

@@ -5,7 +5,8 @@
  * running. It runs in demo mode (SWITCHBOARD_DEMO=1): the demo users and their password exist and
  * work only there.
  */
-import { databaseUrl } from "@switchboard/db/env";
+import { databaseUrl, displayDatabaseUrl, isPostgresUrl } from "@switchboard/db/env";
+import { postgresConfig, postgresUp } from "./postgres";
 import { stackUp } from "./stack";
 import { DEMO_PASSWORD } from "@switchboard/db/seed";
 import { ensureWebBuild, prepareDatabase, spawnWebServer } from "./web-app";
@@ -20,8 +21,10 @@ try {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
   const ep = await stackUp((m) => console.error(`stack: ${m}`));
   const dbUrl = databaseUrl();
+  // A PostgreSQL URL on the local stack's port (replicas on this machine): start that server too.
+  if (isPostgresUrl(dbUrl) && new URL(dbUrl).port === String(postgresConfig().port)) await postgresUp((m) => console.error(`stack: ${m}`));
   const users = await prepareDatabase(dbUrl, ep);
-  log(`database ready: ${dbUrl}`);
+  log(`database ready: ${displayDatabaseUrl(dbUrl)}`);
   ensureWebBuild(log);
 
   const child = spawnWebServer({ port, databaseUrl: dbUrl, endpoints: ep, env: { SWITCHBOARD_DEMO: "1" } });
