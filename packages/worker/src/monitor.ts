@@ -181,8 +181,11 @@ async function writeHealth(ctx: MonitorContext, cluster: Cluster, scope: Observa
   else await recordConnectorsHealth(ctx.db, cluster.id, scope, observations, now);
 }
 
+/** The managed connectors among `names`: one lookup each for a few (a topic record), the whole list for many (catching up). */
 async function managedByName(db: Db, clusterId: string, names: string[]): Promise<Connector[]> {
-  const found = await Promise.all([...new Set(names)].map((n) => findConnectorByName(db, clusterId, n)));
+  const wanted = new Set(names);
+  if (wanted.size > 50) return (await listClusterConnectors(db, clusterId)).filter((c) => wanted.has(c.name));
+  const found = await Promise.all([...wanted].map((n) => findConnectorByName(db, clusterId, n)));
   return found.filter((c): c is Connector => c !== null);
 }
 

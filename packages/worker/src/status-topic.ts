@@ -12,6 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, type Consumer } from "kafkajs";
+import pLimit from "p-limit";
 import { z } from "zod";
 import type { Db } from "@switchboard/db/client";
 import { listClusters, type Cluster } from "@switchboard/db/repos/clusters";
@@ -194,20 +195,23 @@ function startWatch(cluster: Cluster, ctx: MonitorContext, workerId: string, lea
   const consumer: Consumer = kafka.consumer({ groupId: `switchboard-status-${cluster.id}-${randomUUID()}`, maxWaitTimeInMs: 500 });
   const connect = ctx.connectFor(cluster);
   const statuses = new ConnectorStatuses();
+  // Catching up on a cluster with many failing connectors reads their configs a few at a time.
+  const configLimit = pLimit(4);
   const watch: Watch = { settings: settingsOf(cluster), heldUntil: Date.now() + leaseMs, crashed: false, stop: async () => undefined };
   consumer.on(consumer.events.CRASH, (e) => {
     if (!e.payload.restart) watch.crashed = true;
   });
 
   const applyBatch = async (names: Set<string>) => {
-    const observed: ObservedConnector[] = [];
+    const present: ObservedConnector[] = [];
     const scope: string[] = [];
     for (const name of names) {
       const v = statuses.view(name);
       if (v.kind === "unknown") continue;
       scope.push(name);
-      if (v.kind === "present") observed.push(await withConfigIfFailing(v.connector));
+      if (v.kind === "present") present.push(v.connector);
     }
+    const observed = await Promise.all(present.map((c) => configLimit(() => withConfigIfFailing(c))));
     if (scope.length > 0) await applyObservations(ctx, connect, cluster, observed, scope);
   };
 
