@@ -8,7 +8,7 @@
  */
 import type { Db } from "@switchboard/db/client";
 import { getDb } from "@switchboard/db/client";
-import * as migrate from "@switchboard/db/migrate";
+import { pendingMigrations } from "@switchboard/db/migrate";
 import { listClusters, type Cluster } from "@switchboard/db/repos/clusters";
 import { openIncidentCounts, pingDatabase, queueStats } from "@switchboard/db/repos/operations";
 import { ConnectError } from "@switchboard/engine/port";
@@ -40,16 +40,6 @@ export type ReadinessDeps = {
 
 const defaultConnectFor = (cluster: Cluster, timeoutSeconds: number): HealthClient => connectForCluster({ ...cluster, requestTimeoutSeconds: timeoutSeconds });
 
-/**
- * The lead's migration runner exposes `pendingMigrations(url?)`; until a database package without it
- * is gone, its absence is reported as a failed check rather than a crash.
- */
-function defaultPendingMigrations(): Promise<string[]> {
-  const pending = (migrate as { pendingMigrations?: (url?: string) => Promise<string[]> }).pendingMigrations;
-  if (!pending) return Promise.reject(new Error("pendingMigrations is not available"));
-  return pending();
-}
-
 /** Runs every readiness check at once; ready only when all pass. */
 export async function checkReadiness(deps: ReadinessDeps = {}): Promise<Readiness> {
   const timeoutSeconds = deps.connectTimeoutSeconds ?? 3;
@@ -64,7 +54,7 @@ export async function checkReadiness(deps: ReadinessDeps = {}): Promise<Readines
     (): ReadinessCheck => ({ check: "database", ok: true }),
     (): ReadinessCheck => ({ check: "database", ok: false, reason: "not reachable" }),
   );
-  const migrations = (deps.pendingMigrations ?? defaultPendingMigrations)().then(
+  const migrations = (deps.pendingMigrations ?? (() => pendingMigrations()))().then(
     (pending): ReadinessCheck => (pending.length === 0 ? { check: "migrations", ok: true } : { check: "migrations", ok: false, reason: `${pending.length} pending` }),
     (): ReadinessCheck => ({ check: "migrations", ok: false, reason: "could not be read" }),
   );
