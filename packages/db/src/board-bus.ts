@@ -60,6 +60,8 @@ export function createPgBus(url: string, opts: { reconnectMs?: number; onError?:
       const c = new pg.Client({ connectionString: url });
       try {
         await c.connect();
+        // Listening alone must not keep a process alive (a worker exits once its loop ends).
+        (c.connection.stream as unknown as { unref?: () => void }).unref?.();
         c.on("notification", (msg) => {
           if (msg.channel !== BOARD_CHANNEL || msg.processId === ownPid) return;
           local.publish(msg.payload ? msg.payload : null);
