@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { createConnector } from "@switchboard/db/repos/connectors";
 import { listClusterHealth, listIncidents } from "@switchboard/db/repos/health";
-import { leaseHolder } from "@switchboard/db/repos/leases";
+import { acquireLease, leaseHolder } from "@switchboard/db/repos/leases";
 import { addContact, addMember, createTeam } from "@switchboard/db/repos/teams";
 import { createUser } from "@switchboard/db/repos/users";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
@@ -118,6 +118,22 @@ describe("status topic watcher on two real Connect clusters, REST poll at 60 s",
     } finally {
       await w1.stop();
       await w2.stop();
+    }
+  });
+
+  it("takes a cluster over once the lease of a holder that died (never released) expires", async () => {
+    // A holder that stopped renewing without releasing: its lease runs out 4 s from now.
+    expect(await acquireLease(t.db, statusLeaseKey(clusterA.id), "dead-holder", 4_000)).toBe(true);
+    const since = Date.now();
+    const w = runWorker("st-worker-5");
+    try {
+      await waitFor(() => w.consuming.has(clusterB.id), 30_000, "the free cluster's consumer");
+      expect(w.consuming.has(clusterA.id)).toBe(false);
+      await waitFor(() => w.consuming.has(clusterA.id), 15_000, "the takeover");
+      expect(Date.now() - since).toBeGreaterThanOrEqual(4_000);
+      expect(await leaseHolder(t.db, statusLeaseKey(clusterA.id))).toBe("st-worker-5");
+    } finally {
+      await w.stop();
     }
   });
 
