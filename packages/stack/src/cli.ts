@@ -12,6 +12,7 @@ try {
     log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`Kafka bootstrap:   ${ep.bootstrap}`);
     console.log(`Connect workers:   ${ep.connectUrls.join(",")}`);
+    console.log(`Connect cluster B: ${ep.connectUrlsB.join(",")} (status topic ${ep.statusTopicB})`);
     console.log(`PostgreSQL:        ${pgUrl}`);
   } else if (command === "down") {
     await postgresDown(log);
