@@ -39,7 +39,7 @@ const BUILD_INPUTS = [
   join(WEB_DIR, "next.config.ts"),
   join(WEB_DIR, "package.json"),
   join(WEB_DIR, "postcss.config.mjs"),
-  ...["api", "domain", "worker", "db", "engine", "connect-client"].map((p) => join(REPO_ROOT, "packages", p, "src")),
+  ...["api", "domain", "worker", "db", "engine", "connect-client", "telemetry"].map((p) => join(REPO_ROOT, "packages", p, "src")),
   join(REPO_ROOT, "pnpm-lock.yaml"),
 ];
 
