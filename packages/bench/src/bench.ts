@@ -15,6 +15,8 @@ import { REPO_ROOT } from "@switchboard/stack/paths";
 import { endpoints, stackConfig, stackDown, stackUp } from "@switchboard/stack/stack";
 import { benchWeb } from "./web-bench";
 import { benchFailureToWebhook } from "./failure-bench";
+import { benchReplicas } from "./replica-bench";
+import { postgresAdminUrl, postgresConfig, postgresDown, postgresUp } from "@switchboard/stack/postgres";
 
 const CONCURRENCY = 8;
 const ROUNDS = 6;
@@ -27,6 +29,7 @@ const cfg = stackConfig({
   SWITCHBOARD_CONNECT_PORT_2: "28084",
   SWITCHBOARD_CONNECT_PORT_3: "28085",
 });
+const pgCfg = postgresConfig({ ...process.env, SWITCHBOARD_STACK_DIR: cfg.dataDir, SWITCHBOARD_PG_PORT: "25432" });
 const stackEndpoints = endpoints(cfg);
 const { connectUrls } = stackEndpoints;
 const results: Record<string, unknown> = {};
@@ -239,6 +242,8 @@ try {
   await benchOneChange();
   await benchWeb({ endpoints: stackEndpoints, dataDir: cfg.dataDir, record, log });
   await benchFailureToWebhook({ endpoints: stackEndpoints, record, log });
+  await postgresUp(log, pgCfg);
+  await benchReplicas({ endpoints: stackEndpoints, postgresAdminUrl: postgresAdminUrl(pgCfg), record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
   writeFileSync(join(cfg.dataDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   log(`figures written to ${join(cfg.dataDir, "results.json")}`);
@@ -248,4 +253,5 @@ try {
 } finally {
   await resetCluster(connectUrls).catch(() => {});
   await stackDown({}, log, cfg);
+  await postgresDown(log, pgCfg);
 }
