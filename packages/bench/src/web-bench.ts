@@ -538,6 +538,8 @@ async function benchOpenBoards(opts: WebBenchOptions, server: Server, cookie: st
             buffered = buffered.slice(at + 2);
             if (!message.startsWith("event: board")) continue;
             events += 1;
+            // As the page does: refetches after a change are spread over 300 ms.
+            await sleep(Math.random() * 300);
             await fetchBoard(server.url, cookie, user, latencies, statuses);
           }
         }

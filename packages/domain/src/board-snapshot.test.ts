@@ -2,14 +2,18 @@ import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { BOARD_SORT_COLUMNS, createConnector, queryBoard, updateConnector, type BoardQuery } from "@switchboard/db/repos/connectors";
 import { recordClusterHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { createTeam, updateTeam, type Team } from "@switchboard/db/repos/teams";
+import { createDb } from "@switchboard/db/client";
 import { createTestDb } from "@switchboard/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BoardSnapshot, PROBE_INTERVAL_MS } from "./board-snapshot";
 
 const t = await createTestDb();
+// Another process's connection to the same database: its writes reach no bus of ours.
+const otherProcess = createDb(t.url);
 const snapshots: BoardSnapshot[] = [];
 afterAll(async () => {
   for (const s of snapshots) s.close();
+  await otherProcess.$disconnect();
   await t.cleanup();
 });
 const open = () => {
@@ -107,8 +111,8 @@ describe("board snapshot", () => {
     const s = open();
     await s.current();
     const target = s.query({ clusterId: a.id, state: "RUNNING" }).items[0]!;
-    // As another process on SQLite would write it: straight to the table, no bus.
-    await t.db.connectorHealth.update({ where: { connectorId: target.id }, data: { state: "FAILED", severity: 70, observedAt: new Date() } });
+    // As another process on SQLite would write it: its own connection, straight to the table, no bus.
+    await otherProcess.connectorHealth.update({ where: { connectorId: target.id }, data: { state: "FAILED", severity: 70, observedAt: new Date() } });
     await sleep(PROBE_INTERVAL_MS + 50);
     await s.current();
     expect(s.query({ state: "FAILED" }).items.map((i) => i.id)).toContain(target.id);
@@ -120,7 +124,7 @@ describe("board snapshot", () => {
     const heard: number[] = [];
     const stop = s.subscribe((c) => heard.push(c.version));
     const target = s.query({ clusterId: a.id, state: "PAUSED" }).items[0]!;
-    await t.db.connector.update({ where: { id: target.id }, data: { desiredState: "STOPPED" } });
+    await otherProcess.connector.update({ where: { id: target.id }, data: { desiredState: "STOPPED" } });
     const deadline = Date.now() + 3 * PROBE_INTERVAL_MS;
     while (heard.length === 0 && Date.now() < deadline) await sleep(50);
     stop();
@@ -137,7 +141,7 @@ describe("board snapshot", () => {
     await s.current();
     expect(s.query({ search: "operations" }).total).toBe((await queryBoard(t.db, { search: "operations" })).total);
     expect(s.query({ search: "renamed-connector" }).items.map((i) => i.team.name)).toEqual(["operations"]);
-    await t.db.connector.update({ where: { id: victim.id }, data: { deletedAt: new Date() } });
+    await otherProcess.connector.update({ where: { id: victim.id }, data: { deletedAt: new Date() } });
     await sleep(PROBE_INTERVAL_MS + 50);
     await s.current();
     expect(s.query({ search: "renamed-connector" }).total).toBe(0);

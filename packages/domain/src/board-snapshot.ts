@@ -9,7 +9,7 @@
  */
 import type { Db } from "@switchboard/db/client";
 import { onBoardChange } from "@switchboard/db/board-bus";
-import { HEALTH_SEVERITY, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
+import { databaseChangeToken, HEALTH_SEVERITY, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
 import type { DesiredRunState } from "@switchboard/engine/model";
 import { displayTrace, firstLine } from "./display";
 
@@ -25,7 +25,6 @@ export type BoardItem = {
   tasksFailed: number;
   lastFailureAt: Date | null;
   lastFailureLine: string | null;
-  observedAt: Date | null;
   desiredState: DesiredRunState;
   version: number;
   deployedVersion: number | null;
@@ -72,7 +71,6 @@ function toEntry(r: BoardRow): Entry {
       tasksFailed: h?.tasksFailed ?? 0,
       lastFailureAt: h?.lastFailureAt ?? null,
       lastFailureLine: firstLine(displayTrace(h?.lastTrace)),
-      observedAt: h?.observedAt ?? null,
       desiredState: r.desiredState,
       version: r.version,
       deployedVersion: r.deployedVersion,
@@ -129,6 +127,7 @@ export class BoardSnapshot {
   private dirty = new Set<string>();
   private everything = true;
   private lastProbe = 0;
+  private changeToken: string | null = null;
   private refreshing: Promise<void> | null = null;
   private orders = new Map<string, Entry[]>();
   private pages = new Map<string, BoardSnapshotPage>();
@@ -172,7 +171,11 @@ export class BoardSnapshot {
     this.dirty.clear();
     this.everything = false;
     this.lastProbe = Date.now();
+    // On SQLite, skip the full probe while no other connection has committed (our own writes come by the bus).
+    const token = await databaseChangeToken(this.db);
+    if (token !== null && token === this.changeToken && named.size === 0 && !everything && this.fingerprint) return;
     const fingerprint = await probeBoard(this.db);
+    this.changeToken = token;
     const before = this.fingerprint;
     if (!before || before.shared !== fingerprint.shared) everything = true;
     const stale = new Set(named);

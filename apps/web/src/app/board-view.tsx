@@ -25,6 +25,9 @@ type Option = { id: string; name: string };
 // States whose chip shows even at zero; the rarer ones appear only when something is in them.
 const ALWAYS_SHOWN: ReadonlySet<BoardStateFilter> = new Set(["RUNNING", "DEGRADED", "FAILED", "PAUSED", "STOPPED"]);
 
+/** Refetches after a live change are spread over this long, so a change does not arrive as one burst from every open page. */
+const REFETCH_SPREAD_MS = 300;
+
 const selectClasses = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-600 dark:bg-zinc-900";
 
 /** Seconds since `since`, ticking every second. */
@@ -173,7 +176,9 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
   const queryClient = useQueryClient();
   const shownVersion = useRef<number | null>(null);
   const live = useLiveBoard((version) => {
-    if (version !== shownVersion.current) void queryClient.invalidateQueries({ queryKey: trpc.connector.board.pathKey() });
+    if (version === shownVersion.current) return;
+    // Every open page hears a change at the same moment: spread their refetches a little.
+    setTimeout(() => void queryClient.invalidateQueries({ queryKey: trpc.connector.board.pathKey() }), Math.random() * REFETCH_SPREAD_MS);
   });
   const query = useQuery({
     ...trpc.connector.board.queryOptions(filters),
