@@ -100,10 +100,12 @@ export function createPgBus(url: string, opts: { reconnectMs?: number; onError?:
     if (await connect()) local.publish(null);
   };
 
+  // One query at a time on the connection (node-postgres deprecates overlapping ones): notifies queue up.
+  let notifying: Promise<unknown> = Promise.resolve();
   return {
     publish(clusterId) {
       local.publish(clusterId);
-      void connect().then((c) => c?.query("SELECT pg_notify($1, $2)", [BOARD_CHANNEL, clusterId ?? ""]).catch(report));
+      notifying = notifying.then(() => connect().then((c) => c?.query("SELECT pg_notify($1, $2)", [BOARD_CHANNEL, clusterId ?? ""]))).catch(report);
     },
     subscribe(listener) {
       void connect();
