@@ -1,6 +1,6 @@
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { BOARD_SORT_COLUMNS, createConnector, queryBoard, updateConnector, type BoardQuery } from "@switchboard/db/repos/connectors";
-import { recordClusterHealth, type HealthObservation } from "@switchboard/db/repos/health";
+import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { createTeam, updateTeam, type Team } from "@switchboard/db/repos/teams";
 import { createDb } from "@switchboard/db/client";
 import { createTestDb } from "@switchboard/db/testing";
@@ -116,6 +116,12 @@ describe("board snapshot", () => {
     await sleep(PROBE_INTERVAL_MS + 50);
     await s.current();
     expect(s.query({ state: "FAILED" }).items.map((i) => i.id)).toContain(target.id);
+    // Patched in place (only health changed): still exactly what the database says.
+    await recordConnectorsHealth(t.db, a.id, [target.name], [{ connectorName: target.name, state: "DEGRADED", tasksRunning: 1, tasksTotal: 2, tasksFailed: 1, trace: "half down" }]);
+    await s.current();
+    for (const q of [{ pageSize: 200 }, { state: "DEGRADED" as const }, { sort: { column: "lastFailure" as const, direction: "desc" as const } }]) {
+      expect(shape(s.query(q))).toEqual(shape(await queryBoard(t.db, q)));
+    }
   });
 
   it("tells subscribers about changes from another process without anyone reading", async () => {

@@ -9,7 +9,7 @@
  */
 import type { Db } from "@switchboard/db/client";
 import { onBoardChange } from "@switchboard/db/board-bus";
-import { databaseChangeToken, HEALTH_SEVERITY, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
+import { databaseChangeToken, HEALTH_SEVERITY, loadBoardHealthSince, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardClusterFingerprint, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
 import type { DesiredRunState } from "@switchboard/engine/model";
 import { displayTrace, firstLine } from "./display";
 
@@ -49,6 +49,7 @@ const PAGE_CACHE_SIZE = 500;
 const STATES = [...Object.keys(HEALTH_SEVERITY), "UNKNOWN"] as BoardState[];
 
 type Entry = {
+  row: BoardRow;
   item: BoardItem;
   /** Name, class, topics and team name, lower-cased: what search matches. */
   text: string;
@@ -60,6 +61,7 @@ type Entry = {
 function toEntry(r: BoardRow): Entry {
   const h = r.health;
   return {
+    row: r,
     item: {
       id: r.id,
       name: r.name,
@@ -179,8 +181,10 @@ export class BoardSnapshot {
     const before = this.fingerprint;
     if (!before || before.shared !== fingerprint.shared) everything = true;
     const stale = new Set(named);
+    const same = (a?: BoardClusterFingerprint, b?: BoardClusterFingerprint) =>
+      a?.connectors === b?.connectors && a?.healthCount === b?.healthCount && a?.observedAt === b?.observedAt && a?.lastFailureAt === b?.lastFailureAt;
     for (const id of new Set([...fingerprint.clusters.keys(), ...(before?.clusters.keys() ?? []), ...this.byCluster.keys()])) {
-      if (everything || before?.clusters.get(id) !== fingerprint.clusters.get(id)) stale.add(id);
+      if (everything || !same(before?.clusters.get(id), fingerprint.clusters.get(id))) stale.add(id);
     }
     if (stale.size === 0) {
       this.fingerprint = fingerprint;
@@ -188,6 +192,18 @@ export class BoardSnapshot {
     }
     try {
       for (const id of stale) {
+        const prev = before?.clusters.get(id);
+        const next = fingerprint.clusters.get(id);
+        const entries = this.byCluster.get(id);
+        // Only health written (same definitions, same number of rows): patch the rows observed since.
+        if (!everything && entries && prev && next && prev.connectors === next.connectors && prev.healthCount === next.healthCount) {
+          const at = new Map(entries.map((e, i) => [e.item.id, i]));
+          for (const { connectorId, health } of await loadBoardHealthSince(this.db, id, new Date(prev.observedAt))) {
+            const i = at.get(connectorId);
+            if (i !== undefined) entries[i] = toEntry({ ...entries[i]!.row, health });
+          }
+          continue;
+        }
         const rows = await loadBoardRows(this.db, id);
         if (rows.length > 0) this.byCluster.set(id, rows.map(toEntry));
         else this.byCluster.delete(id);

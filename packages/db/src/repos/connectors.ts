@@ -440,12 +440,23 @@ export async function databaseChangeToken(db: DbOrTx): Promise<string | null> {
   }
 }
 
+/** The board's health rows of a cluster observed at or after `since` (what changed since a snapshot saw `since`). */
+export async function loadBoardHealthSince(db: DbOrTx, clusterId: string, since: Date): Promise<{ connectorId: string; health: NonNullable<BoardRow["health"]> }[]> {
+  const rows = await db.connectorHealth.findMany({
+    where: { clusterId, connectorId: { not: null }, observedAt: { gte: since } },
+    select: { connectorId: true, ...boardSelect.health.select },
+  });
+  return rows.map(({ connectorId, ...health }) => ({ connectorId: connectorId as string, health }));
+}
+
+export type BoardClusterFingerprint = { connectors: string; healthCount: number; observedAt: number; lastFailureAt: number };
+
 /**
  * A cheap fingerprint of what the board shows, per cluster (`clusters`) and for what every cluster's
  * rows carry (`shared`: team and cluster names). A snapshot whose fingerprint differs is rebuilt.
- * Deletes are soft and bump `updatedAt`; a health poll bumps `observedAt`.
+ * Deletes are soft and bump `updatedAt`; every health write sets `observedAt` on the rows it wrote.
  */
-export async function probeBoard(db: DbOrTx): Promise<{ clusters: Map<string, string>; shared: string }> {
+export async function probeBoard(db: DbOrTx): Promise<{ clusters: Map<string, BoardClusterFingerprint>; shared: string }> {
   const [connectors, health, teams, clusters] = await Promise.all([
     db.connector.groupBy({ by: ["clusterId"], _count: { _all: true }, _max: { updatedAt: true } }),
     db.connectorHealth.groupBy({ by: ["clusterId"], _count: { _all: true }, _max: { observedAt: true, lastFailureAt: true } }),
@@ -453,9 +464,10 @@ export async function probeBoard(db: DbOrTx): Promise<{ clusters: Map<string, st
     db.cluster.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
   ]);
   const time = (d: Date | null | undefined) => d?.getTime() ?? 0;
-  const byCluster = new Map<string, string>();
-  for (const c of connectors) byCluster.set(c.clusterId, `c${c._count._all}:${time(c._max.updatedAt)}`);
-  for (const h of health) byCluster.set(h.clusterId, `${byCluster.get(h.clusterId) ?? ""}|h${h._count._all}:${time(h._max.observedAt)}:${time(h._max.lastFailureAt)}`);
+  const byCluster = new Map<string, BoardClusterFingerprint>();
+  const entry = (id: string) => byCluster.get(id) ?? { connectors: "", healthCount: 0, observedAt: 0, lastFailureAt: 0 };
+  for (const c of connectors) byCluster.set(c.clusterId, { ...entry(c.clusterId), connectors: `${c._count._all}:${time(c._max.updatedAt)}` });
+  for (const h of health) byCluster.set(h.clusterId, { ...entry(h.clusterId), healthCount: h._count._all, observedAt: time(h._max.observedAt), lastFailureAt: time(h._max.lastFailureAt) });
   return {
     clusters: byCluster,
     shared: `t${teams._count._all}:${time(teams._max.updatedAt)}|k${clusters._count._all}:${time(clusters._max.updatedAt)}`,
