@@ -106,7 +106,8 @@ export async function createPostgresTestDb(adminUrl: string): Promise<TestDb> {
     db,
     url,
     cleanup: async () => {
-      await db.$disconnect();
+      // A test that stopped a worker mid-job may leave a connection busy; the drop ends it anyway.
+      await Promise.race([db.$disconnect(), new Promise((r) => setTimeout(r, 3_000).unref())]);
       await onPostgresServer(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
