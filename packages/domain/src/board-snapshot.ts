@@ -40,8 +40,8 @@ export type BoardSnapshotPage = {
   counts: Record<BoardState, number>;
   /** Changes whenever any row may have; the same version always gives the same page. */
   version: number;
-  /** When this version was built. */
-  builtAt: Date;
+  /** When this version was built (so an unchanged board gives the same answer, byte for byte). */
+  generatedAt: Date;
 };
 
 export const PROBE_INTERVAL_MS = 1000;
@@ -232,7 +232,10 @@ export class BoardSnapshot {
     return rows;
   }
 
-  /** One page of the board as of the last {@link current}; the same query and version give the same page. */
+  /**
+   * One page of the board as of the last {@link current}. The same query and version give the same
+   * object, computed once: every open page with that query shares it (and its serialized form).
+   */
   query(q: BoardQuery): BoardSnapshotPage {
     const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), MAX_PAGE_SIZE);
     const page = Math.max(q.page ?? 1, 1);
@@ -257,7 +260,7 @@ export class BoardSnapshot {
       if (total >= first && items.length < pageSize) items.push(it);
       total += 1;
     }
-    const result: BoardSnapshotPage = { items, total, page, pageSize, counts, version: this.version, builtAt: this.builtAt };
+    const result: BoardSnapshotPage = { items, total, page, pageSize, counts, version: this.version, generatedAt: this.builtAt };
     if (this.pages.size >= PAGE_CACHE_SIZE) this.pages.clear();
     this.pages.set(cacheKey, result);
     return result;

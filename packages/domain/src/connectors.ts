@@ -14,7 +14,7 @@ import { addContact, getContact, getTeam, listConnectorContacts, listTeamContact
 import type { DesiredRunState, KeyChange, ObservedTask, RuntimeState } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import { redactText } from "@switchboard/engine/secrets";
-import { boardSnapshot, type BoardChange } from "./board-snapshot";
+import { boardSnapshot, type BoardSnapshotPage } from "./board-snapshot";
 import { displayConfig, displayContact, displayTrace, firstLine, MASK } from "./display";
 import { mayActForTeam, type SessionUser } from "./policy";
 
@@ -30,13 +30,8 @@ export type BoardInput = {
   sort?: BoardSort;
 };
 
-/**
- * One page of the board plus counts per state over the same filters without the state filter,
- * served from the in-memory board snapshot (brought up to date first). Every signed-in user sees
- * every connector; "mine" narrows to the user's teams.
- */
-export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
-  const query: BoardQuery = {
+function toBoardQuery(user: SessionUser, input: BoardInput): BoardQuery {
+  return {
     page: input.page,
     pageSize: input.pageSize,
     state: input.state,
@@ -47,37 +42,50 @@ export async function boardPage(db: Db, user: SessionUser, input: BoardInput) {
     groupBy: input.groupBy,
     sort: input.sort,
   };
-  const snapshot = boardSnapshot(db);
-  await snapshot.current();
-  const page = snapshot.query(query);
-  // `generatedAt` is the snapshot's build time, so an unchanged board gives the same response (ETag).
-  return { items: page.items, total: page.total, page: page.page, pageSize: page.pageSize, counts: page.counts, version: page.version, generatedAt: page.builtAt };
 }
 
 /**
- * Board change signals for a signed-in user: one `{ version }` after each rebuild of the board
- * snapshot, until `signal` aborts. It carries no rows: the page then asks for its board query, whose
- * rules decide what the user sees.
+ * One page of the board plus counts per state over the same filters without the state filter,
+ * served from the in-memory board snapshot (brought up to date first). Every signed-in user sees
+ * every connector; "mine" narrows to the user's teams. The same query (with the same teams, for
+ * "mine") on the same snapshot version returns the same object.
  */
-export async function* boardChanges(db: Db, _user: SessionUser, signal: AbortSignal): AsyncGenerator<BoardChange> {
+export async function boardPage(db: Db, user: SessionUser, input: BoardInput): Promise<BoardSnapshotPage> {
   const snapshot = boardSnapshot(db);
-  const queue: BoardChange[] = [];
+  await snapshot.current();
+  return snapshot.query(toBoardQuery(user, input));
+}
+
+/**
+ * The board page `input` names, for an open page: the current one at once, then the new one after
+ * each rebuild of the snapshot (only the latest if several came meanwhile), until `signal` aborts.
+ * The user (and so the teams behind "mine") is fixed when the stream starts. Every subscriber with
+ * the same query and teams gets the same object, computed once per version.
+ */
+export async function* boardPages(db: Db, user: SessionUser, input: BoardInput, signal: AbortSignal): AsyncGenerator<BoardSnapshotPage> {
+  const snapshot = boardSnapshot(db);
+  const query = toBoardQuery(user, input);
+  let changed = false;
   let wake: (() => void) | null = null;
-  const stop = snapshot.subscribe((change) => {
-    queue.length = 0;
-    queue.push(change);
+  const stop = snapshot.subscribe(() => {
+    changed = true;
     wake?.();
   });
   const onAbort = () => wake?.();
   signal.addEventListener("abort", onAbort);
   try {
     await snapshot.current();
-    yield { version: snapshot.query({ pageSize: 1 }).version };
+    let sent = snapshot.query(query);
+    yield sent;
     while (!signal.aborted) {
-      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      if (!changed) await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
-      const next = queue.shift();
-      if (next && !signal.aborted) yield next;
+      changed = false;
+      if (signal.aborted) break;
+      const next = snapshot.query(query);
+      if (next.version === sent.version) continue;
+      sent = next;
+      yield next;
     }
   } finally {
     stop();

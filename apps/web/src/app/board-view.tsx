@@ -6,6 +6,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useRef, useState, useTransition } from "react";
+import superjson from "superjson";
 import { buttonClasses } from "../components/button";
 import { DataTable, DataTableHead, SortableHeader, type SortState } from "../components/data-table";
 import { EmptyState } from "../components/empty-state";
@@ -24,9 +25,6 @@ type Option = { id: string; name: string };
 
 // States whose chip shows even at zero; the rarer ones appear only when something is in them.
 const ALWAYS_SHOWN: ReadonlySet<BoardStateFilter> = new Set(["RUNNING", "DEGRADED", "FAILED", "PAUSED", "STOPPED"]);
-
-/** Refetches after a live change are spread over this long, so a change does not arrive as one burst from every open page. */
-const REFETCH_SPREAD_MS = 300;
 
 const selectClasses = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-600 dark:bg-zinc-900";
 
@@ -53,26 +51,28 @@ function UpdatedAgo({ at, fetching, live }: { at: number; fetching: boolean; liv
 }
 
 /**
- * Listens to the board's server-sent events and refetches the board when it changed (a cheap
- * "changed, ask again" signal; the answer comes from the server's snapshot). Returns whether the
- * stream is open: while it is not, the caller polls. EventSource reconnects by itself, except after
- * a refusal (401), when polling shows the sign-in error.
+ * Keeps the board page `filters` names live: the server pushes the page itself over server-sent
+ * events (at once, then after each change) and it replaces the query's data, with no request of
+ * ours. A change of filters reopens the stream with the new query. Returns whether the stream is
+ * open: while it is not, the caller polls. EventSource reconnects by itself, except after a
+ * refusal (401), when polling shows the sign-in error.
  */
-function useLiveBoard(onChange: (version: number) => void): boolean {
+function useLiveBoard(filters: BoardFilters, onPage: (page: BoardData) => void): boolean {
   const [live, setLive] = useState(false);
-  const latest = useRef(onChange);
-  latest.current = onChange;
+  const latest = useRef(onPage);
+  latest.current = onPage;
+  const input = JSON.stringify(filters);
   useEffect(() => {
     if (typeof EventSource === "undefined") return;
-    const source = new EventSource("/api/board/events");
+    const source = new EventSource(`/api/board/events?input=${encodeURIComponent(input)}`);
     source.onopen = () => setLive(true);
     source.onerror = () => setLive(false);
-    source.addEventListener("board", (event) => {
-      const version = Number((JSON.parse((event as MessageEvent<string>).data) as { version?: unknown }).version);
-      if (Number.isFinite(version)) latest.current(version);
-    });
-    return () => source.close();
-  }, []);
+    source.addEventListener("board", (event) => latest.current(superjson.parse<BoardData>((event as MessageEvent<string>).data)));
+    return () => {
+      source.close();
+      setLive(false);
+    };
+  }, [input]);
   return live;
 }
 
@@ -174,16 +174,14 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
 
   const sameAsInitial = boardQueryString(filters) === boardQueryString(initialFilters);
   const queryClient = useQueryClient();
-  const shownVersion = useRef<number | null>(null);
-  const live = useLiveBoard((version) => {
-    if (version === shownVersion.current) return;
-    // Every open page hears a change at the same moment: spread their refetches a little.
-    setTimeout(() => void queryClient.invalidateQueries({ queryKey: trpc.connector.board.pathKey() }), Math.random() * REFETCH_SPREAD_MS);
-  });
+  const boardOptions = trpc.connector.board.queryOptions(filters);
+  const live = useLiveBoard(filters, (page) => queryClient.setQueryData(boardOptions.queryKey, page));
   const query = useQuery({
-    ...trpc.connector.board.queryOptions(filters),
+    ...boardOptions,
     // Without the event stream, poll; the server answers 304 while the board is unchanged (ETag).
+    // With it, the pushed pages keep the data fresh: no refetch on focus or remount either.
     refetchInterval: live ? false : 5000,
+    staleTime: live ? Infinity : 0,
     placeholderData: keepPreviousData,
     initialData: sameAsInitial && initial ? initial : undefined,
     initialDataUpdatedAt: sameAsInitial && initial ? new Date(initial.generatedAt).getTime() : undefined,
@@ -218,7 +216,6 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
   }, []);
 
   const data = query.data;
-  shownVersion.current = data?.version ?? null;
   const sort: SortState<SortColumn> = filters.sort ?? { column: "severity", direction: "desc" };
   const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine);
   const pageCount = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;

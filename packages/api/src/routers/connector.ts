@@ -10,7 +10,8 @@ import { contactInput } from "./team";
 
 const id = z.string().min(1).max(100);
 
-const boardInput = z.object({
+/** `connector.board`'s input; the board's event stream validates its query with it too. */
+export const boardInput = z.object({
   page: z.number().int().min(1).max(100_000).default(1),
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `At most ${MAX_PAGE_SIZE} rows per page.`).default(50),
   state: z.enum([...HEALTH_STATES, "UNKNOWN"]).optional(),

@@ -1,11 +1,13 @@
 /**
- * Server-sent events for open board pages: `event: board` with `{"version":n}` whenever the board
- * snapshot changes (and once on connect). The page then refetches its board query, which is served
- * from the snapshot and revalidated with an ETag. Signed-out requests get 401 and no stream; a
- * stream ends after a few minutes so the browser reconnects and the session is checked again.
+ * Server-sent events for open board pages: `GET /api/board/events?input=<connector.board input as
+ * JSON>` sends `event: board` with the page itself (superjson, as `connector.board` answers) at once
+ * and after each change of the board snapshot, so the page never refetches. Signed-out requests get
+ * 401 and an invalid query 400, with no stream; a stream ends after a few minutes so the browser
+ * reconnects and the session (disabled user, bumped session version) is checked again.
  */
 import { boardEvents } from "@switchboard/api/board-events";
 import { createContextInner } from "@switchboard/api/trpc";
+import { TRPCError } from "@trpc/server";
 import { instrumentRoute } from "@switchboard/telemetry/http";
 import { boardSubscribers } from "@switchboard/telemetry/metrics";
 import { getSessionUser } from "../../../../server/auth";
@@ -21,12 +23,13 @@ async function handle(req: Request): Promise<Response> {
   const ended = new AbortController();
   const onClientGone = () => ended.abort();
   req.signal.addEventListener("abort", onClientGone);
-  let events: AsyncGenerator<{ version: number }>;
+  let events: AsyncGenerator<Uint8Array>;
   try {
-    events = boardEvents(createContextInner({ user }), ended.signal);
-  } catch {
+    events = boardEvents(createContextInner({ user }), new URL(req.url).searchParams.get("input"), ended.signal);
+  } catch (err) {
     req.signal.removeEventListener("abort", onClientGone);
-    return Response.json({ error: { message: "Sign in first.", code: "UNAUTHORIZED" } }, { status: 401, headers: { "cache-control": "no-store" } });
+    const refusal = err instanceof TRPCError && err.code === "BAD_REQUEST" ? { status: 400, code: err.code, message: err.message } : { status: 401, code: "UNAUTHORIZED", message: "Sign in first." };
+    return Response.json({ error: { message: refusal.message, code: refusal.code } }, { status: refusal.status, headers: { "cache-control": "no-store" } });
   }
   const encoder = new TextEncoder();
   let heartbeat: NodeJS.Timeout | undefined;
@@ -42,9 +45,9 @@ async function handle(req: Request): Promise<Response> {
   });
   async function pump(controller: ReadableStreamDefaultController<Uint8Array>) {
     boardSubscribers.inc();
-    const send = (text: string) => {
+    const send = (chunk: string | Uint8Array) => {
       try {
-        controller.enqueue(encoder.encode(text));
+        controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
       } catch {
         // The client went away between two events.
         ended.abort();
@@ -55,7 +58,8 @@ async function handle(req: Request): Promise<Response> {
     maxAge = setTimeout(() => ended.abort(), MAX_STREAM_MS);
     try {
       send(`retry: ${RETRY_MS}\n\n`);
-      for await (const change of events) send(`event: board\ndata: ${JSON.stringify({ version: change.version })}\n\n`);
+      // The same bytes for every subscriber with this page and version.
+      for await (const frame of events) send(frame);
     } catch {
       // The snapshot could not be read (database down): end the stream; the browser reconnects.
     } finally {
