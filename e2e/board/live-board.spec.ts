@@ -41,6 +41,55 @@ test("the board's event stream refuses a signed-out request with 401 and sends n
   expect(await res.text()).not.toContain("event:");
 });
 
+test("the board's event stream refuses an invalid query with 400 and the reason", async ({ page }) => {
+  await signIn(page, "viewer@example.com");
+  const input = encodeURIComponent(JSON.stringify({ page: 1, pageSize: 100_000 }));
+  const res = await page.request.get(`/api/board/events?input=${input}`, { headers: { accept: "text/event-stream" } });
+  expect(res.status()).toBe(400);
+  expect(((await res.json()) as { error: { message: string } }).error.message).toContain("pageSize");
+});
+
+test("an open board shows a change pushed over its stream without any board request", async ({ page }) => {
+  const prefix = `e2e-push-${Date.now()}`;
+  const db = createDb(DATABASE_URL);
+  try {
+    const team = await getTeamByName(db, "payments");
+    const cluster = await getClusterByName(db, "local");
+    if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
+    const create = (name: string) => createConnector(db, null, { name, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config: { ...FAILING, topics: name }, secrets: {} });
+    await create(`${prefix}-a`);
+
+    await signIn(page, "viewer@example.com");
+    const boardRequests: string[] = [];
+    let counting = false;
+    page.on("request", (req) => {
+      if (counting && new URL(req.url()).pathname.includes("connector.board")) boardRequests.push(req.url());
+    });
+    await page.goto(`/?q=${prefix}`);
+    await expect(page.getByRole("row").filter({ hasText: `${prefix}-a` })).toBeVisible();
+    await expect(page.getByText("Live", { exact: true })).toBeVisible();
+    counting = true;
+
+    // Written by another process: the server sees it by its probe and pushes the new page.
+    await create(`${prefix}-b`);
+    await expect(page.getByRole("row").filter({ hasText: `${prefix}-b` })).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByText("2 connectors match")).toBeVisible();
+    expect(boardRequests).toEqual([]);
+
+    // A new search loads its page once and reopens the stream with the new query, which then stays live.
+    await page.getByRole("searchbox").fill(`${prefix}-a`);
+    await expect(page.getByText("1 connector match")).toBeVisible();
+    await expect(page.getByText("Live", { exact: true })).toBeVisible();
+    const afterSearch = boardRequests.length;
+    await create(`${prefix}-a2`);
+    await expect(page.getByRole("row").filter({ hasText: `${prefix}-a2` })).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByText("2 connectors match")).toBeVisible();
+    expect(boardRequests.length).toBe(afterSearch);
+  } finally {
+    await db.$disconnect();
+  }
+});
+
 test("a failed task shows as FAILED in an open board within the monitor interval + 1 s, without a reload", async ({ page }) => {
   const name = `e2e-live-${Date.now()}`;
   const db = createDb(DATABASE_URL);
