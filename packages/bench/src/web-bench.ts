@@ -2,8 +2,9 @@
 /**
  * The web app's part of `pnpm bench`: the board with 10,000 connectors in a real browser, the board
  * query under 50 concurrent clients next to the cheapest signed-in call (`me`), 200 users with the
- * board open (live over server-sent events, then polling with ETag) and the server's CPU meanwhile,
- * and the time from a task failure on the real stack to the owners' webhook. Everything runs on loopback against the production build; each server, browser
+ * board open (pages pushed over server-sent events, then polling with ETag) and the server's CPU
+ * meanwhile, and the time from a task failure on the real stack to the owners' webhook and to
+ * FAILED in an open page. Everything runs on loopback against the production build; each server, browser
  * and receiver it starts is stopped before it returns.
  */
 import type { ChildProcess } from "node:child_process";
@@ -11,13 +12,15 @@ import { createWriteStream, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
 import { chromium, type Browser, type BrowserContext, type JSHandle } from "playwright-core";
 import { createDb } from "@switchboard/db/client";
-import { getClusterByName } from "@switchboard/db/repos/clusters";
+import { getClusterByName, updateCluster } from "@switchboard/db/repos/clusters";
 import { createConnector, type Connector } from "@switchboard/db/repos/connectors";
 import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { addContact, getTeamByName } from "@switchboard/db/repos/teams";
 import { DEMO_PASSWORD } from "@switchboard/db/seed";
+import { PROBE_INTERVAL_MS } from "@switchboard/domain/board-snapshot";
 import { putConnector, resetCluster } from "@switchboard/stack/cluster-fixture";
 import type { StackEndpoints } from "@switchboard/stack/stack";
 import { ensureWebBuild, prepareDatabase, spawnWebServer } from "@switchboard/stack/web-app";
@@ -35,6 +38,9 @@ const POLL_MS = 5_000;
 /** While the boards are open, a few connectors change state this often (written by another process). */
 const CHANGE_EVERY_MS = 2_000;
 const FAILURE_RUNS = 3;
+const FAILURE_BOARD_TRIALS = 10;
+/** The REST poll during the failure → board trials: far longer than any figure, so only the status topic can carry it. */
+const FAILURE_BOARD_POLL_SECONDS = 60;
 const STATUS_POLL_MS = 100;
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -50,7 +56,9 @@ export type WebBenchOptions = {
   log: (msg: string) => void;
   /** The board server's port (default {@link BOARD_PORT}). */
   boardPort?: number;
-  /** Only the board figures (no failure-to-webhook run, which needs the bench stack). */
+  /** The port of the server with the worker in-process (default {@link WORKER_PORT}). */
+  workerPort?: number;
+  /** Only the board figures (no failure-to-webhook or failure-to-board run, which need the bench stack). */
   boardOnly?: boolean;
 };
 
@@ -479,9 +487,12 @@ function startChanges(databaseUrl: string, clusterId: string) {
   const db = createDb(databaseUrl);
   let n = 0;
   let stopped = false;
+  /** When each write started (Date.now()), in order. */
+  const writes: number[] = [];
   const done = (async () => {
     while (!stopped) {
       await sleep(CHANGE_EVERY_MS);
+      writes.push(Date.now());
       const names = Array.from({ length: 3 }, (_, k) => boardName((n * 37 + k * 1013) % (BOARD_CONNECTORS - 100)));
       const failing = n % 2 === 0;
       await recordConnectorsHealth(
@@ -495,6 +506,8 @@ function startChanges(databaseUrl: string, clusterId: string) {
   })();
   return {
     changes: () => n,
+    /** The start of the latest write at or before `at`. */
+    writeBefore: (at: number) => writes.findLast((w) => w <= at),
     stop: async () => {
       stopped = true;
       await done;
@@ -503,17 +516,33 @@ function startChanges(databaseUrl: string, clusterId: string) {
   };
 }
 
+/** The URL an open page streams its board from: its `connector.board` input as JSON. */
+function eventsUrl(baseURL: string, input: Record<string, unknown>): string {
+  return `${baseURL}/api/board/events?input=${encodeURIComponent(JSON.stringify(input))}`;
+}
+
+/** The page version and build time of a pushed page (superjson), read from its tail without parsing 35 kB per subscriber. */
+function pushedPageStamp(data: string): { version: number; generatedAt: number } {
+  const m = /"version":(\d+),"generatedAt":"([^"]+)"\}/.exec(data.slice(data.lastIndexOf('"version":')));
+  if (!m) throw new Error(`not a board page: ${data.slice(0, 120)}`);
+  return { version: Number(m[1]), generatedAt: Date.parse(m[2]!) };
+}
+
 async function benchOpenBoards(opts: WebBenchOptions, server: Server, cookie: string, databaseUrl: string, clusterId: string) {
   const users: OpenBoardUser[] = Array.from({ length: OPEN_BOARDS }, (_, u) => ({ input: boardInput(u, 0), etag: null }));
   const phase = async (mode: "sse" | "poll") => {
+    /** poll: request latencies; sse: write → page received, per subscriber and change. */
     const latencies: number[] = [];
+    /** sse: snapshot rebuilt → page received. */
+    const fanOut: number[] = [];
     const statuses = new Map<number, number>();
     for (const u of users) u.etag = null;
     const stop = new AbortController();
     const writer = startChanges(databaseUrl, clusterId);
     const cpu0 = cpuSeconds(server.pid);
     const t0 = performance.now();
-    let events = 0;
+    let pushed = 0;
+    let pushedBytes = 0;
     const run = users.map(async (user, u) => {
       if (mode === "poll") {
         // Staggered over the interval, as pages opened at different moments would be.
@@ -525,22 +554,31 @@ async function benchOpenBoards(opts: WebBenchOptions, server: Server, cookie: st
         return;
       }
       await sleep((1000 * u) / OPEN_BOARDS);
-      const res = await fetch(`${server.url}/api/board/events`, { headers: { cookie, accept: "text/event-stream" }, signal: stop.signal });
+      const res = await fetch(eventsUrl(server.url, user.input), { headers: { cookie, accept: "text/event-stream" }, signal: stop.signal });
       if (res.status !== 200 || !res.body) throw new Error(`/api/board/events answered ${res.status}`);
       const decoder = new TextDecoder();
       let buffered = "";
+      let first = true;
       try {
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          const receivedAt = Date.now();
           buffered += decoder.decode(chunk, { stream: true });
           let at: number;
           while ((at = buffered.indexOf("\n\n")) >= 0) {
             const message = buffered.slice(0, at);
             buffered = buffered.slice(at + 2);
-            if (!message.startsWith("event: board")) continue;
-            events += 1;
-            // As the page does: refetches after a change are spread over 300 ms.
-            await sleep(Math.random() * 300);
-            await fetchBoard(server.url, cookie, user, latencies, statuses);
+            if (!message.startsWith("event: board\ndata: ")) continue;
+            // The first page is the one the stream opens with, not a change.
+            if (first) {
+              first = false;
+              continue;
+            }
+            const { generatedAt } = pushedPageStamp(message);
+            const wrote = writer.writeBefore(generatedAt);
+            pushed += 1;
+            pushedBytes += message.length;
+            fanOut.push(receivedAt - generatedAt);
+            if (wrote !== undefined) latencies.push(receivedAt - wrote);
           }
         }
       } catch (err) {
@@ -553,35 +591,129 @@ async function benchOpenBoards(opts: WebBenchOptions, server: Server, cookie: st
     const wallS = (performance.now() - t0) / 1000;
     const cpuS = cpuSeconds(server.pid) - cpu0;
     await writer.stop();
+    const spread = (xs: number[]) => ({ p50Ms: percentile(xs, 50), p95Ms: percentile(xs, 95), maxMs: Math.max(...xs) });
     return {
       mode,
       users: OPEN_BOARDS,
       seconds: wallS,
       changes: writer.changes(),
-      events,
-      requests: latencies.length,
+      pagesPushed: pushed,
+      meanPageBytes: pushedBytes / Math.max(1, pushed),
+      builtToReceived: fanOut.length > 0 ? spread(fanOut) : null,
+      requests: mode === "poll" ? latencies.length : 0,
       notModified: statuses.get(304) ?? 0,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      maxMs: Math.max(...latencies),
+      ...spread(latencies),
       serverCpuSeconds: cpuS,
       serverCpuPercentOfOneCore: (100 * cpuS) / wallS,
     };
   };
   const sse = await phase("sse");
-  opts.log(`web: ${OPEN_BOARDS} open boards over SSE: p95 ${ms(sse.p95Ms)}, CPU ${sse.serverCpuPercentOfOneCore.toFixed(0)}%`);
+  opts.log(`web: ${OPEN_BOARDS} open boards over SSE: write → page p95 ${ms(sse.p95Ms)}, rebuilt → page p95 ${ms(sse.builtToReceived?.p95Ms ?? Number.NaN)}, CPU ${sse.serverCpuPercentOfOneCore.toFixed(0)}%`);
   const poll = await phase("poll");
-  const line = (r: typeof sse) =>
-    `  ${r.mode === "sse" ? "live (server-sent events, refetch on each change)" : `polling every ${POLL_MS / 1000} s with If-None-Match`}: ${r.requests} board requests (${r.notModified} answered 304), p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}, max ${ms(r.maxMs)}; server CPU ${r.serverCpuSeconds.toFixed(1)} s in ${r.seconds.toFixed(0)} s = ${r.serverCpuPercentOfOneCore.toFixed(0)}% of one core`;
+  const cpu = (r: typeof sse) => `server CPU ${r.serverCpuSeconds.toFixed(1)} s in ${r.seconds.toFixed(0)} s = ${r.serverCpuPercentOfOneCore.toFixed(0)}% of one core`;
   opts.record(
     "webOpenBoards200",
     { sse, poll },
     [
-      `${OPEN_BOARDS} users with the board open, ${BOARD_CONNECTORS} connectors, ${OPEN_BOARD_SECONDS} s each way; 3 connectors change state every ${CHANGE_EVERY_MS / 1000} s, written by another process:`,
-      line(sse),
-      line(poll),
+      `${OPEN_BOARDS} users with the board open, ${BOARD_CONNECTORS} connectors, ${OPEN_BOARD_SECONDS} s each way; 3 connectors change state every ${CHANGE_EVERY_MS / 1000} s, written by another process on SQLite (seen by the server's probe, at most ${PROBE_INTERVAL_MS} ms later):`,
+      `  live (the page pushed over server-sent events, no refetch): ${sse.pagesPushed} pages pushed (${kb(sse.meanPageBytes)} each), no board request;`,
+      `    write → page received by each subscriber: p50 ${ms(sse.p50Ms)}, p95 ${ms(sse.p95Ms)}, max ${ms(sse.maxMs)} (includes the probe's wait)`,
+      `    snapshot rebuilt → page received by each subscriber: p50 ${ms(sse.builtToReceived?.p50Ms ?? Number.NaN)}, p95 ${ms(sse.builtToReceived?.p95Ms ?? Number.NaN)}, max ${ms(sse.builtToReceived?.maxMs ?? Number.NaN)}; ${cpu(sse)}`,
+      `  polling every ${POLL_MS / 1000} s with If-None-Match: ${poll.requests} board requests (${poll.notModified} answered 304), p50 ${ms(poll.p50Ms)}, p95 ${ms(poll.p95Ms)}, max ${ms(poll.maxMs)}; ${cpu(poll)}`,
     ].join("\n"),
   );
+}
+
+// ---- 2c. Task failure to FAILED in an open page ----
+
+/**
+ * The time from a task failure on the real stack to FAILED in an open board in Chromium, with the
+ * REST poll at 60 s so only the status topic can bring it in time. The server runs the worker
+ * in-process on its own SQLite database; the failure's moment is the timestamp Connect's worker gave
+ * the FAILED task record in the status topic (read by a consumer of our own), the page's moment is
+ * `Date.now()` in the page when the row first shows FAILED.
+ */
+export async function benchFailureToBoard(opts: WebBenchOptions): Promise<void> {
+  const { connectUrls, bootstrap, statusTopic } = opts.endpoints;
+  process.env.SWITCHBOARD_DEMO = "1";
+  ensureWebBuild(opts.log);
+  const databaseUrl = `file:${join(opts.dataDir, "web-failure-board.db")}`;
+  removeDatabase(databaseUrl);
+  await resetCluster(connectUrls);
+  await prepareDatabase(databaseUrl, opts.endpoints);
+  const stamp = Date.now();
+  const connectors: Connector[] = [];
+  const db = createDb(databaseUrl);
+  try {
+    const team = await getTeamByName(db, "payments");
+    const cluster = await getClusterByName(db, "local");
+    if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
+    await updateCluster(db, null, cluster.id, { monitorIntervalSeconds: FAILURE_BOARD_POLL_SECONDS });
+    // Written before the server starts: a write from here while the worker writes can fail with SQLITE_BUSY_SNAPSHOT.
+    for (let i = 0; i <= FAILURE_BOARD_TRIALS; i++) {
+      connectors.push(await createConnector(db, null, { name: `board-fail-${stamp}-${i}`, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config: FAILING_CONFIG, secrets: {} }));
+    }
+  } finally {
+    await db.$disconnect();
+  }
+
+  const failedAt = new Map<string, number>();
+  const consumer = new Kafka({ brokers: [bootstrap], clientId: "failure-board-bench", logLevel: logLevel.NOTHING }).consumer({ groupId: `failure-board-bench-${stamp}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: statusTopic, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const m = /^status-task-(board-fail-\d+-\d+)-0$/.exec(message.key?.toString() ?? "");
+      if (m && message.value?.toString().includes('"FAILED"') && !failedAt.has(m[1]!)) failedAt.set(m[1]!, Number(message.timestamp));
+    },
+  });
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startServer(opts, opts.workerPort ?? WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on" });
+    browser = await launchBrowser();
+    const storageState = await signIn(browser, server.url);
+    const context = await browser.newContext({ baseURL: server.url, storageState });
+    const page = await context.newPage();
+    const runs: { name: string; ms: number }[] = [];
+    // Trial 0 warms up (the worker's status-topic consumer joining, the first page compiled) and is not counted.
+    for (const [i, { id, name, version }] of connectors.entries()) {
+      await page.goto(`/?q=${name}`);
+      await page.getByRole("row").filter({ hasText: name }).waitFor();
+      await page.getByText("Live", { exact: true }).waitFor();
+      await putConnector(name, { ...FAILING_CONFIG, "switchboard.id": id, "switchboard.version": String(version) }, connectUrls);
+      const shown = await page.waitForFunction(
+        (n: string) => {
+          const row = Array.from(document.querySelectorAll("table tbody tr")).find((r) => r.textContent?.includes(n));
+          return row?.textContent?.includes("FAILED") ? Date.now() : false;
+        },
+        name,
+        { polling: "raf", timeout: (FAILURE_BOARD_POLL_SECONDS + 30) * 1000 },
+      );
+      const shownAt = (await shown.jsonValue()) as number;
+      const failed = failedAt.get(name);
+      if (failed === undefined) throw new Error(`${name}: FAILED on the page but no FAILED record read from ${statusTopic}`);
+      if (i > 0) runs.push({ name, ms: shownAt - failed });
+      opts.log(`web: failure → FAILED on the page, trial ${i}${i === 0 ? " (warm-up)" : ""}: ${ms(shownAt - failed)}`);
+      await fetch(`${connectUrls[0]}/connectors/${encodeURIComponent(name)}`, { method: "DELETE" });
+    }
+    await context.close();
+    const xs = runs.map((r) => r.ms);
+    const summary = { trials: runs.length, pollIntervalSeconds: FAILURE_BOARD_POLL_SECONDS, medianMs: median(xs), p95Ms: percentile(xs, 95), maxMs: Math.max(...xs), runs };
+    opts.record(
+      "webFailureToBoard",
+      summary,
+      [
+        `task failure → FAILED in an open board (Chromium, real stack, status topic; REST poll at ${FAILURE_BOARD_POLL_SECONDS} s, ${runs.length} trials):`,
+        `  median ${ms(summary.medianMs)}, p95 ${ms(summary.p95Ms)}, max ${ms(summary.maxMs)} after Connect wrote the FAILED task record`,
+      ].join("\n"),
+    );
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    await consumer.disconnect().catch(() => undefined);
+    await resetCluster(connectUrls).catch(() => undefined);
+  }
 }
 
 // ---- 3. Task failure to webhook ----
@@ -677,7 +809,7 @@ async function benchFailureToWebhook(opts: WebBenchOptions) {
   try {
     const { monitorIntervalSeconds, connectors } = await seedWorkerDatabase(databaseUrl, opts.endpoints, receiver.url);
     // The receiver listens on loopback: the operator's allowlist must name it, as for any internal webhook.
-    server = await startServer(opts, WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on", SWITCHBOARD_WEBHOOK_ALLOWLIST: new URL(receiver.url).host });
+    server = await startServer(opts, opts.workerPort ?? WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on", SWITCHBOARD_WEBHOOK_ALLOWLIST: new URL(receiver.url).host });
     const runs: { name: string; failedAt: number; webhookAt: number; ms: number }[] = [];
     for (const [run, connector] of connectors.entries()) {
       const { name } = connector;
@@ -747,5 +879,8 @@ export async function benchWeb(opts: WebBenchOptions): Promise<void> {
   } finally {
     await server.stop();
   }
-  if (!opts.boardOnly) await benchFailureToWebhook(opts);
+  if (!opts.boardOnly) {
+    await benchFailureToWebhook(opts);
+    await benchFailureToBoard(opts);
+  }
 }
