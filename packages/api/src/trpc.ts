@@ -28,8 +28,17 @@ export function createContextInner(opts: { user: SessionUser | null; db?: Db }):
   return { db: opts.db ?? getDb(), user: opts.user };
 }
 
+/** Frozen answers (the board's pages, shared by everyone who asks the same) are encoded once each. */
+const encoded = new WeakMap<object, ReturnType<typeof superjson.serialize>>();
+function serializeOutput(value: unknown): ReturnType<typeof superjson.serialize> {
+  if (typeof value !== "object" || value === null || !Object.isFrozen(value)) return superjson.serialize(value);
+  let out = encoded.get(value);
+  if (!out) encoded.set(value, (out = superjson.serialize(value)));
+  return out;
+}
+
 const t = initTRPC.context<ContextInner>().create({
-  transformer: superjson,
+  transformer: { input: superjson, output: { serialize: serializeOutput, deserialize: superjson.deserialize } },
   errorFormatter({ shape, error }) {
     return {
       ...shape,

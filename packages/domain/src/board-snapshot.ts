@@ -260,7 +260,8 @@ export class BoardSnapshot {
       if (total >= first && items.length < pageSize) items.push(it);
       total += 1;
     }
-    const result: BoardSnapshotPage = { items, total, page, pageSize, counts, version: this.version, generatedAt: this.builtAt };
+    // Frozen: shared by every reader of this version, and encoded once for all of them.
+    const result: BoardSnapshotPage = Object.freeze({ items, total, page, pageSize, counts, version: this.version, generatedAt: this.builtAt });
     if (this.pages.size >= PAGE_CACHE_SIZE) this.pages.clear();
     this.pages.set(cacheKey, result);
     return result;
