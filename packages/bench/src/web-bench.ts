@@ -651,7 +651,7 @@ export async function benchFailureToBoard(opts: WebBenchOptions): Promise<void> 
     await updateCluster(db, null, cluster.id, { monitorIntervalSeconds: FAILURE_BOARD_POLL_SECONDS });
     // Written before the server starts: a write from here while the worker writes can fail with SQLITE_BUSY_SNAPSHOT.
     for (let i = 0; i <= FAILURE_BOARD_TRIALS; i++) {
-      connectors.push(await createConnector(db, null, { name: `board-fail-${stamp}-${i}`, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config: FAILING_CONFIG, secrets: {} }));
+      connectors.push(await createConnector(db, null, { name: `board-fail-${stamp}-${String(i).padStart(2, "0")}`, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config: FAILING_CONFIG, secrets: {} }));
     }
   } finally {
     await db.$disconnect();
