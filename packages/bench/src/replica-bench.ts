@@ -4,7 +4,7 @@
  * own entry point as separate processes), health polls per cluster per interval, and API calls
  * through the tRPC router (createCaller, 20 callers at once) on each database.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createCaller } from "@switchboard/api/root";
 import { createContextInner } from "@switchboard/api/trpc";
 import type { Db } from "@switchboard/db/client";
@@ -16,8 +16,8 @@ import { createUser, getSessionUser, type SessionUser } from "@switchboard/db/re
 import { createPostgresTestDb, createSqliteTestDb, type TestDb } from "@switchboard/db/testing";
 import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import { resetCluster } from "@switchboard/stack/cluster-fixture";
-import { REPO_ROOT } from "@switchboard/stack/paths";
 import type { StackEndpoints } from "@switchboard/stack/stack";
+import { spawnWorkerProcess, stopProcess } from "@switchboard/worker/process.fixture";
 
 type Options = { endpoints: StackEndpoints; postgresAdminUrl: string; record: (key: string, value: unknown, line: string) => void; log: (m: string) => void };
 type World = { t: TestDb; clusters: Cluster[]; owner: SessionUser; approver: SessionUser; teamId: string };
@@ -56,28 +56,8 @@ async function queueDeploys(w: World, prefix: string): Promise<string[]> {
   return ids;
 }
 
-function startReplicas(n: number, url: string): ChildProcess[] {
-  return Array.from({ length: n }, () =>
-    spawn(process.execPath, ["--import", "tsx", "packages/worker/src/main.ts"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: url, SWITCHBOARD_WORKER_POLL_MS: "200", LOG_LEVEL: "silent" },
-      stdio: "ignore",
-    }),
-  );
-}
-
-async function stopReplicas(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.once("exit", () => resolve());
-          c.kill("SIGTERM");
-        }),
-    ),
-  );
-}
+const startReplicas = (n: number, url: string) => Array.from({ length: n }, () => spawnWorkerProcess(url, { SWITCHBOARD_WORKER_POLL_MS: "200" }));
+const stopReplicas = (children: ChildProcess[]) => Promise.all(children.map((c) => stopProcess(c, "SIGTERM")));
 
 /** Deploys per minute with `replicas` worker processes, and health polls per cluster per interval. */
 async function benchWorker(db: Db, w: World, replicas: number, ep: StackEndpoints): Promise<{ deploysPerMinute: number; seconds: number; pollsPerInterval: number }> {

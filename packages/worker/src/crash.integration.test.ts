@@ -4,7 +4,7 @@
  * lease expires and ends deployed, applied once; a deploy killed on its last attempt ends failed
  * with the reason, and can then be retried.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createChangeRequest, getChangeRequest, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
@@ -16,8 +16,8 @@ import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import { createConnectClient } from "@switchboard/connect-client/client";
 import { deploy, retryDeploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import type { DeploymentReport } from "@switchboard/domain/deployments";
-import { REPO_ROOT } from "@switchboard/stack/paths";
 import { resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
+import { spawnWorkerProcess, stopProcess } from "./process.fixture";
 import { MOCK_SINK, waitFor } from "./worker.fixture";
 
 const { connectUrls } = testEndpoints();
@@ -32,20 +32,10 @@ const children = new Set<ChildProcess>();
 
 /** The worker's own entry point in a process of its own, on the test database. */
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/worker/src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: t.url, SWITCHBOARD_WORKER_POLL_MS: "100", SWITCHBOARD_WORKER_LEASE_MS: String(LEASE_MS) },
-    stdio: "ignore",
-  });
+  const child = spawnWorkerProcess(t.url, { SWITCHBOARD_WORKER_POLL_MS: "100", SWITCHBOARD_WORKER_LEASE_MS: String(LEASE_MS) });
   children.add(child);
   child.once("exit", () => children.delete(child));
   return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
 }
 
 async function queued(title: string, names: string[]): Promise<{ changeRequestId: string; deploymentId: string; jobId: string }> {
@@ -74,7 +64,7 @@ beforeAll(async () => {
   approver = (await getSessionUser(t.db, (await createUser(t.db, null, { email: "approver@example.com", name: "Alex", role: "approver" })).id)) as SessionUser;
 });
 afterEach(async () => {
-  for (const child of children) await kill(child);
+  for (const child of children) await stopProcess(child);
 });
 afterAll(async () => {
   await t.cleanup();
@@ -87,7 +77,7 @@ describe("a worker process killed mid-deploy", () => {
     const { changeRequestId, deploymentId } = await queued("Six sinks", names);
     const first = startWorkerProcess();
     await waitFor(async () => (await events(deploymentId)).includes("step-done"), 60_000, "the first worker to start applying");
-    await kill(first);
+    await stopProcess(first);
     expect((await getDeployment(t.db, deploymentId))?.status).toBe("running");
     expect((await getChangeRequest(t.db, changeRequestId))?.status).toBe("deploying");
 
@@ -112,7 +102,7 @@ describe("a worker process killed mid-deploy", () => {
     await t.db.job.update({ where: { id: jobId }, data: { maxAttempts: 1 } });
     const first = startWorkerProcess();
     await waitFor(async () => (await events(deploymentId)).includes("plan"), 60_000, "the worker to start applying");
-    await kill(first);
+    await stopProcess(first);
 
     startWorkerProcess();
     const d = await ended(deploymentId);

@@ -4,7 +4,7 @@
  * never two at a time on one cluster; a replica killed in the middle of a deploy leaves it to another
  * that ends it; and each cluster is polled once per interval whatever the number of replicas.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createChangeRequest, getChangeRequest } from "@switchboard/db/repos/change-requests";
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
@@ -15,8 +15,8 @@ import { env as dbEnv } from "@switchboard/db/env";
 import { createPostgresTestDb, type TestDb } from "@switchboard/db/testing";
 import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import type { DeploymentReport } from "@switchboard/domain/deployments";
-import { REPO_ROOT } from "@switchboard/stack/paths";
 import { resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
+import { spawnWorkerProcess, stopProcess } from "./process.fixture";
 import { MOCK_SINK, waitFor } from "./worker.fixture";
 
 const ep = testEndpoints();
@@ -32,21 +32,10 @@ const replicas = new Set<ChildProcess>();
 
 /** One replica: the worker's entry point as its own process, on the shared PostgreSQL database. */
 function startReplica(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/worker/src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: t.url, SWITCHBOARD_WORKER_POLL_MS: "100", SWITCHBOARD_WORKER_LEASE_MS: String(LEASE_MS), LOG_LEVEL: "silent" },
-    stdio: "ignore",
-  });
+  const child = spawnWorkerProcess(t.url, { SWITCHBOARD_WORKER_POLL_MS: "100", SWITCHBOARD_WORKER_LEASE_MS: String(LEASE_MS) });
   replicas.add(child);
   child.once("exit", () => replicas.delete(child));
   return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
 }
 
 /** A change request creating `names` on `cluster`, approved and queued through the real use cases. */
@@ -90,7 +79,7 @@ beforeAll(async () => {
   approver = (await getSessionUser(t.db, (await createUser(t.db, null, { email: "approver@example.com", name: "Alex", role: "approver" })).id)) as SessionUser;
 });
 afterEach(async () => {
-  for (const child of [...replicas]) await kill(child);
+  for (const child of [...replicas]) await stopProcess(child);
 });
 afterAll(async () => {
   await t?.cleanup();
@@ -131,7 +120,7 @@ describe("three replicas on one PostgreSQL database", () => {
     );
     const victim = started.find((c) => holder.endsWith(`:${c.pid}`));
     expect(victim, `the lease owner ${holder} is one of the replicas`).toBeDefined();
-    await kill(victim!);
+    await stopProcess(victim!);
 
     const d = await ended(deploymentId);
     expect(d.status, JSON.stringify((d.report as DeploymentReport | null)?.failures)).toBe("succeeded");
