@@ -3,22 +3,20 @@
  * The web app's part of `pnpm bench`: the board with 10,000 connectors in a real browser, the board
  * query under 50 concurrent clients next to the cheapest signed-in call (`me`), 200 users with the
  * board open (pages pushed over server-sent events, then polling with ETag) and the server's CPU
- * meanwhile, and the time from a task failure on the real stack to the owners' webhook and to
- * FAILED in an open page. Everything runs on loopback against the production build; each server, browser
+ * meanwhile, and the time from a task failure on the real stack to FAILED in an open page (the
+ * failure-to-webhook figure is failure-bench.ts's). Everything runs on loopback against the production build; each server, browser
  * and receiver it starts is stopped before it returns.
  */
 import type { ChildProcess } from "node:child_process";
 import { createWriteStream, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { chromium, type Browser, type BrowserContext, type JSHandle } from "playwright-core";
 import { createDb } from "@switchboard/db/client";
 import { getClusterByName, updateCluster } from "@switchboard/db/repos/clusters";
-import { createConnector, type Connector } from "@switchboard/db/repos/connectors";
+import { createConnector } from "@switchboard/db/repos/connectors";
 import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
-import { addContact, getTeamByName } from "@switchboard/db/repos/teams";
+import { getTeamByName } from "@switchboard/db/repos/teams";
 import { DEMO_PASSWORD } from "@switchboard/db/seed";
 import { PROBE_INTERVAL_MS } from "@switchboard/domain/board-snapshot";
 import { putConnector, resetCluster } from "@switchboard/stack/cluster-fixture";
@@ -37,17 +35,15 @@ const OPEN_BOARD_SECONDS = 30;
 const POLL_MS = 5_000;
 /** While the boards are open, a few connectors change state this often (written by another process). */
 const CHANGE_EVERY_MS = 2_000;
-const FAILURE_RUNS = 3;
 const FAILURE_BOARD_TRIALS = 10;
 /** The REST poll during the failure → board trials: far longer than any figure, so only the status topic can carry it. */
 const FAILURE_BOARD_POLL_SECONDS = 60;
-const STATUS_POLL_MS = 100;
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OWNER = "owner@example.com";
 
 export type WebBenchOptions = {
-  /** The bench stack (not the dev stack): the failure-to-webhook run deploys to it. */
+  /** The bench stack (not the dev stack): the failure-to-board run deploys to it. */
   endpoints: StackEndpoints;
   /** Where the bench databases and server logs go (`.stack/bench`). */
   dataDir: string;
@@ -58,7 +54,7 @@ export type WebBenchOptions = {
   boardPort?: number;
   /** The port of the server with the worker in-process (default {@link WORKER_PORT}). */
   workerPort?: number;
-  /** Only the board figures (no failure-to-webhook or failure-to-board run, which need the bench stack). */
+  /** Only the board figures (no failure-to-board run, which needs the bench stack). */
   boardOnly?: boolean;
 };
 
@@ -716,55 +712,7 @@ export async function benchFailureToBoard(opts: WebBenchOptions): Promise<void> 
   }
 }
 
-// ---- 3. Task failure to webhook ----
-
-type Hook = { body: string; at: number };
-
-async function startWebhookReceiver(): Promise<{ url: string; hooks: Hook[]; close: () => Promise<void> }> {
-  const hooks: Hook[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      hooks.push({ body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/switchboard`,
-    hooks,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Polls the connector's status every {@link STATUS_POLL_MS} until a task is FAILED; returns when that was seen. */
-async function waitTaskFailed(connectUrl: string, name: string): Promise<number> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/status`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
-    if (res?.ok) {
-      const status = (await res.json()) as { tasks?: { state: string }[] };
-      if (status.tasks?.some((t) => t.state === "FAILED")) return Date.now();
-    } else {
-      await res?.body?.cancel();
-    }
-    if (Date.now() > deadline) throw new Error(`${name}: no task FAILED within 120 s`);
-    await sleep(STATUS_POLL_MS);
-  }
-}
-
-async function waitHook(hooks: Hook[], name: string): Promise<Hook> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const hook = hooks.find((h) => h.body.includes(name));
-    if (hook) return hook;
-    if (Date.now() > deadline) throw new Error(`${name}: no webhook within 120 s`);
-    await sleep(20);
-  }
-}
-
+/** A connector whose task fails a second after it starts (Kafka's test connectors). */
 const FAILING_CONFIG = {
   "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",
   topics: "bench-failing",
@@ -772,72 +720,6 @@ const FAILING_CONFIG = {
   mock_mode: "task-failure",
   delay_ms: "1000",
 };
-
-/**
- * Seeds the worker's database: the demo data pointing at the bench stack, a webhook contact for
- * payments, and the failing connectors' definitions (owned by payments). All written before the
- * server starts: a write from here while the worker writes can fail with SQLITE_BUSY_SNAPSHOT.
- * Until deployed the connectors stay unobserved, which notifies nobody.
- */
-async function seedWorkerDatabase(url: string, ep: StackEndpoints, webhookUrl: string) {
-  await prepareDatabase(url, ep);
-  const db = createDb(url);
-  try {
-    const team = await getTeamByName(db, "payments");
-    const cluster = await getClusterByName(db, "local");
-    if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
-    await addContact(db, null, { kind: "webhook", target: webhookUrl, teamId: team.id });
-    const stamp = Date.now();
-    const connectors: Connector[] = [];
-    for (let run = 0; run < FAILURE_RUNS; run++) {
-      const name = `bench-failing-${run}-${stamp}`;
-      connectors.push(await createConnector(db, null, { name, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config: FAILING_CONFIG, secrets: {} }));
-    }
-    return { monitorIntervalSeconds: cluster.monitorIntervalSeconds, connectors };
-  } finally {
-    await db.$disconnect();
-  }
-}
-
-async function benchFailureToWebhook(opts: WebBenchOptions) {
-  const { connectUrls } = opts.endpoints;
-  const databaseUrl = `file:${join(opts.dataDir, "web-worker.db")}`;
-  removeDatabase(databaseUrl);
-  await resetCluster(connectUrls);
-  const receiver = await startWebhookReceiver();
-  let server: Server | undefined;
-  try {
-    const { monitorIntervalSeconds, connectors } = await seedWorkerDatabase(databaseUrl, opts.endpoints, receiver.url);
-    // The receiver listens on loopback: the operator's allowlist must name it, as for any internal webhook.
-    server = await startServer(opts, opts.workerPort ?? WORKER_PORT, databaseUrl, { SWITCHBOARD_WORKER: "on", SWITCHBOARD_WEBHOOK_ALLOWLIST: new URL(receiver.url).host });
-    const runs: { name: string; failedAt: number; webhookAt: number; ms: number }[] = [];
-    for (const [run, connector] of connectors.entries()) {
-      const { name } = connector;
-      // Each run starts right after the previous webhook, i.e. just after a poll: without a pause every
-      // failure would land at the same point of the interval. Spread them over it instead.
-      if (run > 0) await sleep((monitorIntervalSeconds * 1000 * run) / FAILURE_RUNS);
-      await putConnector(name, { ...FAILING_CONFIG, "switchboard.id": connector.id, "switchboard.version": String(connector.version) }, connectUrls);
-      const failedAt = await waitTaskFailed(connectUrls[0]!, name);
-      const hook = await waitHook(receiver.hooks, name);
-      runs.push({ name, failedAt, webhookAt: hook.at, ms: hook.at - failedAt });
-      opts.log(`web: failure → webhook run ${run + 1}: ${ms(hook.at - failedAt)}`);
-    }
-    const summary = { monitorIntervalSeconds, statusPollMs: STATUS_POLL_MS, medianMs: median(runs.map((r) => r.ms)), runs };
-    opts.record(
-      "webFailureToWebhook",
-      summary,
-      [
-        `task failure → webhook (real stack, worker in the web process, health monitor every ${monitorIntervalSeconds} s, ${FAILURE_RUNS} runs):`,
-        `  ${runs.map((r) => ms(r.ms)).join(", ")}; median ${ms(summary.medianMs)}`,
-        `  failure time = first of Connect's /status polls (every ${STATUS_POLL_MS} ms) showing the task FAILED, so up to ${STATUS_POLL_MS} ms late;`,
-        `  the delay depends on where the failure falls in the ${monitorIntervalSeconds} s monitor interval (0 to ${monitorIntervalSeconds} s; the runs are spread over it) plus the worker's 1 s delivery pass`,
-      ].join("\n"),
-    );
-  } finally {
-    await server?.stop();
-    await receiver.close();
-  }
-}
 
 // ---- Entry point ----
 
@@ -848,8 +730,8 @@ function removeDatabase(url: string): void {
 
 /**
  * Runs the web benchmarks and records their figures: board cold loads and the board query against a
- * seeded database (worker off, so the seeded health stays), then failure-to-webhook against the
- * bench stack in `opts.endpoints` (worker on). Needs that stack running.
+ * seeded database (worker off, so the seeded health stays), then failure-to-board against the bench
+ * stack in `opts.endpoints` (worker on). Needs that stack running.
  */
 export async function benchWeb(opts: WebBenchOptions): Promise<void> {
   // The bench seeds the demo users and signs in as them: demo mode, for the seed and the servers.
@@ -880,7 +762,6 @@ export async function benchWeb(opts: WebBenchOptions): Promise<void> {
     await server.stop();
   }
   if (!opts.boardOnly) {
-    await benchFailureToWebhook(opts);
     await benchFailureToBoard(opts);
   }
 }
