@@ -14,7 +14,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { chromium, type Browser, type BrowserContext, type JSHandle } from "playwright-core";
 import { createDb } from "@switchboard/db/client";
 import { getClusterByName, updateCluster } from "@switchboard/db/repos/clusters";
-import { createConnector } from "@switchboard/db/repos/connectors";
+import { createConnector, type Connector } from "@switchboard/db/repos/connectors";
 import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { getTeamByName } from "@switchboard/db/repos/teams";
 import { DEMO_PASSWORD } from "@switchboard/db/seed";
