@@ -30,7 +30,30 @@ export function createDb(url: string = databaseUrl(), opts: { poolSize?: number 
   }
   mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
   // `timeout`: wait for another process's write lock instead of failing with SQLITE_BUSY at once.
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 15_000 }) });
+  return new PrismaClient({ adapter: immediateTransactions(new PrismaBetterSQLite3({ url, timeout: 15_000 })) });
+}
+
+type SqliteFactory = InstanceType<typeof PrismaBetterSQLite3>;
+type SqliteAdapter = Awaited<ReturnType<SqliteFactory["connect"]>>;
+
+/**
+ * The better-sqlite3 adapter opens transactions with a deferred `BEGIN`: one that reads and then
+ * writes fails at once with "database is locked" when another process (a separate worker, a test)
+ * committed in between, whatever the busy timeout (SQLite cannot upgrade a stale read snapshot).
+ * `BEGIN IMMEDIATE` takes the write lock first, waiting up to the timeout, so processes sharing the
+ * file queue instead of failing. (Adapter 6.19.3 prepares the statement on its `client`; a test in
+ * client.test.ts fails if that changes.)
+ */
+function immediateTransactions(factory: SqliteFactory): SqliteFactory {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async (): Promise<SqliteAdapter> => {
+    const adapter = await connect();
+    const client = (adapter as unknown as { client: { prepare: (sql: string) => unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  };
+  return factory;
 }
 
 /**
