@@ -11,7 +11,7 @@ import { createTeam } from "@switchboard/db/repos/teams";
 import { createDb, isPostgres } from "@switchboard/db/client";
 import { createTestDb } from "@switchboard/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { BoardSnapshot, PROBE_INTERVAL_MS } from "./board-snapshot";
+import { BoardSnapshot, probeIntervalMs } from "./board-snapshot";
 
 const t = await createTestDb();
 const otherReplica = createDb(t.url);
@@ -37,7 +37,7 @@ describe("board snapshot on PostgreSQL", () => {
 
     await otherReplica.connectorHealth.update({ where: { connectorId: ids[1] }, data: { state: "FAILED", severity: 70, observedAt: new Date() } });
     await otherReplica.connector.update({ where: { id: ids[2] }, data: { desiredState: "PAUSED" } });
-    await sleep(PROBE_INTERVAL_MS + 50);
+    await sleep(probeIntervalMs(t.db) + 50);
     await snapshot.current();
     expect(snapshot.query({ state: "FAILED" }).items.map((i) => i.name)).toEqual(["b-sink"]);
     expect(snapshot.query({}).items.map((i) => i.name)[0]).toBe("b-sink");

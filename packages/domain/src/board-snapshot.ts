@@ -7,9 +7,9 @@
  * within that and never missed for good. Counts, filters, search, sorting and paging then
  * run over the rows in memory, which stays fast at 10,000 connectors and more.
  */
-import type { Db } from "@switchboard/db/client";
+import { isPostgres, type Db } from "@switchboard/db/client";
 import { onBoardChange } from "@switchboard/db/board-bus";
-import { databaseChangeToken, HEALTH_SEVERITY, loadBoardHealthSince, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardClusterFingerprint, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
+import { databaseChangeToken, HEALTH_SEVERITY, loadBoardHealthSince, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardClusterFingerprint, type BoardPage, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
 import type { DesiredRunState } from "@switchboard/engine/model";
 import { displayTrace, firstLine } from "./display";
 
@@ -31,13 +31,9 @@ export type BoardItem = {
   connectorClass: string;
 };
 
-export type BoardSnapshotPage = {
+/** The database query's page shape (`queryBoard`), with display rows and the snapshot's version. */
+export type BoardSnapshotPage = Omit<BoardPage, "items"> & {
   items: BoardItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-  /** Counts per state over the same filters without the state filter. */
-  counts: Record<BoardState, number>;
   /** Changes whenever any row may have; the same version always gives the same page. */
   version: number;
   /** When this version was built (so an unchanged board gives the same answer, byte for byte). */
@@ -47,6 +43,14 @@ export type BoardSnapshotPage = {
 /** How often the snapshot looks for writes nobody announced (another process on SQLite): on SQLite a
  * look is one `PRAGMA data_version` unless something was written, so it can be frequent. */
 export const PROBE_INTERVAL_MS = 250;
+
+/**
+ * The probe interval for `db`. On PostgreSQL every replica's writes arrive by NOTIFY (and a reconnect
+ * marks everything changed), so the probe, a full query there, is only a safety net and runs less often.
+ */
+export function probeIntervalMs(db: Db): number {
+  return isPostgres(db) ? 4 * PROBE_INTERVAL_MS : PROBE_INTERVAL_MS;
+}
 const PAGE_CACHE_SIZE = 500;
 const STATES = [...Object.keys(HEALTH_SEVERITY), "UNKNOWN"] as BoardState[];
 
@@ -156,7 +160,7 @@ export class BoardSnapshot {
 
   /** Brings the snapshot up to date with the database: at once for changes the bus announced, within the probe interval otherwise. */
   async current(): Promise<void> {
-    let due = Date.now() - this.lastProbe >= PROBE_INTERVAL_MS;
+    let due = Date.now() - this.lastProbe >= probeIntervalMs(this.db);
     // A change announced while a rebuild ran may have missed it: go round again.
     while (due || this.refreshing || this.dirty.size > 0 || this.everything) {
       due = false;
@@ -271,12 +275,12 @@ export class BoardSnapshot {
 
   /**
    * Calls `listener` after each rebuild. While anyone listens the snapshot probes the database every
-   * {@link PROBE_INTERVAL_MS} by itself, so changes written by another process reach open pages without a reader.
+   * {@link probeIntervalMs} by itself, so changes written by another process reach open pages without a reader.
    */
   subscribe(listener: (change: BoardChange) => void): () => void {
     this.listeners.add(listener);
     if (!this.watchTimer) {
-      this.watchTimer = setInterval(() => void this.current().catch(() => undefined), PROBE_INTERVAL_MS);
+      this.watchTimer = setInterval(() => void this.current().catch(() => undefined), probeIntervalMs(this.db));
       this.watchTimer.unref();
     }
     return () => {
