@@ -23,6 +23,7 @@ export const changeItemSelect = {
   proposedState: true,
   onlyFailed: true,
   baseVersion: true,
+  payloadJson: true,
 } as const satisfies Prisma.ChangeItemSelect;
 
 export const reviewSelect = {
@@ -75,6 +76,8 @@ export type ChangeItem = {
   proposedState: DesiredState | null;
   onlyFailed: boolean;
   baseVersion: number | null;
+  /** Action-specific data (offsets to set, a move's target cluster, a topic spec, a rollback's source), parsed JSON; null when none. Each action's module validates its own shape. */
+  payload: unknown;
 };
 
 export type Review = Prisma.ReviewGetPayload<{ select: typeof reviewSelect }>;
@@ -93,9 +96,10 @@ const configSchema = z.record(z.string(), z.string());
 const keysSchema = z.array(z.string());
 
 type ItemRow = Prisma.ChangeItemGetPayload<{ select: typeof changeItemSelect }>;
-function toItem({ proposedConfigJson, proposedSecretKeysJson, ...row }: ItemRow): ChangeItem {
+function toItem({ proposedConfigJson, proposedSecretKeysJson, payloadJson, ...row }: ItemRow): ChangeItem {
   return {
     ...row,
+    payload: payloadJson === null ? null : (JSON.parse(payloadJson) as unknown),
     proposedConfig: proposedConfigJson === null ? null : configSchema.parse(JSON.parse(proposedConfigJson)),
     proposedSecretKeys: keysSchema.parse(JSON.parse(proposedSecretKeysJson)),
   };
@@ -113,6 +117,8 @@ export type ChangeItemInput = {
   onlyFailed?: boolean;
   /** The connector version the item was written against; null for a create. */
   baseVersion?: number | null;
+  /** Action-specific data, stored as JSON (see ChangeItem.payload); never secrets. */
+  payload?: unknown;
 };
 
 function itemData(item: ChangeItemInput, position: number) {
@@ -128,6 +134,7 @@ function itemData(item: ChangeItemInput, position: number) {
     proposedState: item.proposedState ?? null,
     onlyFailed: item.onlyFailed ?? false,
     baseVersion: item.baseVersion ?? null,
+    payloadJson: item.payload === undefined || item.payload === null ? null : JSON.stringify(item.payload),
   };
 }
 

@@ -31,6 +31,11 @@ const ACTION_STYLE: Record<Item["action"], { symbol: string; verb: string; class
   resume: { symbol: "▶", verb: "resume", className: "text-green-800 dark:text-green-300" },
   stop: { symbol: "■", verb: "stop", className: "text-zinc-700 dark:text-zinc-300" },
   restart: { symbol: "↻", verb: "restart", className: "text-cyan-800 dark:text-cyan-300" },
+  reset_offsets: { symbol: "⟲", verb: "reset offsets of", className: "text-purple-800 dark:text-purple-300" },
+  set_offsets: { symbol: "⇥", verb: "set offsets of", className: "text-purple-800 dark:text-purple-300" },
+  move: { symbol: "⇄", verb: "move", className: "text-indigo-800 dark:text-indigo-300" },
+  create_topic: { symbol: "+", verb: "create topic", className: "text-green-800 dark:text-green-300" },
+  delete_topic: { symbol: "−", verb: "delete topic", className: "text-red-800 dark:text-red-300" },
 };
 
 const DECISION: Record<string, { label: string; className: string }> = {

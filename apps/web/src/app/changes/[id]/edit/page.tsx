@@ -21,9 +21,17 @@ export default async function EditChangeRequestPage({ params }: { params: Promis
       </EmptyState>
     );
   }
+  const editable = cr.items.flatMap(({ action, ...item }) => (isEditableAction(action) ? [{ ...item, action }] : []));
+  if (editable.length !== cr.items.length) {
+    return (
+      <EmptyState title="This change request cannot be edited here" action={{ href: `/changes/${id}`, label: "Back to the change request" }}>
+        It holds offset, move or topic changes, which the editor does not handle. Cancel it and open a new one instead.
+      </EmptyState>
+    );
+  }
   const [clusters, teams] = await Promise.all([api.cluster.list(), api.team.list()]);
   const mayActForAll = user.role === "approver" || user.role === "admin";
-  const items = cr.items.map((item) =>
+  const items = editable.map((item) =>
     newItemDraft({
       action: item.action,
       connectorId: item.connectorId ?? "",
@@ -60,4 +68,9 @@ export default async function EditChangeRequestPage({ params }: { params: Promis
       />
     </section>
   );
+}
+
+const EDITABLE_ACTIONS = ["create", "update", "delete", "pause", "resume", "restart", "stop"] as const;
+function isEditableAction(action: string): action is (typeof EDITABLE_ACTIONS)[number] {
+  return (EDITABLE_ACTIONS as readonly string[]).includes(action);
 }
