@@ -1,6 +1,6 @@
-import type { DiffRow } from "@switchboard/domain/change-items";
+import type { RouterOutputs } from "../trpc/types";
 
-export type { DiffRow };
+export type DiffRow = RouterOutputs["changeRequest"]["byId"]["items"][number]["diff"][number];
 
 const STATUS: Record<DiffRow["status"], { symbol: string; label: string; row: string }> = {
   added: { symbol: "+", label: "added", row: "bg-green-50 dark:bg-green-950/40" },

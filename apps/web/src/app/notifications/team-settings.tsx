@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "../../components/button";
 import { ErrorMessage } from "../../components/error-message";
 import { useTRPC } from "../../trpc/react";
-import { ContactForm } from "../_components/contact-form";
+import { ContactForm } from "../../components/contact-form";
 
 function TeamContacts({ teamId }: { teamId: string }) {
   const trpc = useTRPC();

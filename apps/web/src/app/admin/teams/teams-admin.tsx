@@ -9,7 +9,7 @@ import { EmptyState } from "../../../components/empty-state";
 import { ErrorMessage } from "../../../components/error-message";
 import { Field } from "../../../components/field";
 import { useTRPC } from "../../../trpc/react";
-import { ContactForm } from "../../_components/contact-form";
+import { ContactForm } from "../../../components/contact-form";
 
 const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { RelativeTime } from "../../../components/relative-time";
+import type { RouterOutputs } from "../../../trpc/types";
 
-export type DeploymentSummary = { id: string; status: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
+type DeploymentSummary = RouterOutputs["changeRequest"]["byId"]["deployments"][number];
 
 const STATUS_LABEL: Record<string, string> = { queued: "Queued", running: "Running", succeeded: "Succeeded", failed: "Failed" };
 

@@ -2,12 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { ContactForm, type ContactInput } from "../../_components/contact-form";
+import { ContactForm, type ContactInput } from "../../../components/contact-form";
 import { Button } from "../../../components/button";
 import { ErrorMessage } from "../../../components/error-message";
 import { useTRPC } from "../../../trpc/react";
+import type { RouterOutputs } from "../../../trpc/types";
 
-type Contact = { id: string; kind: "email" | "webhook"; target: string };
+type Contact = RouterOutputs["connector"]["byId"]["contacts"][number];
 
 function ContactList({ contacts, onRemove, removing }: { contacts: Contact[]; onRemove?: (id: string) => void; removing?: string | null }) {
   return (

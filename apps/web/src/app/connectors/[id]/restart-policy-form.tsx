@@ -7,8 +7,9 @@ import { Button } from "../../../components/button";
 import { ErrorMessage } from "../../../components/error-message";
 import { Field } from "../../../components/field";
 import { useTRPC } from "../../../trpc/react";
+import type { RouterOutputs } from "../../../trpc/types";
 
-type Policy = { autoRestart: boolean; maxRestarts: number; backoffSeconds: number };
+type Policy = RouterOutputs["connector"]["byId"]["restartPolicy"];
 
 function validate(maxRestarts: string, backoffSeconds: string) {
   const errors: { maxRestarts?: string; backoffSeconds?: string } = {};

@@ -1,23 +1,9 @@
 import Link from "next/link";
 import { RelativeTime } from "../../../components/relative-time";
+import type { RouterOutputs } from "../../../trpc/types";
 
-type KeyChange =
-  | { op: "add"; key: string; after: string; sensitive?: false }
-  | { op: "remove"; key: string; before: string; sensitive?: false }
-  | { op: "change"; key: string; before: string; after: string; sensitive?: false }
-  | { op: "add" | "remove" | "change"; key: string; sensitive: true };
-
-type Revision = {
-  version: number;
-  name: string;
-  desiredState: string;
-  createdAt: Date;
-  changeRequest: { id: string; title: string } | null;
-  changes: KeyChange[];
-  renamedFrom: string | null;
-  desiredStateFrom: string | null;
-  unchangedSecretKeys: string[];
-};
+type Revision = RouterOutputs["connector"]["byId"]["revisions"][number];
+type KeyChange = Revision["changes"][number];
 
 const SYMBOL = { add: "+", remove: "-", change: "~" } as const;
 const COLOUR = { add: "text-green-800 dark:text-green-300", remove: "text-red-800 dark:text-red-300", change: "text-amber-800 dark:text-amber-300" } as const;

@@ -1,9 +1,9 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
-import { Button } from "../../components/button";
-import { ErrorMessage } from "../../components/error-message";
-import { inputClasses } from "../../components/field";
+import { Button } from "./button";
+import { ErrorMessage } from "./error-message";
+import { inputClasses } from "./field";
 
 export type ContactInput = { kind: "email" | "webhook"; target: string };
 
