@@ -1,0 +1,104 @@
+import type { ReactNode } from "react";
+import type { RouterOutputs } from "../trpc/types";
+import { DeploymentFailures, DeploymentOutcomes } from "./deployment-outcomes";
+
+export type DeploymentReport = NonNullable<RouterOutputs["deployment"]["byId"]["report"]>;
+
+const LISTS = ["added", "updated", "removed", "paused", "resumed", "stopped", "restarted", "skipped"] as const;
+
+/** The final report of a deployment: outcome, who asked and approved, what changed, failures, per-connector results. */
+export function DeploymentReportView({ deploymentId, report }: { deploymentId: string; report: DeploymentReport }) {
+  const ok = report.outcome === "succeeded";
+  return (
+    <section aria-labelledby="deploy-report" className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 id="deploy-report" className="text-base font-semibold">
+          Report
+        </h3>
+        <a
+          href={`/deployments/${encodeURIComponent(deploymentId)}/report`}
+          download
+          className="text-sm font-medium text-blue-700 underline hover:no-underline dark:text-blue-400"
+        >
+          Download report (JSON)
+        </a>
+      </div>
+      <p className={ok ? "text-sm text-green-800 dark:text-green-300" : "text-sm font-medium text-red-800 dark:text-red-300"}>
+        {ok
+          ? "Every change was applied and verified."
+          : `The deploy failed: ${report.error ?? `${report.failures.length} ${report.failures.length === 1 ? "problem" : "problems"}, listed below`}.`}
+      </p>
+
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-zinc-600 dark:text-zinc-400">Change request</dt>
+        <dd>
+          {report.changeRequest.title} (revision {report.changeRequest.revision}) by {report.changeRequest.author.name}
+        </dd>
+        {report.requestedBy && (
+          <>
+            <dt className="text-zinc-600 dark:text-zinc-400">Deployed by</dt>
+            <dd>{report.requestedBy.name}</dd>
+          </>
+        )}
+        <dt className="text-zinc-600 dark:text-zinc-400">Approved by</dt>
+        <dd>
+          {report.approvals.length === 0
+            ? "no approval required"
+            : report.approvals.map((a) => `${a.reviewer.name}${a.comment ? ` (“${a.comment}”)` : ""}`).join(", ")}
+        </dd>
+        {report.verification && (
+          <>
+            <dt className="text-zinc-600 dark:text-zinc-400">Verification</dt>
+            <dd>
+              {report.verification.ok ? "passed" : "failed"} in {(report.verification.durationMs / 1000).toFixed(1)} s
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <ul className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" aria-label="Outcome summary">
+        {LISTS.map((list) => (
+          <li key={list} className="rounded border border-zinc-200 px-2 py-1 dark:border-zinc-800">
+            <span className="font-semibold">{report.summary[list].length}</span> {list}
+            {report.summary[list].length > 0 && (
+              <span className="block truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" title={report.summary[list].join(", ")}>
+                {report.summary[list].join(", ")}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+
+      {report.validation.length > 0 && (
+        <Block title="Validation problems">
+          <ul className="list-disc pl-5 text-sm">
+            {report.validation.map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+          </ul>
+        </Block>
+      )}
+
+      {report.failures.length > 0 && (
+        <Block title="Failures">
+          <DeploymentFailures report={report} />
+        </Block>
+      )}
+
+      {report.connectors.length > 0 && (
+        <Block title="Outcome per connector">
+          <DeploymentOutcomes connectors={report.connectors} />
+        </Block>
+      )}
+    </section>
+  );
+}
+
+function Block({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div>
+      <h4 className="mb-1 text-sm font-semibold">{title}</h4>
+      {children}
+    </div>
+  );
+}
