@@ -81,12 +81,19 @@ export async function postgresUp(log: Log = () => {}, cfg = postgresConfig()): P
     asServerUser(bin, "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]);
     log(`initialised PostgreSQL in ${data}`);
   }
-  if (postgresPid(cfg) === null) {
-    const opts = `-p ${cfg.port} -k ${cfg.dataDir} -c listen_addresses=127.0.0.1 -c max_connections=300`;
-    asServerUser(bin, "pg_ctl", ["-D", data, "-l", join(cfg.dataDir, "server.log"), "-o", opts, "-w", "-t", "60", "start"]);
-    log(`started PostgreSQL on 127.0.0.1:${cfg.port}`);
-  }
+  // wal_level=logical (with slots and senders) lets Debezium's PostgreSQL connector stream changes.
+  const opts = `-p ${cfg.port} -k ${cfg.dataDir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20`;
+  const pgCtl = (action: "start" | "restart") =>
+    asServerUser(bin, "pg_ctl", ["-D", data, "-l", join(cfg.dataDir, "server.log"), "-o", opts, "-w", "-t", "60", ...(action === "restart" ? ["-m", "fast"] : []), action]);
   const psql = (sql: string) => execFileSync(join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(cfg.port), "-U", "postgres", "-d", "postgres", "-tAc", sql], { encoding: "utf8" }).trim();
+  if (postgresPid(cfg) === null) {
+    pgCtl("start");
+    log(`started PostgreSQL on 127.0.0.1:${cfg.port}`);
+  } else if (psql("SHOW wal_level") !== "logical") {
+    // A server started by an older stack: wal_level only changes with a restart.
+    pgCtl("restart");
+    log(`restarted PostgreSQL on 127.0.0.1:${cfg.port} with wal_level=logical`);
+  }
   if (psql("SELECT 1 FROM pg_database WHERE datname = 'switchboard'") !== "1") psql("CREATE DATABASE switchboard");
   return postgresUrl(cfg);
 }

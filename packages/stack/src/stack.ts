@@ -77,13 +77,29 @@ function workerPort(cfg: StackConfig, n: WorkerNo): number {
   return n === 3 ? cfg.workerPortB : cfg.workerPorts[n - 1]!;
 }
 
-/** Fetches the pinned jars once into the cache (mvn dependency:copy-dependencies). */
+/**
+ * Connector plugins loaded from the workers' `plugin.path`, each in its own directory (its own class
+ * loader, so its dependencies cannot clash with Connect's): Maven profile -> directory under plugins/.
+ */
+const PLUGIN_PROFILES = { "plugin-debezium-postgres": "debezium-postgres" } as const;
+
+/** The directory the workers' `plugin.path` points at. */
+export function pluginPath(cfg: StackConfig): string {
+  return join(cfg.cacheDir, "plugins");
+}
+
+/** Fetches the pinned jars and plugins once into the cache (mvn dependency:copy-dependencies). */
 export function fetchJars(cfg: StackConfig, log: Log): void {
-  for (const profile of ["broker", "connect"] as const) {
-    const lib = join(cfg.cacheDir, `${profile}-lib`);
+  const targets: Array<[profile: string, dir: string]> = [
+    ["broker", join(cfg.cacheDir, "broker-lib")],
+    ["connect", join(cfg.cacheDir, "connect-lib")],
+    ...Object.entries(PLUGIN_PROFILES).map(([profile, dir]): [string, string] => [profile, join(pluginPath(cfg), dir)]),
+  ];
+  for (const [profile, lib] of targets) {
     if (existsSync(join(lib, ".complete"))) continue;
-    log(`fetching Apache Kafka ${KAFKA_VERSION} ${profile} jars from Maven Central (first time only)…`);
-    const tmp = `${lib}.tmp-${process.pid}`;
+    log(`fetching the ${profile} jars (Apache Kafka ${KAFKA_VERSION}) from Maven Central (first time only)…`);
+    // Outside plugins/: a worker scanning plugin.path must never see a half-copied plugin.
+    const tmp = join(cfg.cacheDir, `.fetch-${profile}-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
     const r = spawnSync(
       "mvn",
@@ -168,6 +184,7 @@ function writeConfigs(cfg: StackConfig): void {
         "scheduled.rebalance.max.delay.ms=5000",
         "offset.flush.interval.ms=2000",
         "topic.tracking.enable=true",
+        `plugin.path=${pluginPath(cfg)}`,
         "",
       ].join("\n"),
     );
@@ -270,6 +287,7 @@ const REQUIRED_PLUGINS = [
   "org.apache.kafka.connect.file.FileStreamSinkConnector",
   "org.apache.kafka.connect.mirror.MirrorSourceConnector",
   "org.apache.kafka.connect.tools.MockSinkConnector",
+  "io.debezium.connector.postgresql.PostgresConnector",
 ];
 
 async function workerReady(url: string): Promise<boolean> {
