@@ -5,6 +5,8 @@ import type { DesiredRunState, ObservedConnector, ObservedTask } from "@switchbo
 import { ConnectError } from "@switchboard/engine/port";
 import type { ConfigValidation, ConnectErrorCode, ConnectPort, PluginInfo } from "@switchboard/engine/port";
 
+export type { ConnectorOffset } from "@switchboard/engine/port";
+
 export type ConnectClientOptions = {
   /** Several workers of ONE cluster, e.g. `["http://127.0.0.1:18083", "http://127.0.0.1:18084"]`. */
   urls: string[];
@@ -38,9 +40,6 @@ export type WorkerHealth = { healthy: boolean; status: string; message: string }
 
 export type TaskConfig = { id: number; config: Record<string, string> };
 
-/** One source partition or sink topic-partition and its offset (null offset = reset that partition). */
-export type ConnectorOffset = { partition: Record<string, unknown>; offset: Record<string, unknown> | null };
-
 /** A ConfigDef entry of a connector plugin (`GET /connector-plugins/{p}/config`). */
 export type PluginConfigDef = {
   name: string;
@@ -66,11 +65,6 @@ export type ConnectClient = ConnectPort & {
   getTasks(name: string): Promise<TaskConfig[]>;
   getTaskStatus(name: string, taskId: number): Promise<ObservedTask>;
   restartTask(name: string, taskId: number): Promise<void>;
-  getOffsets(name: string): Promise<ConnectorOffset[]>;
-  /** The connector must be STOPPED. Resolves Connect's message. */
-  alterOffsets(name: string, offsets: ConnectorOffset[]): Promise<string>;
-  /** The connector must be STOPPED. Resolves Connect's message. */
-  resetOffsets(name: string): Promise<string>;
   /** Topics the connector used (needs topic tracking enabled on the workers, else UNAUTHORIZED/403). */
   getTopics(name: string): Promise<string[]>;
   resetTopics(name: string): Promise<void>;

@@ -1,5 +1,5 @@
 import type { DesiredRunState, ObservedConnector, ObservedTask, RuntimeState } from "./model";
-import { ConnectError, type ConfigValidation, type ConnectPort, type PluginInfo } from "./port";
+import { ConnectError, type ConfigValidation, type ConnectorOffset, type ConnectPort, type PluginInfo } from "./port";
 
 export type FakeConnector = {
   config: Record<string, string>;
@@ -8,6 +8,8 @@ export type FakeConnector = {
   type: "source" | "sink";
   /** Set by tests that simulate a FAILED connector. */
   trace?: string;
+  /** Committed offsets; tests may set them directly (as tasks committing would). */
+  offsets?: ConnectorOffset[];
 };
 
 /**
@@ -89,6 +91,15 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
     return c;
   }
 
+  /** Connect refuses to touch the offsets of a connector that is not STOPPED (400). */
+  function stoppedForOffsets(name: string): FakeConnector {
+    const c = existing(name);
+    if (c.state !== "STOPPED") {
+      throw new ConnectError("BAD_REQUEST", `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`, 400);
+    }
+    return c;
+  }
+
   function checkName(name: string, config: Record<string, string>): void {
     if (config.name !== undefined && config.name !== name) {
       throw new ConnectError(
@@ -137,7 +148,8 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
         }
         // A new config restarts the connector and its tasks, which also clears failures.
         const state: RuntimeState = c.state === "PAUSED" || c.state === "STOPPED" ? c.state : "RUNNING";
-        connectors.set(name, { config: { ...config }, state, tasks: tasksFor(state), type: typeOf(config) });
+        // Offsets belong to the name, not the config: a new config keeps them.
+        connectors.set(name, { config: { ...config }, state, tasks: tasksFor(state), type: typeOf(config), ...(c.offsets ? { offsets: c.offsets } : {}) });
         return { created: false };
       }),
     createConnector: (name, config, initialState) =>
@@ -175,10 +187,36 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
         const after: RuntimeState = c.state === "PAUSED" ? "PAUSED" : "RUNNING";
         c.tasks = c.tasks.map((t) => (t.state === "FAILED" || !opts.onlyFailed ? { id: t.id, state: after } : t));
       }),
+    restartTask: (name, taskId) =>
+      call("restartTask", name, () => {
+        const c = existing(name);
+        const task = c.tasks.find((t) => t.id === taskId);
+        if (!task) throw new ConnectError("NOT_FOUND", `Task ${name}-${taskId} not found`, 404);
+        task.state = c.state === "PAUSED" ? "PAUSED" : "RUNNING";
+        delete task.trace;
+      }),
     deleteConnector: (name) =>
       call("deleteConnector", name, () => {
         existing(name);
         connectors.delete(name);
+      }),
+    getOffsets: (name) => call("getOffsets", name, () => structuredClone(existing(name).offsets ?? [])),
+    alterOffsets: (name, offsets) =>
+      call("alterOffsets", name, () => {
+        const c = stoppedForOffsets(name);
+        if (offsets.length === 0) throw new ConnectError("BAD_REQUEST", "Partitions / offsets need to be provided for an alter offsets request", 400);
+        const kept = new Map((c.offsets ?? []).map((o) => [partitionKey(o.partition), o]));
+        for (const o of offsets) {
+          if (o.offset === null) kept.delete(partitionKey(o.partition));
+          else kept.set(partitionKey(o.partition), structuredClone(o));
+        }
+        c.offsets = [...kept.values()];
+        return "The offsets for this connector have been altered successfully";
+      }),
+    resetOffsets: (name) =>
+      call("resetOffsets", name, () => {
+        stoppedForOffsets(name).offsets = [];
+        return "The offsets for this connector have been reset successfully";
       }),
     listPlugins: () => call("listPlugins", undefined, () => plugins.map((p) => ({ ...p }))),
     validateConfig: (_pluginClass, config) =>
@@ -195,6 +233,11 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
         }),
       ),
   };
+}
+
+/** One partition's identity: its map with keys sorted. */
+function partitionKey(partition: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(partition).sort().map((k) => [k, partition[k]]));
 }
 
 /** Mock and file connectors have one task; a stopped connector has none. */

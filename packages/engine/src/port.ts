@@ -17,10 +17,25 @@ export type ConnectPort = {
   resume(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   restart(name: string, opts: { includeTasks: boolean; onlyFailed: boolean }): Promise<void>;
+  /** Restarts one task (`POST /connectors/{name}/tasks/{taskId}/restart`); NOT_FOUND when the connector has no such task. */
+  restartTask(name: string, taskId: number): Promise<void>;
   deleteConnector(name: string): Promise<void>;
+  /** Committed offsets (Connect 3.5+, KIP-875); see {@link ConnectorOffset}. */
+  getOffsets(name: string): Promise<ConnectorOffset[]>;
+  /** PATCH `/offsets` (Connect 3.6+): the connector must be STOPPED; a null offset resets that partition. Resolves Connect's message. */
+  alterOffsets(name: string, offsets: ConnectorOffset[]): Promise<string>;
+  /** DELETE `/offsets` (Connect 3.6+): the connector must be STOPPED. Resolves Connect's message. */
+  resetOffsets(name: string): Promise<string>;
   listPlugins(): Promise<PluginInfo[]>;
   validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation>;
 };
+
+/**
+ * One source partition or sink topic-partition and its offset, as Connect's offsets endpoints carry
+ * them: sink `{kafka_topic, kafka_partition}` → `{kafka_offset}`; a source's own shape (FileStreamSource
+ * `{filename}` → `{position}`). A null offset means "no offset" (PATCH resets that partition).
+ */
+export type ConnectorOffset = { partition: Record<string, unknown>; offset: Record<string, unknown> | null };
 
 export type PluginInfo = { class: string; type: "source" | "sink" | string; version?: string };
 

@@ -33,7 +33,11 @@ function stubPort(validate: Validate, listPlugins = async () => plugins): Connec
     resume: unexpected,
     stop: unexpected,
     restart: unexpected,
+    restartTask: unexpected,
     deleteConnector: unexpected,
+    getOffsets: unexpected,
+    alterOffsets: unexpected,
+    resetOffsets: unexpected,
   };
 }
 
