@@ -5,12 +5,11 @@ import Link from "next/link";
 import { useId, useState } from "react";
 import { Button } from "../../components/button";
 import { ConfirmDialog } from "../../components/confirm-dialog";
-import { DataTable, DataTableHead } from "../../components/data-table";
 import { EmptyState } from "../../components/empty-state";
 import { ErrorMessage } from "../../components/error-message";
 import { inputClasses } from "../../components/field";
-import { StateBadge } from "../../components/state-badge";
 import { useTRPC } from "../../trpc/react";
+import { CandidatesTable } from "./candidates-table";
 
 type Option = { id: string; name: string };
 
@@ -74,52 +73,14 @@ export function AdoptView({ clusters, teams, canAdopt }: { clusters: Option[]; t
       )}
       {candidates.data?.ok && candidates.data.candidates.length > 0 && (
         <>
-          <DataTable caption={`Unmanaged connectors on ${clusterName}`}>
-            <DataTableHead>
-              <tr>
-                <th scope="col">Connector</th>
-                <th scope="col">Class</th>
-                <th scope="col">State</th>
-                <th scope="col">Tasks</th>
-                <th scope="col">Topics</th>
-                <th scope="col">Owner team</th>
-              </tr>
-            </DataTableHead>
-            <tbody>
-              {candidates.data.candidates.map((c) => (
-                <tr key={c.name}>
-                  <td className="font-mono">
-                    {c.name}
-                    {c.stampedId && <span className="block text-xs text-zinc-500">stamped id {c.stampedId} (kept)</span>}
-                  </td>
-                  <td className="font-mono text-xs break-all">{c.connectorClass ?? "—"}</td>
-                  <td>
-                    <StateBadge state={c.state} />
-                  </td>
-                  <td className="tabular-nums">
-                    {c.tasksRunning}/{c.tasksTotal}
-                  </td>
-                  <td className="font-mono text-xs">{c.topics ?? "—"}</td>
-                  <td>
-                    <select
-                      aria-label={`Owner team of ${c.name}`}
-                      value={owners[c.name] ?? ""}
-                      disabled={!canAdopt}
-                      onChange={(e) => setOwners({ ...owners, [c.name]: e.target.value })}
-                      className={`${inputClasses} w-auto`}
-                    >
-                      <option value="">Leave unmanaged</option>
-                      {teams.map((t) => (
-                        <option key={t.id} value={t.id}>
-                          {t.name}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </DataTable>
+          <CandidatesTable
+            clusterName={clusterName}
+            candidates={candidates.data.candidates}
+            teams={teams}
+            owners={owners}
+            onPickOwner={(name, teamId) => setOwners({ ...owners, [name]: teamId })}
+            canAdopt={canAdopt}
+          />
           {canAdopt ? (
             <div>
               <Button variant="primary" disabled={picked.length === 0} onClick={() => setConfirming(true)}>
