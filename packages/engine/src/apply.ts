@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import type { DesiredRunState, ObservedConnector, Plan, PlanAction } from "./model";
 import { ConnectError, mayHaveSucceeded, type ConnectPort, type TopicPort } from "./port";
+import { createStepQueue, type ThrottleOptions } from "./throttle";
 
 export type ApplyEvent =
   /** `total`: number of actions that change something (skip and noop excluded). */
@@ -16,7 +17,7 @@ export type ApplyEvent =
   | { type: "verify-progress"; ready: number; total: number; pending: string[] }
   | { type: "verify-done"; ok: boolean };
 
-export type ApplyOptions = {
+export type ApplyOptions = ThrottleOptions & {
   /** Port calls in flight at once, steps sent again during verification included. Default 8. */
   concurrency?: number;
   /** Default 120_000. */
@@ -61,8 +62,10 @@ export type ApplyReport = {
   unmanaged: string[];
   topicsCreated: string[];
   topicsDeleted: string[];
-  /** Plan conflicts (nothing applied), steps that failed for sure, plus verification failures. */
+  /** Plan conflicts (nothing applied), steps that failed for sure, plus verification failures; a halt comes first. */
   failures: { name: string; kind: string; error: string }[];
+  /** Connectors left untouched because the apply halted after `haltAfterFailures` failed steps. */
+  notAttempted: string[];
   verification: { ok: boolean; durationMs: number; connectors: ConnectorOutcome[] };
   startedAt: string;
   finishedAt: string;
@@ -71,8 +74,11 @@ export type ApplyReport = {
 
 type Failure = ApplyReport["failures"][number];
 type Emit = (e: ApplyEvent) => void;
-/** `failed`: Connect clearly refused, or the step never ran. `uncertain`: only verification can tell. */
-type StepResult = { status: "ok" | "uncertain" | "failed"; error?: string };
+/**
+ * `failed`: Connect clearly refused, or the step never ran. `uncertain`: only verification can tell.
+ * `not-attempted`: never sent, because the apply halted first.
+ */
+type StepResult = { status: "ok" | "uncertain" | "failed" | "not-attempted"; error?: string };
 
 const LIST_OF_KIND = {
   create: "added",
@@ -117,6 +123,7 @@ export async function applyPlan(plan: Plan, connect: ConnectPort, opts: ApplyOpt
     return {
       ok: failures.length === 0 && verification.ok,
       ...reportLists(plan, results, verification.connectors),
+      notAttempted: notAttempted(plan, results),
       topicsCreated,
       topicsDeleted,
       failures,
@@ -141,27 +148,45 @@ export async function applyPlan(plan: Plan, connect: ConnectPort, opts: ApplyOpt
     return finish({ ok: false, durationMs: 0, connectors: [] });
   }
 
-  const limit = pLimit(Math.max(1, Math.floor(opts.concurrency ?? 8)));
-  await Promise.all(
-    groupActions(actions).map((group) =>
-      limit(async () => {
-        let blockedBy: string | undefined;
-        for (const i of group) {
-          const action = actions[i]!;
-          const notRun = opts.signal?.aborted ? "aborted" : blockedBy;
-          if (notRun !== undefined) {
-            const error = `not run: ${notRun}`;
-            results.set(i, { status: "failed", error });
-            emit({ type: "step-failed", name: action.name, kind: action.kind, error });
-            continue;
-          }
-          const result = await runStep(action, connect, emit);
-          results.set(i, result);
-          if (result.status === "failed") blockedBy = `${action.kind} of ${action.name} failed`;
+  const queue = createStepQueue(opts);
+  for (const group of groupActions(actions)) {
+    queue.add(async () => {
+      let blockedBy: string | undefined;
+      for (const i of group) {
+        const action = actions[i]!;
+        if (queue.halted) {
+          results.set(i, { status: "not-attempted" });
+          continue;
         }
-      }),
-    ),
-  );
+        const notRun = opts.signal?.aborted ? "aborted" : blockedBy;
+        if (notRun !== undefined) {
+          const error = `not run: ${notRun}`;
+          results.set(i, { status: "failed", error });
+          emit({ type: "step-failed", name: action.name, kind: action.kind, error });
+          continue;
+        }
+        const result = await runStep(action, connect, emit);
+        results.set(i, result);
+        if (result.status === "failed") {
+          blockedBy = `${action.kind} of ${action.name} failed`;
+          queue.recordFailure();
+        }
+      }
+    });
+  }
+  await queue.drained();
+  // Work the halted queue dropped before it started.
+  actions.forEach((a, i) => {
+    if (changesSomething(a) && !results.has(i)) results.set(i, { status: "not-attempted" });
+  });
+  if (queue.halted) {
+    const untouched = notAttempted(plan, results);
+    failures.push({
+      name: "apply",
+      kind: "halted",
+      error: `halted after ${queue.failures} failed ${queue.failures === 1 ? "step" : "steps"}; ${untouched.length} ${untouched.length === 1 ? "connector was" : "connectors were"} not attempted and left untouched`,
+    });
+  }
   // Judged only now, after every creation ran (seed 000): failed deletions never block creations.
   actions.forEach((action, i) => {
     const r = results.get(i);
@@ -172,8 +197,8 @@ export async function applyPlan(plan: Plan, connect: ConnectPort, opts: ApplyOpt
   if (topicDeleteProblem) failures.push(topicDeleteProblem);
 
   const verification = await verify(plan, connect, opts, results, emit);
-  // A connector whose step failed is already in `failures`; its outcome only says what the cluster shows.
-  const failedNames = new Set(failures.map((f) => f.name));
+  // A connector whose step failed is already in `failures` (one not attempted is in `notAttempted`); its outcome only says what the cluster shows.
+  const failedNames = new Set([...failures.map((f) => f.name), ...notAttempted(plan, results)]);
   for (const o of verification.connectors) {
     if (!o.ok && !failedNames.has(o.name)) failures.push({ name: o.name, kind: "verify", error: o.reason ?? "not ok" });
   }
@@ -255,6 +280,7 @@ async function callPort(action: PlanAction, connect: ConnectPort): Promise<void>
     case "stop":
       return connect.stop(action.name);
     case "restart":
+      if (action.taskId !== undefined) return connect.restartTask(action.name, action.taskId);
       return connect.restart(action.name, { includeTasks: true, onlyFailed: action.onlyFailed });
     case "skip":
     case "noop":
@@ -370,6 +396,7 @@ async function verify(
   plan.actions.forEach((a, i) => {
     const r = results.get(i);
     if (r?.status === "failed" && !stepFailure.has(a.name)) stepFailure.set(a.name, `not verified: ${a.kind} failed (${r.error ?? "failed"})`);
+    if (r?.status === "not-attempted" && !stepFailure.has(a.name)) stepFailure.set(a.name, `not attempted: the apply halted before ${a.kind} of ${a.name}`);
     if (a.kind === "create" || a.kind === "update") configs.set(a.name, a.config);
     if (r?.status === "uncertain" && mayResend(a, plan.expected[a.name])) doubts.set(a.name, [...(doubts.get(a.name) ?? []), { action: a, error: r.error ?? "no answer" }]);
   });
@@ -595,9 +622,23 @@ function reportLists(
     if (a.kind === "noop") return;
     const r = results.get(i);
     const list = lists[LIST_OF_KIND[a.kind]];
-    if (r && r.status !== "failed" && verified(a.name) && !list.includes(a.name)) list.push(a.name);
+    if (r && r.status !== "failed" && r.status !== "not-attempted" && verified(a.name) && !list.includes(a.name)) list.push(a.name);
   });
   return { ...lists, skipped, unmanaged: [...plan.unmanaged] };
+}
+
+/** Names of connectors none of whose steps were sent because the apply halted, in plan order. */
+function notAttempted(plan: Plan, results: ReadonlyMap<number, StepResult>): string[] {
+  const names: string[] = [];
+  const touched = new Set<string>();
+  plan.actions.forEach((a, i) => {
+    const status = results.get(i)?.status;
+    if (status === undefined) return;
+    if (status === "not-attempted") {
+      if (!names.includes(a.name)) names.push(a.name);
+    } else touched.add(a.name);
+  });
+  return names.filter((n) => !touched.has(n));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

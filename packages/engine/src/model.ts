@@ -100,13 +100,25 @@ export type PlanAction =
   | { kind: "update"; name: string; id: string; fromVersion?: number; version?: number; config: Record<string, string>; changes: KeyChange[]; reason: string }
   | { kind: "delete"; name: string; id?: string; reason: string; managed: boolean }
   | { kind: "pause" | "resume" | "stop"; name: string; id: string; reason: string }
-  | { kind: "restart"; name: string; id: string; onlyFailed: boolean; reason: string }
+  /** `taskId`: restart only that task (a single-task restart), not the connector. */
+  | { kind: "restart"; name: string; id: string; onlyFailed: boolean; taskId?: number; reason: string }
   | { kind: "skip"; name: string; id: string; version?: number; deployedVersion?: number; reason: string }
   | { kind: "noop"; name: string; id: string; reason: string };
 
 export type PlanWarning = {
   connector?: string;
-  code: "RENAME" | "SINK_TOPICS_CHANGED" | "SKIPPED_OLDER_VERSION" | "UNMANAGED" | "OFFSETS" | "CONNECTOR_CLASS_CHANGED" | "TAKE_OVER";
+  code:
+    | "RENAME"
+    | "SINK_TOPICS_CHANGED"
+    | "SKIPPED_OLDER_VERSION"
+    | "UNMANAGED"
+    | "OFFSETS"
+    | "CONNECTOR_CLASS_CHANGED"
+    | "TAKE_OVER"
+    // Per-worker checks (plugins.ts): a class absent from some workers, versions that differ, a worker not read.
+    | "PLUGIN_MISSING"
+    | "PLUGIN_VERSION_SKEW"
+    | "WORKER_UNREACHABLE";
   message: string;
 };
 

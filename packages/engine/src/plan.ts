@@ -55,7 +55,7 @@ export type PlanOptions = {
    * actions, replacing the planner's own restart or "unchanged" for that connector; not for a
    * connector the plan creates or deletes.
    */
-  restarts?: ReadonlyArray<{ id: string; name: string; onlyFailed: boolean }>;
+  restarts?: ReadonlyArray<{ id: string; name: string; onlyFailed: boolean; taskId?: number }>;
   /** Connector name → keys Connect types as PASSWORD (from the plugin's config definition). */
   secretKeys?: Record<string, string[]>;
 };
@@ -653,12 +653,14 @@ function markOf({ spec, manager }: SpecPlan): ManagedMark {
 function withForcedRestarts(actions: PlanAction[], restarts: PlanOptions["restarts"]): PlanAction[] {
   if (!restarts || restarts.length === 0) return actions;
   const recreated = new Set(actions.filter((a) => a.kind === "create" || a.kind === "delete").map((a) => a.name));
-  // One restart per connector; a full restart wins over one of failed tasks only.
-  const byName = new Map<string, { id: string; name: string; onlyFailed: boolean }>();
+  // One restart per connector; a full restart wins over one of failed tasks only, and over one of a single task.
+  const byName = new Map<string, { id: string; name: string; onlyFailed: boolean; taskId?: number }>();
   for (const r of restarts) {
     if (recreated.has(r.name)) continue;
     const seen = byName.get(r.name);
-    byName.set(r.name, seen ? { ...seen, onlyFailed: seen.onlyFailed && r.onlyFailed } : { id: r.id, name: r.name, onlyFailed: r.onlyFailed });
+    const taskId = seen ? (seen.taskId === r.taskId ? r.taskId : undefined) : r.taskId;
+    const merged = seen ? { ...seen, onlyFailed: seen.onlyFailed && r.onlyFailed } : { id: r.id, name: r.name, onlyFailed: r.onlyFailed };
+    byName.set(r.name, taskId === undefined ? { id: merged.id, name: merged.name, onlyFailed: merged.onlyFailed } : { ...merged, taskId });
   }
   if (byName.size === 0) return actions;
   const forced: PlanAction[] = [...byName.values()]
@@ -668,7 +670,8 @@ function withForcedRestarts(actions: PlanAction[], restarts: PlanOptions["restar
       name: r.name,
       id: r.id,
       onlyFailed: r.onlyFailed,
-      reason: r.onlyFailed ? "restart of failed tasks requested" : "restart requested",
+      ...(r.taskId === undefined ? {} : { taskId: r.taskId }),
+      reason: r.taskId !== undefined ? `restart of task ${r.taskId} requested` : r.onlyFailed ? "restart of failed tasks requested" : "restart requested",
     }));
   const kept = actions.filter((a) => !(byName.has(a.name) && (a.kind === "restart" || a.kind === "noop")));
   const last = (a: PlanAction) => a.kind === "noop" || a.kind === "skip";
