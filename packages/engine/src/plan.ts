@@ -1,6 +1,7 @@
 import diff from "microdiff";
 import { observedUserConfig, readMark, stampConfig, userConfig, type ManagedMark } from "./managed";
 import { isConfigProviderReference, isSecretKey, redactCredentials } from "./secrets";
+import { configUsesTopic } from "./topic-usage";
 import type {
   ConnectorSpec,
   DesiredRunState,
@@ -58,6 +59,14 @@ export type PlanOptions = {
   restarts?: ReadonlyArray<{ id: string; name: string; onlyFailed: boolean; taskId?: number }>;
   /** Connector name → keys Connect types as PASSWORD (from the plugin's config definition). */
   secretKeys?: Record<string, string[]>;
+  /**
+   * Topic changes asked for explicitly (a change request's create_topic / delete_topic items).
+   * Creations join the desired connectors' declared topics (created before any connector step).
+   * Deletions are planned only from here, never as a side effect; deleting a topic that a connector
+   * left on the cluster (or a desired one) uses is a TOPIC_IN_USE conflict. Topics not read
+   * (`observed.topics` undefined): every explicit change is listed, the apply checks existence.
+   */
+  topics?: { create?: readonly TopicSpec[]; delete?: readonly string[] };
 };
 
 export type PlanSummary = {
@@ -381,11 +390,12 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
     }
   }
 
+  const ordered = withForcedRestarts(orderActions(actions), opts.restarts);
   return {
-    actions: withForcedRestarts(orderActions(actions), opts.restarts),
-    topicsToCreate: topicsToCreate(topicSources, observed.topics),
-    // Never planned: Switchboard cannot prove it created a data topic, and deleting one loses data.
-    topicsToDelete: [],
+    actions: ordered,
+    topicsToCreate: mergeTopics(topicsToCreate(topicSources, observed.topics), explicitCreates(opts.topics?.create ?? [], observed.topics, warnings)),
+    // Only explicit deletions: Switchboard cannot prove it created a data topic, and deleting one loses data.
+    topicsToDelete: explicitDeletes(opts.topics?.delete ?? [], observed, specs, ordered, warnings, conflicts),
     unmanaged,
     managedElsewhere,
     conflicts: conflicts.sort(
@@ -630,6 +640,66 @@ function topicsToCreate(specs: ConnectorSpec[], existing: string[] | undefined):
     }
   }
   return [...wanted.values()].sort((a, b) => compare(a.name, b.name));
+}
+
+/** Explicit creations of topics not there yet; an existing one is left as it is, with a warning. */
+function explicitCreates(wanted: readonly TopicSpec[], existing: string[] | undefined, warnings: PlanWarning[]): TopicSpec[] {
+  const present = new Set(existing ?? []);
+  const out: TopicSpec[] = [];
+  for (const topic of wanted) {
+    if (present.has(topic.name)) {
+      warnings.push({ code: "TOPIC_EXISTS", message: `topic ${topic.name} exists already; it is left as it is (its partitions and configs are not changed)` });
+      continue;
+    }
+    out.push(topic.config ? { ...topic, config: { ...topic.config } } : { ...topic });
+  }
+  return out;
+}
+
+/** Declared and explicit creations, one per name (the declared one first), sorted by name. */
+function mergeTopics(declared: TopicSpec[], explicit: TopicSpec[]): TopicSpec[] {
+  const byName = new Map<string, TopicSpec>();
+  for (const t of [...declared, ...explicit]) if (!byName.has(t.name)) byName.set(t.name, t);
+  return [...byName.values()].sort((a, b) => compare(a.name, b.name));
+}
+
+/**
+ * Explicit deletions of existing topics that no connector remaining after the plan uses: live
+ * connectors the plan does not delete (whoever manages them) and the desired ones, by their config.
+ */
+function explicitDeletes(
+  names: readonly string[],
+  observed: ObservedCluster,
+  specs: readonly ConnectorSpec[],
+  actions: readonly PlanAction[],
+  warnings: PlanWarning[],
+  conflicts: PlanConflict[],
+): string[] {
+  const present = observed.topics && new Set(observed.topics);
+  const deleted = new Set(actions.filter((a) => a.kind === "delete").map((a) => a.name));
+  const desiredNames = new Set(specs.map((s) => s.name));
+  const remaining = [
+    ...observed.connectors.filter((c) => !deleted.has(c.name) && !desiredNames.has(c.name)).map((c) => ({ name: c.name, config: c.config })),
+    ...specs.map((s) => ({ name: s.name, config: s.config })),
+  ];
+  const out: string[] = [];
+  for (const name of [...new Set(names)].sort(compare)) {
+    if (present && !present.has(name)) {
+      warnings.push({ code: "TOPIC_MISSING", message: `topic ${name} does not exist; there is nothing to delete` });
+      continue;
+    }
+    const users = remaining.filter((c) => configUsesTopic(c.config, name)).map((c) => c.name).sort(compare);
+    if (users.length > 0) {
+      conflicts.push({
+        connector: users[0]!,
+        code: "TOPIC_IN_USE",
+        message: `topic ${name} is not deleted: connector${users.length === 1 ? "" : "s"} ${users.join(", ")} ${users.length === 1 ? "uses" : "use"} it; delete or change ${users.length === 1 ? "it" : "them"} first`,
+      });
+      continue;
+    }
+    out.push(name);
+  }
+  return out;
 }
 
 function orderActions(actions: PlanAction[]): PlanAction[] {
