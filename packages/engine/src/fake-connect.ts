@@ -1,4 +1,5 @@
 import type { DesiredRunState, ObservedConnector, ObservedTask, RuntimeState } from "./model";
+import type { WorkerReport } from "./plugins";
 import { ConnectError, type ConfigValidation, type ConnectorOffset, type ConnectPort, type PluginInfo } from "./port";
 
 export type FakeConnector = {
@@ -36,6 +37,8 @@ export type FakeConnect = ConnectPort & {
 export type FakeConnectInit = {
   connectors?: Array<{ name: string; config: Record<string, string>; state?: RuntimeState; type?: "source" | "sink" }>;
   plugins?: PluginInfo[];
+  /** Per-worker reports for `inspectWorkers` (absent: the fake has no such method, as a port may not). */
+  workers?: WorkerReport[];
 };
 
 /**
@@ -219,6 +222,8 @@ export function createFakeConnect(init: FakeConnectInit = {}): FakeConnect {
         return "The offsets for this connector have been reset successfully";
       }),
     listPlugins: () => call("listPlugins", undefined, () => plugins.map((p) => ({ ...p }))),
+    // Only with `init.workers`: read live, so a test may edit the array it passed.
+    ...(init.workers ? { inspectWorkers: () => call("inspectWorkers", undefined, () => structuredClone(init.workers ?? [])) } : {}),
     validateConfig: (_pluginClass, config) =>
       call(
         "validateConfig",

@@ -22,7 +22,8 @@ export type PlanAgainstResult = {
 /**
  * The one way every front door plans against a live cluster (the CLI, the web app's preview and its
  * deploy): read the cluster's connectors (and topics when a {@link TopicPort} is given), check the
- * desired set against the cluster's plugins and validator, then {@link plan} with the options.
+ * desired set against the cluster's plugins and validator (and each worker's plugins and version when
+ * the port reads workers: their warnings join the plan's), then {@link plan} with the options.
  * Reading comes first, so an unreachable cluster fails with its ConnectError before anything else.
  * Throws ConnectError when the cluster cannot be read; validator failures become problems.
  */
@@ -37,8 +38,9 @@ export async function planAgainst(
   const { concurrency, ...planOptions } = opts;
   const checked = await validateAgainstCluster(desired, connect, concurrency === undefined ? {} : { concurrency });
   const secretKeys = mergeSecretKeys(opts.secretKeys ?? {}, checked.secretKeys);
+  const planned = plan(desired, observed, { ...planOptions, secretKeys });
   return {
-    plan: plan(desired, observed, { ...planOptions, secretKeys }),
+    plan: checked.warnings.length === 0 ? planned : { ...planned, warnings: [...planned.warnings, ...checked.warnings] },
     secretKeys,
     problems: checked.problems,
     observed,

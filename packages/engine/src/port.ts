@@ -1,4 +1,5 @@
 import type { DesiredRunState, ObservedConnector, TopicSpec } from "./model";
+import type { WorkerReport } from "./plugins";
 
 /**
  * What the engine needs from a Kafka Connect cluster. `@switchboard/connect-client` implements it
@@ -28,6 +29,12 @@ export type ConnectPort = {
   resetOffsets(name: string): Promise<string>;
   listPlugins(): Promise<PluginInfo[]>;
   validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation>;
+  /**
+   * Reads every worker of the cluster on its own (version, health, all plugins), each within its own
+   * timeout; a worker that does not answer is reported as such, never thrown. Optional: ports
+   * without it skip the per-worker checks (see plugins.ts).
+   */
+  inspectWorkers?(): Promise<WorkerReport[]>;
 };
 
 /**

@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
-import type { ConnectorSpec, DesiredSet, Problem, SourceLocation } from "./model";
+import type { ConnectorSpec, DesiredSet, PlanWarning, Problem, SourceLocation } from "./model";
+import { checkWorkers, classAliases, type WorkerReport } from "./plugins";
 import { ConnectError, type ConnectPort, type PluginInfo } from "./port";
 import { sortProblems, suggest } from "./problems";
 
@@ -7,6 +8,8 @@ export type ClusterValidation = {
   problems: Problem[];
   /** Connector name → config keys whose ConfigDef type is PASSWORD (for masking). */
   secretKeys: Record<string, string[]>;
+  /** Per-worker findings that do not block (a plugin missing on some workers, version skew, a worker not read). */
+  warnings: PlanWarning[];
 };
 
 // Plugin types that are not connectors, in case the port lists every plugin.
@@ -23,21 +26,26 @@ const NON_CONNECTOR_TYPES = new Set([
 /**
  * Checks desired connectors against the cluster: the connector class must be installed, and the
  * cluster's own validator (`PUT /connector-plugins/{class}/config/validate`) must accept the config.
- * Validator errors are mapped back to the config key's place in the input. Connect failures become
- * problems; this function does not throw ConnectError.
+ * Validator errors are mapped back to the config key's place in the input. When the port reads each
+ * worker on its own, the plugins of every worker that answered count, and the per-worker checks of
+ * plugins.ts run (a pinned plugin version on a worker older than 4.1 is a problem). Connect failures
+ * become problems; this function does not throw ConnectError.
  */
 export async function validateAgainstCluster(
   desired: DesiredSet,
   connect: ConnectPort,
   opts: { concurrency?: number } = {},
 ): Promise<ClusterValidation> {
+  const workers: WorkerReport[] = connect.inspectWorkers ? await connect.inspectWorkers() : [];
+  const listedByWorkers = workers.flatMap((w) => w.plugins ?? []);
   let plugins: PluginInfo[];
   try {
-    plugins = await connect.listPlugins();
+    plugins = listedByWorkers.length > 0 ? listedByWorkers : await connect.listPlugins();
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
-    return { problems: [{ message: `cannot list the cluster's connector plugins: ${err.message}` }], secretKeys: {} };
+    return { problems: [{ message: `cannot list the cluster's connector plugins: ${err.message}` }], secretKeys: {}, warnings: [] };
   }
+  const perWorker = checkWorkers(desired, workers);
   const aliases = classAliases(plugins.filter((p) => !NON_CONNECTOR_TYPES.has(p.type)));
   const limit = pLimit(opts.concurrency ?? 8);
   const results = await Promise.all(
@@ -54,25 +62,7 @@ export async function validateAgainstCluster(
     const name = desired.connectors[i]?.name;
     if (name !== undefined && "secrets" in r && r.secrets) secretKeys[name] = r.secrets;
   }
-  return { problems: sortProblems(results.flatMap((r) => r.problems)), secretKeys };
-}
-
-/**
- * Every name Connect resolves to an installed class: the full class name, the simple name, and the
- * simple name without the `Connector` suffix (`FileStreamSink`).
- */
-function classAliases(plugins: readonly PluginInfo[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const p of plugins) {
-    const simple = p.class.slice(p.class.lastIndexOf(".") + 1);
-    out.set(p.class, p.class);
-    if (!out.has(simple)) out.set(simple, p.class);
-    if (simple.endsWith("Connector") && simple.length > "Connector".length) {
-      const short = simple.slice(0, -"Connector".length);
-      if (!out.has(short)) out.set(short, p.class);
-    }
-  }
-  return out;
+  return { problems: sortProblems([...results.flatMap((r) => r.problems), ...perWorker.problems]), secretKeys, warnings: perWorker.warnings };
 }
 
 function unknownClass(c: ConnectorSpec, connectorClass: string, known: string[]): Problem {
