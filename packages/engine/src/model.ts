@@ -100,7 +100,8 @@ export type PlanAction =
   | { kind: "update"; name: string; id: string; fromVersion?: number; version?: number; config: Record<string, string>; changes: KeyChange[]; reason: string }
   | { kind: "delete"; name: string; id?: string; reason: string; managed: boolean }
   | { kind: "pause" | "resume" | "stop"; name: string; id: string; reason: string }
-  | { kind: "restart"; name: string; id: string; onlyFailed: boolean; reason: string }
+  /** `taskId`: restart only that task (a single-task restart), not the connector. */
+  | { kind: "restart"; name: string; id: string; onlyFailed: boolean; taskId?: number; reason: string }
   | { kind: "skip"; name: string; id: string; version?: number; deployedVersion?: number; reason: string }
   | { kind: "noop"; name: string; id: string; reason: string };
 
@@ -114,6 +115,9 @@ export type PlanWarning = {
     | "OFFSETS"
     | "CONNECTOR_CLASS_CHANGED"
     | "TAKE_OVER"
+    // Explicit topic changes (plan.ts): a topic to create exists already, a topic to delete does not.
+    | "TOPIC_EXISTS"
+    | "TOPIC_MISSING"
     // Per-worker checks (plugins.ts): a class absent from some workers, versions that differ, a worker not read.
     | "PLUGIN_MISSING"
     | "PLUGIN_VERSION_SKEW"
@@ -129,11 +133,12 @@ export type PlanWarning = {
  * - MANAGED_ELSEWHERE: the connector with this id is stamped as managed by another manager (the web
  *   app of a cluster, a CLI scope); changing or deleting it needs take-over.
  * - VERSION_MISMATCH: the live `switchboard.version` is not the one the change was written against.
+ * - TOPIC_IN_USE: a topic asked to be deleted is used by a connector that stays (`connector` names it).
  */
 export type PlanConflict = {
   connector: string;
   id?: string;
-  code: "NAME_TAKEN" | "MANAGED_ELSEWHERE" | "VERSION_MISMATCH";
+  code: "NAME_TAKEN" | "MANAGED_ELSEWHERE" | "VERSION_MISMATCH" | "TOPIC_IN_USE";
   message: string;
   /** The live connector in the way: its name, stamped id and manager when it has them. */
   heldBy?: { name: string; id?: string; manager?: string };
