@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { DesiredRunState, ObservedConnector, ObservedTask } from "@switchboard/engine/model";
 import { ConnectError } from "@switchboard/engine/port";
 import type { ConfigValidation, ConnectErrorCode, ConnectPort, PluginInfo } from "@switchboard/engine/port";
+import type { WorkerReport } from "@switchboard/engine/plugins";
 
 export type { ConnectorOffset } from "@switchboard/engine/port";
 
@@ -12,6 +13,8 @@ export type ConnectClientOptions = {
   urls: string[];
   /** Total budget per request across workers; each worker gets `timeoutMs / urls.length`. Default 30 000. */
   timeoutMs?: number;
+  /** Budget of each worker's reads in `inspectWorkers` (they run in parallel). Default the smaller of `timeoutMs` and 5 000. */
+  workerTimeoutMs?: number;
   /** HTTP basic auth. */
   auth?: { username: string; password: string };
   /** Custom CA for https URLs. */
@@ -55,6 +58,8 @@ export type PluginConfigDef = {
 };
 
 export type ConnectClient = ConnectPort & {
+  /** Every worker read on its own (`GET /`, `/health`, `/connector-plugins`), within `workerTimeoutMs` each. */
+  inspectWorkers(): Promise<WorkerReport[]>;
   serverInfo(): Promise<ServerInfo>;
   health(): Promise<WorkerHealth>;
   listConnectorNames(): Promise<string[]>;
@@ -225,9 +230,9 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
     headers.authorization = `Basic ${token}`;
   }
 
-  async function attempt(worker: string, call: Call): Promise<Answer | NoAnswer> {
+  async function attempt(worker: string, call: Call, budgetMs = perAttemptMs): Promise<Answer | NoAnswer> {
     opts.onRequest?.({ method: call.method, path: call.path, worker });
-    const signal = AbortSignal.timeout(perAttemptMs);
+    const signal = AbortSignal.timeout(budgetMs);
     const hasBody = call.body !== undefined;
     try {
       const res = await request(worker + call.path, {
@@ -240,7 +245,7 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
       const text = await res.body.text();
       return { status: res.statusCode, json: parseJson(text), worker };
     } catch (err) {
-      if (signal.aborted) return { worker, kind: "timeout", detail: `no answer within ${perAttemptMs} ms` };
+      if (signal.aborted) return { worker, kind: "timeout", detail: `no answer within ${budgetMs} ms` };
       const code = errorCode(err);
       const detail = describeCause(err);
       if (code === "UND_ERR_CONNECT_TIMEOUT") return { worker, kind: "timeout", detail };
@@ -300,6 +305,37 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
 
   async function fetchStatus(name: string): Promise<ConnectorStatus> {
     return toStatus(await fetchAs(stateInfo, { method: "GET", path: `${connectorPath(name)}/status` }));
+  }
+
+  /**
+   * One worker's version, health and plugins: three GETs in parallel sent to that worker alone, no
+   * failover, no retry. Errors are fixed words, never what the other side sent.
+   */
+  async function readWorker(worker: string): Promise<WorkerReport> {
+    const budget = opts.workerTimeoutMs ?? Math.min(timeoutMs, 5000);
+    const url = withoutUserInfo(worker);
+    const [root, healthAnswer, pluginsAnswer] = await Promise.all(
+      ["/", "/health", "/connector-plugins?connectorsOnly=false"].map((path) => attempt(worker, { method: "GET", path }, budget)),
+    );
+    if (!root || !("status" in root)) {
+      return { url, reachable: false, error: root?.kind === "timeout" ? "timed out" : root?.kind === "refused" ? "connection refused" : "network error", plugins: null };
+    }
+    const info = root.status === 200 ? serverInfoBody.safeParse(root.json) : undefined;
+    if (!info?.success) {
+      const error = root.status === 401 || root.status === 403 ? `refused our credentials (HTTP ${root.status})` : root.status === 200 ? "not a Kafka Connect answer" : `answered HTTP ${root.status}`;
+      return { url, reachable: true, error, plugins: null };
+    }
+    const report: WorkerReport = { url, reachable: true, version: info.data.version, commit: info.data.commit, plugins: null };
+    if (healthAnswer && "status" in healthAnswer) {
+      const body = healthBody.safeParse(healthAnswer.json);
+      if (healthAnswer.status === 404) report.health = { healthy: false, status: "unknown", message: "no /health endpoint (Kafka Connect before 3.9)" };
+      else if (body.success) report.health = { healthy: healthAnswer.status === 200, status: body.data.status, message: body.data.message.slice(0, 500) };
+      else report.health = { healthy: false, status: "unknown", message: `answered HTTP ${healthAnswer.status}` };
+    }
+    const plugins = pluginsAnswer && "status" in pluginsAnswer && pluginsAnswer.status === 200 ? pluginList.safeParse(pluginsAnswer.json) : undefined;
+    if (plugins?.success) report.plugins = plugins.data.map(toPluginInfo);
+    else report.error = "its plugins could not be read";
+    return report;
   }
 
   const client: ConnectClient = {
@@ -369,7 +405,11 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
 
     async listPlugins(): Promise<PluginInfo[]> {
       const plugins = await fetchAs(pluginList, { method: "GET", path: "/connector-plugins?connectorsOnly=true" });
-      return plugins.map((p) => (p.version === undefined ? { class: p.class, type: p.type } : { class: p.class, type: p.type, version: p.version }));
+      return plugins.map(toPluginInfo);
+    },
+
+    inspectWorkers() {
+      return Promise.all(urls.map(readWorker));
     },
 
     async validateConfig(pluginClass, config): Promise<ConfigValidation> {
@@ -480,6 +520,23 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
     },
   };
   return client;
+}
+
+function toPluginInfo(p: z.infer<typeof pluginList>[number]): PluginInfo {
+  return p.version === undefined ? { class: p.class, type: p.type } : { class: p.class, type: p.type, version: p.version };
+}
+
+/** A worker URL fit to show: credentials written into it (`http://user:pw@host`) are dropped. */
+export function withoutUserInfo(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === "" && u.password === "") return url;
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/+$/, "");
+  } catch {
+    return url;
+  }
 }
 
 function connectorPath(name: string): string {

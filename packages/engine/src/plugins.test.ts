@@ -6,8 +6,9 @@ import type { ConnectorSpec } from "./model";
 import { plan } from "./plan";
 import { planAgainst } from "./plan-against";
 import { checkWorkers, kafkaVersion, pinnedVersionKeys, summarisePlugins, supportsPluginVersions, type WorkerReport } from "./plugins";
-import type { PluginInfo } from "./port";
+import { ConnectError, type PluginInfo } from "./port";
 import { isSecretKey } from "./secrets";
+import { validateAgainstCluster } from "./validate-cluster";
 
 const SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 const MOCK = "org.apache.kafka.connect.tools.MockSinkConnector";
@@ -186,6 +187,25 @@ describe("planAgainst with per-worker reads", () => {
     const result = await planAgainst({ connectors: [spec({})] }, connect);
     expect(result.problems).toEqual([]);
     expect(result.plan.warnings.map((w) => w.code)).toEqual(["WORKER_UNREACHABLE"]);
+  });
+});
+
+describe("a pinned version no plugin matches", () => {
+  it("turns Connect 4.3.1's internal error on a repeated validation into a problem on the pinned key", async () => {
+    const connect = createFakeConnect();
+    const npe = 'java.lang.NullPointerException: Cannot invoke "java.util.List.stream()" because the return value of "org.apache.kafka.connect.runtime.isolation.VersionedPluginLoadingException.availableVersions()" is null';
+    connect.failNext("validateConfig", new ConnectError("SERVER_ERROR", `PUT /connector-plugins/x/config/validate on http://w1:8083 failed with HTTP 500: ${npe}`, 500));
+    const result = await validateAgainstCluster({ connectors: [spec({ "connector.plugin.version": "9.9.9" })] }, connect);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      `connector "orders-sink": connector.plugin.version: no installed plugin matches the pinned version (connector.plugin.version=9.9.9); GET /connector-plugins lists the versions the workers have (the cluster's validator failed on it for ${SINK})`,
+    ]);
+  });
+
+  it("leaves other validator failures as they are", async () => {
+    const connect = createFakeConnect();
+    connect.failNext("validateConfig", new ConnectError("SERVER_ERROR", "HTTP 500: Request timed out", 500));
+    const result = await validateAgainstCluster({ connectors: [spec({ "connector.plugin.version": "9.9.9" })] }, connect);
+    expect(result.problems[0]?.message).toContain("the cluster could not validate the config: HTTP 500: Request timed out");
   });
 });
 

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import type { ConnectorSpec, DesiredSet, PlanWarning, Problem, SourceLocation } from "./model";
-import { checkWorkers, classAliases, type WorkerReport } from "./plugins";
+import { checkWorkers, classAliases, pinnedVersionKeys, type WorkerReport } from "./plugins";
 import { ConnectError, type ConnectPort, type PluginInfo } from "./port";
 import { sortProblems, suggest } from "./problems";
 
@@ -98,11 +98,32 @@ async function validateOne(
     return { problems, secrets: secrets.sort() };
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
+    const pinned = pinnedVersionKeys(c.config);
+    if (pinned.length > 0 && VERSIONED_PLUGIN_FAILURE.test(err.message)) return { problems: [pinMatchesNothing(c, connectorClass, pinned)] };
     const problem: Problem = { message: `connector "${c.name}": the cluster could not validate the config: ${err.message}`, connector: c.name };
     const location = keyLocation(c, "connector.class");
     if (location) problem.location = location;
     return { problems: [problem] };
   }
+}
+
+/**
+ * Kafka Connect 4.3.1 answers the first validation of a pinned version that no installed plugin
+ * matches with a clear error on the key, but repeats of it with a 500 (a NullPointerException inside
+ * VersionedPluginLoadingException, checked on the local stack): say what it means instead.
+ */
+const VERSIONED_PLUGIN_FAILURE = /VersionedPluginLoadingException/;
+
+function pinMatchesNothing(c: ConnectorSpec, connectorClass: string, pinned: string[]): Problem {
+  const key = pinned[0] as string;
+  const asked = pinned.map((k) => `${k}=${c.config[k]}`).join(", ");
+  const problem: Problem = {
+    message: `connector "${c.name}": ${key}: no installed plugin matches the pinned version (${asked}); GET /connector-plugins lists the versions the workers have (the cluster's validator failed on it for ${connectorClass})`,
+    connector: c.name,
+  };
+  const location = keyLocation(c, key);
+  if (location) problem.location = location;
+  return problem;
 }
 
 /** Where a config key is written, else where the connector is; undefined for sources without files. */
