@@ -15,12 +15,14 @@ export type DataTableProps = TableHTMLAttributes<HTMLTableElement> & {
   /** Names the table for screen readers; visually hidden unless `showCaption`. */
   caption: string;
   showCaption?: boolean;
+  /** False inside a panel that draws its own border. */
+  framed?: boolean;
 };
 
 /** A dense table that scrolls sideways on narrow screens instead of squeezing its columns. */
-export function DataTable({ caption, showCaption = false, className, children, ...rest }: DataTableProps) {
+export function DataTable({ caption, showCaption = false, framed = true, className, children, ...rest }: DataTableProps) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+    <div className={framed ? "overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800" : "overflow-x-auto"}>
       <table
         {...rest}
         className={`w-full border-collapse text-left text-sm [&_td]:px-3 [&_td]:py-2 [&_th]:px-3 [&_th]:py-2 [&_tbody_tr]:border-t [&_tbody_tr]:border-zinc-200 dark:[&_tbody_tr]:border-zinc-800 ${className ?? ""}`}

@@ -1,4 +1,5 @@
 import type { RouterOutputs } from "../trpc/types";
+import { DataTable, DataTableHead } from "./data-table";
 
 export type DiffRow = RouterOutputs["changeRequest"]["byId"]["items"][number]["diff"][number];
 
@@ -67,7 +68,7 @@ export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string 
       );
     });
   const head = (
-    <thead className="bg-zinc-50 text-xs text-zinc-600 uppercase dark:bg-zinc-900 dark:text-zinc-400">
+    <DataTableHead>
       <tr>
         <th scope="col">
           <span className="sr-only">Change</span>
@@ -76,17 +77,15 @@ export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string 
         <th scope="col">Before</th>
         <th scope="col">After</th>
       </tr>
-    </thead>
+    </DataTableHead>
   );
-  const table = "w-full border-collapse text-left text-sm [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3 [&_th]:py-1.5 [&_tbody_tr]:border-t [&_tbody_tr]:border-zinc-200 dark:[&_tbody_tr]:border-zinc-800";
   return (
-    <div className="overflow-x-auto">
+    <div>
       {changed.length > 0 ? (
-        <table className={table}>
-          <caption className="sr-only">{caption}</caption>
+        <DataTable caption={caption} framed={false}>
           {head}
           <tbody>{body(changed)}</tbody>
-        </table>
+        </DataTable>
       ) : (
         <p className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">No config changes.</p>
       )}
@@ -95,11 +94,10 @@ export function DiffTable({ rows, caption }: { rows: DiffRow[]; caption: string 
           <summary className="cursor-pointer px-3 py-1.5 text-xs text-zinc-600 dark:text-zinc-400">
             {unchanged.length} unchanged {unchanged.length === 1 ? "key" : "keys"}
           </summary>
-          <table className={table}>
-            <caption className="sr-only">{`${caption}: unchanged keys`}</caption>
+          <DataTable caption={`${caption}: unchanged keys`} framed={false}>
             {head}
             <tbody>{body(unchanged)}</tbody>
-          </table>
+          </DataTable>
         </details>
       )}
     </div>

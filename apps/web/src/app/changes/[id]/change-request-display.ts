@@ -2,24 +2,25 @@
  * What the change request page says, as pure functions of the API's answer: who wrote it, which
  * reviews count, what blocks it, and how an ended change request's record is labelled.
  */
+import type { RouterOutputs } from "../../../trpc/types";
 
-type ChangeStatus = "draft" | "in_review" | "approved" | "rejected" | "deploying" | "deployed" | "failed" | "cancelled";
+type Detail = RouterOutputs["changeRequest"]["byId"];
+type ChangeStatus = Detail["status"];
+type Review = Detail["reviews"][number];
 
-export type WriterView = { id: string; name: string; firstRevision: number; lastRevision: number };
+export type WriterView = Pick<Detail["writers"][number], "id" | "name" | "firstRevision" | "lastRevision">;
 
 /** "Olive (rev 1–3), Ada (rev 2)": every writer, in the order they first wrote, with the revisions they wrote. */
 export function describeWriters(writers: readonly WriterView[]): string {
   return writers.map((w) => `${w.name} (rev ${w.firstRevision === w.lastRevision ? w.firstRevision : `${w.firstRevision}–${w.lastRevision}`})`).join(", ");
 }
 
-export type ReviewView = {
-  decision: string;
-  dismissed: boolean;
-  counted: boolean;
-  reviewer: { id: string };
-  /** The reviewer as they are now. */
-  reviewerNow?: "approver" | "disabled" | "not an approver";
-};
+/** What a review's standing depends on; `decision` stays a string so a test can build one from a literal. */
+export type ReviewView = Pick<Review, "dismissed" | "counted"> &
+  Partial<Pick<Review, "reviewerNow">> & {
+    decision: string;
+    reviewer: Pick<Review["reviewer"], "id">;
+  };
 
 export type ReviewStanding = { counts: boolean; text: string } | null;
 
