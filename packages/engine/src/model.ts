@@ -27,8 +27,9 @@ export type ConnectorSpec = {
   /**
    * Compare-and-set: the `switchboard.version` the live connector must carry for this definition to be
    * applied (the version the change was written against). The live connector may also already carry
-   * `version` (a re-run after a partial apply). Anything else is a VERSION_MISMATCH conflict; a live
-   * connector without a version stamp passes. Undefined: no check (the CLI).
+   * `version` (a re-run after a partial apply), or an older one (a run-state change bumps the version
+   * without rewriting the config). A newer one is a VERSION_MISMATCH conflict; a live connector
+   * without a version stamp passes. Undefined: no check (the CLI).
    */
   expectedVersion?: number;
   /** Seed 001's `nameSpace`: the CLI manages connectors per scope (see PlanOptions.manager). */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readMark, stampConfig } from "./managed";
-import type { ConnectorSpec, DesiredRunState, DesiredSet, ObservedCluster, ObservedConnector, RuntimeState } from "./model";
+import type { ConnectorSpec, DesiredRunState, DesiredSet, ObservedCluster, ObservedConnector, PlanAction, RuntimeState } from "./model";
 import { DEFAULT_MANAGER, hasChanges, plan, summarizePlan } from "./plan";
 
 function spec(name: string, over: Partial<ConnectorSpec> = {}): ConnectorSpec {
@@ -585,6 +585,30 @@ describe("plan: compare-and-set", () => {
     const wanted = { ...live, version: 7, expectedVersion: 6 };
     const p = plan(desiredOf(wanted), cluster(observedFor(live)));
     expect(p.conflicts).toEqual([]);
+    expect(hasChanges(p)).toBe(false);
+  });
+
+  it("passes an older live stamp: a run-state change bumped the version without rewriting the config", () => {
+    // Paused through Switchboard at version 8 (stamp left at 7), now updated against version 8.
+    const wanted = { ...live, version: 9, expectedVersion: 8, config: { ...live.config, "batch.size": "1" } };
+    const p = plan(desiredOf(wanted), cluster(observedFor(live)));
+    expect(p.conflicts).toEqual([]);
+    expect(kinds(p)).toEqual(["update:c"]);
+  });
+
+  it("forces a drifted connector back (revert): a newer live stamp is neither a conflict nor a skip, and is rewritten", () => {
+    const wanted = { ...live, version: 4, expectedVersion: 3 };
+    expect(plan(desiredOf(wanted), cluster(observedFor(live))).conflicts).toEqual([expect.objectContaining({ code: "VERSION_MISMATCH" })]);
+    const p = plan(desiredOf(wanted), cluster(observedFor(live)), { force: ["id-c"] });
+    expect(p.conflicts).toEqual([]);
+    expect(kinds(p)).toEqual(["update:c"]);
+    const update = p.actions[0] as Extract<PlanAction, { kind: "update" }>;
+    expect(update.config["switchboard.version"]).toBe("4");
+    expect(update.reason).toMatch(/restore the version stamp 4 \(live: 7\)/);
+  });
+
+  it("does not rewrite an older live stamp when forced with an unchanged config", () => {
+    const p = plan(desiredOf({ ...live, version: 9 }), cluster(observedFor(live)), { force: ["id-c"] });
     expect(hasChanges(p)).toBe(false);
   });
 

@@ -60,6 +60,12 @@ export type PlanOptions = {
   /** Connector name → keys Connect types as PASSWORD (from the plugin's config definition). */
   secretKeys?: Record<string, string[]>;
   /**
+   * Ids of desired specs forced back onto their live connector (a revert or adoption of drift): no
+   * version compare-and-set and no older-version skip, since the live stamp is part of what
+   * drifted, and a live stamp that is missing or newer than the spec's version is rewritten.
+   */
+  force?: readonly string[];
+  /**
    * Topic changes asked for explicitly (a change request's create_topic / delete_topic items).
    * Creations join the desired connectors' declared topics (created before any connector step).
    * Deletions are planned only from here, never as a side effect; deleting a topic that a connector
@@ -124,6 +130,8 @@ type SpecPlan = {
   takeOver?: boolean;
   /** The unmanaged connector at the spec's name, taken over. */
   adopt?: Live;
+  /** Forced back onto the live connector (PlanOptions.force). */
+  forced?: boolean;
 };
 
 /**
@@ -212,8 +220,11 @@ export function plan(desired: DesiredSet, observed: ObservedCluster, opts: PlanO
     }
 
     const deployedVersion = current?.mark?.version;
-    if (current && deployedVersion !== undefined && spec.expectedVersion !== undefined) {
-      if (deployedVersion !== spec.expectedVersion && deployedVersion !== spec.version) {
+    if (opts.force?.includes(spec.id)) {
+      sp.forced = true;
+    } else if (current && deployedVersion !== undefined && spec.expectedVersion !== undefined) {
+      // An older live stamp passes: a run-state change bumps the version without rewriting the config.
+      if (deployedVersion > spec.expectedVersion && deployedVersion !== spec.version) {
         sp.status = "conflict";
         conflicts.push({
           connector: spec.name,
@@ -525,6 +536,9 @@ function restampReason(sp: SpecPlan, live: Live): string | undefined {
   if (mark.legacy) return `stamp as managed by ${sp.manager} (replacing the old toolchain's id and version keys)`;
   if (mark.manager === undefined) return `stamp as managed by ${sp.manager}`;
   if (mark.manager !== sp.manager) return `re-stamp as managed by ${sp.manager} (was ${mark.manager})`;
+  if (sp.forced && sp.spec.version !== undefined && (mark.version === undefined || mark.version > sp.spec.version)) {
+    return `restore the version stamp ${sp.spec.version} (live: ${mark.version ?? "none"})`;
+  }
   return undefined;
 }
 
