@@ -99,15 +99,23 @@ describe("seed-001 state files", () => {
     expect(problems[0]).toMatchObject({ message: 'missing field "ownerEmail"', path: "connectors[0].ownerEmail", location: { line: 3, column: 5 } });
   });
 
+  it.each([["ada"], ["ada@"], ["ada @example.com"], [""]])("rejects the owner email %j with its place", (ownerEmail) => {
+    const text = JSON.stringify({ connectors: [{ nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "n", ownerEmail }] }, null, 2);
+    const problems = problemsOf(parseStateFile(text, "s.json"));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: "connectors[0].ownerEmail", location: { file: "s.json", line: 10, column: 7 } });
+    expect(problems[0]?.message).toContain("expected an email address");
+  });
+
   it("rejects an empty owner name", () => {
     const text = JSON.stringify({
-      connectors: [{ nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "", ownerEmail: "e@x" }],
+      connectors: [{ nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "", ownerEmail: "e@x.io" }],
     });
     expect(problemsOf(parseStateFile(text, "s.json"))[0]?.message).toBe('"ownerName" must not be empty');
   });
 
   it("reports a repeated nameSpace + connectorName as a duplicate id", () => {
-    const entry = { nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "n", ownerEmail: "e@x" };
+    const entry = { nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "n", ownerEmail: "e@x.io" };
     const text = JSON.stringify({ connectors: [entry, entry] }, null, 2);
     const problems = problemsOf(parseStateFile(text, "s.json"));
     expect(problems).toHaveLength(1);
@@ -118,7 +126,7 @@ describe("seed-001 state files", () => {
   it("reports entries in the other shape than the file's first connector", () => {
     const text = JSON.stringify({
       connectors: [
-        { nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "n", ownerEmail: "e@x" },
+        { nameSpace: "a", connectorName: "b", connectorConfig: { "connector.class": "X" }, ownerName: "n", ownerEmail: "e@x.io" },
         { id: "c", name: "c", config: { "connector.class": "X" } },
       ],
     });

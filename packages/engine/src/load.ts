@@ -24,6 +24,8 @@ const RUN_STATES = ["RUNNING", "PAUSED", "STOPPED"] as const;
 const configValue = z.union([z.string(), z.number(), z.boolean()]);
 const configMap = z.record(z.string(), configValue);
 const nonEmpty = z.string().min(1);
+// Owners' emails become notification targets (seed 001: failure notifications reach the owner).
+const email = z.email({ error: "expected an email address, e.g. ada@example.com" });
 
 const topicSchema = z.strictObject({
   name: nonEmpty,
@@ -37,7 +39,7 @@ const canonicalSchema = z.strictObject({
   name: nonEmpty,
   version: z.int().min(0).optional(),
   state: z.enum(RUN_STATES).optional(),
-  owner: z.strictObject({ name: z.string().optional(), email: z.string().optional(), team: z.string().optional() }).optional(),
+  owner: z.strictObject({ name: z.string().optional(), email: email.optional(), team: z.string().optional() }).optional(),
   topics: z.array(topicSchema).optional(),
   config: configMap,
 });
@@ -52,7 +54,7 @@ const seedStateSchema = z.strictObject({
   connectorConfig: configMap,
   paused: z.boolean().optional(),
   ownerName: nonEmpty,
-  ownerEmail: nonEmpty,
+  ownerEmail: email,
 });
 
 /** Seed 000: a Connect create body (`POST /connectors`), with `id` and `version` inside the config. */

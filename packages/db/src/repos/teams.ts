@@ -8,8 +8,9 @@ import { withAudit } from "./audit";
 export const teamSelect = { id: true, name: true, description: true, createdAt: true } as const;
 export type Team = { id: string; name: string; description: string; createdAt: Date };
 
-export const contactSelect = { id: true, kind: true, target: true, connectorId: true, teamId: true } as const;
-export type Contact = { id: string; kind: ContactKind; target: string; connectorId: string | null; teamId: string | null };
+export const contactSelect = { id: true, kind: true, target: true, name: true, connectorId: true, teamId: true } as const;
+/** `name`: a person's name for the contact (a state file's ownerName), when known. */
+export type Contact = { id: string; kind: ContactKind; target: string; name: string | null; connectorId: string | null; teamId: string | null };
 
 export function listTeams(db: DbOrTx): Promise<Team[]> {
   return db.team.findMany({ select: teamSelect, orderBy: { name: "asc" } });
@@ -87,12 +88,12 @@ export async function removeMember(db: DbOrTx, actorId: string | null, teamId: s
   );
 }
 
-export type ContactInput = { kind: ContactKind; target: string } & ({ teamId: string; connectorId?: never } | { connectorId: string; teamId?: never });
+export type ContactInput = { kind: ContactKind; target: string; name?: string | null } & ({ teamId: string; connectorId?: never } | { connectorId: string; teamId?: never });
 
 export async function addContact(db: DbOrTx, actorId: string | null, input: ContactInput): Promise<Contact> {
   return withAudit(
     db,
-    (tx) => tx.contact.create({ data: { kind: input.kind, target: input.target, teamId: input.teamId ?? null, connectorId: input.connectorId ?? null }, select: contactSelect }),
+    (tx) => tx.contact.create({ data: { kind: input.kind, target: input.target, name: input.name ?? null, teamId: input.teamId ?? null, connectorId: input.connectorId ?? null }, select: contactSelect }),
     (c) => ({ actorId, action: "contact.create", entityType: c.connectorId ? "connector" : "team", entityId: c.connectorId ?? c.teamId ?? "", after: c }),
   );
 }
