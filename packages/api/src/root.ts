@@ -5,6 +5,8 @@ import { clusterRouter } from "./routers/cluster";
 import { connectorRouter } from "./routers/connector";
 import { deploymentRouter } from "./routers/deployment";
 import { notificationRouter } from "./routers/notification";
+import { offsetsRouter } from "./routers/offsets";
+import { rollbackRouter } from "./routers/rollback";
 import { teamRouter } from "./routers/team";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter, protectedProcedure } from "./trpc";
@@ -20,6 +22,8 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   notification: notificationRouter,
   audit: auditRouter,
+  offsets: offsetsRouter,
+  rollback: rollbackRouter,
 });
 
 export type AppRouter = typeof appRouter;

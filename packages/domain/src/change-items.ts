@@ -13,6 +13,7 @@ import { RESERVED_PREFIX } from "@switchboard/engine/managed";
 import { ConnectError, type ConnectPort } from "@switchboard/engine/port";
 import { MASK, redactCredentials, restoreCredentials, splitSecrets } from "@switchboard/engine/secrets";
 import { badRequest, conflict, forbidden, precondition } from "./errors";
+import { offsetItemPayload, offsetItemSchemas } from "./offsets";
 import { mayActForTeam, type SessionUser } from "./policy";
 
 /** Input limits, each with a clear error when exceeded. */
@@ -82,6 +83,7 @@ export const changeItemInputSchema = z.discriminatedUnion("action", [
     .refine((i) => connectorClassRequired(i.config), classIssue),
   z.object({ action: z.enum(["delete", "pause", "resume", "stop"]), connectorId: z.string().min(1).max(100) }),
   z.object({ action: z.literal("restart"), connectorId: z.string().min(1).max(100), onlyFailed: z.boolean().default(false) }),
+  ...offsetItemSchemas,
 ]);
 
 export type ChangeItemRequest = z.infer<typeof changeItemInputSchema>;
@@ -237,6 +239,7 @@ export async function resolveItems(
       connectorName: connector.name,
       onlyFailed: request.action === "restart" ? request.onlyFailed : false,
       baseVersion,
+      ...(request.action === "reset_offsets" || request.action === "set_offsets" ? { payload: offsetItemPayload(request) } : {}),
     });
   }
   return out;

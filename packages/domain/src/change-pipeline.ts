@@ -10,10 +10,12 @@ import { createConnector, deleteConnector, getConnector, getConnectorSecrets, ma
 import { getTeam } from "@switchboard/db/repos/teams";
 import type { ConnectorSpec, Plan, PlanConflict, Problem } from "@switchboard/engine/model";
 import { planAgainst } from "@switchboard/engine/plan-against";
+import type { OffsetChange } from "@switchboard/engine/offsets";
 import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
 import { secretValuesOf } from "@switchboard/engine/secrets";
 import { rawConfig, type Definition } from "./change-items";
 import { notFound, precondition } from "./errors";
+import { isOffsetAction, offsetChangeOf } from "./offsets";
 
 /** What one item does to one connector once deployed; the finish step writes these to the database. */
 export type ChangeTarget = {
@@ -50,6 +52,8 @@ export type DeployInput = {
   /** The connectors the plan may look at: ids the change touches and names before and after renames. */
   scope: { ids: string[]; names: string[] };
   restarts: Array<{ name: string; id: string; onlyFailed: boolean }>;
+  /** Offsets to reset or set (KIP-875), run before the plan: each stops its connector and brings it back to its desired state. */
+  offsets: OffsetChange[];
   /** Ids of existing (adopted) connectors whose live copy may still be unstamped or stamped elsewhere. */
   takeOver: string[];
   /** Connector name → keys stored as secrets (masked in plans). */
@@ -82,6 +86,7 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
   const ids = new Set<string>();
   const names = new Set<string>();
   const restarts: DeployInput["restarts"] = [];
+  const offsets: OffsetChange[] = [];
   const takeOver: string[] = [];
   const secretKeys: Record<string, string[]> = {};
   const secretValues: string[] = [];
@@ -122,12 +127,14 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
       targets.push({ ...target, name: item.connectorName, version, state, definition });
       continue;
     }
-    // pause / resume / stop / restart: the stored definition, with the new run state.
+    // pause / resume / stop / restart / offsets: the stored definition, with the new run state.
     const state = STATE_OF[item.action] ?? connector.desiredState;
-    const version = item.action === "restart" ? connector.version : connector.version + 1;
+    // A restart or an offsets change leaves the definition as it is: no new version.
+    const version = item.action === "restart" || isOffsetAction(item.action) ? connector.version : connector.version + 1;
     const definition = { config: connector.config, secrets: await getConnectorSecrets(db, connector.id) };
     addSpec({ id: connector.id, name: connector.name, version, state, config: rawConfig(definition), ...cas }, definition);
     if (item.action === "restart") restarts.push({ name: connector.name, id: connector.id, onlyFailed: item.onlyFailed });
+    if (isOffsetAction(item.action)) offsets.push(offsetChangeOf({ ...item, action: item.action }, connector, state));
     targets.push({ ...target, name: connector.name, version, state, definition: null });
   }
 
@@ -139,6 +146,7 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
     desired: { connectors: specs },
     scope: { ids: [...ids], names: [...names] },
     restarts,
+    offsets,
     takeOver,
     secretKeys,
     secretValues: [...new Set(secretValues)],
@@ -245,9 +253,11 @@ async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, 
       if (c && !c.deletedAt) await deleteConnector(tx, null, t.id);
       return true;
     }
-    case "restart":
     case "reset_offsets":
     case "set_offsets":
+      // Offsets are not part of the definition: nothing to record (the snapshot is in the report).
+      return false;
+    case "restart":
     case "move":
     case "create_topic":
     case "delete_topic":

@@ -29,13 +29,14 @@ import { enqueueJob } from "@switchboard/db/repos/jobs";
 import { listTeams } from "@switchboard/db/repos/teams";
 import { planToJson, type PlanJson } from "@switchboard/engine/format";
 import type { PlanWarning, Problem } from "@switchboard/engine/model";
-import { ConnectError, type ConnectPort } from "@switchboard/engine/port";
+import { ConnectError, type ConnectorOffset, type ConnectPort } from "@switchboard/engine/port";
 import { MASK, redactDeep, secretValuesOf, splitSecrets } from "@switchboard/engine/secrets";
 import { validateAgainstCluster } from "@switchboard/engine/validate-cluster";
 import { diffDefinitions, nameClash, passwordKeysFromCluster, rawConfig, resolveItems, storedDefinition, type ChangeItemRequest, type Definition, type DiffRow } from "./change-items";
 import { buildDeployInput, describeConflicts, newConnectorId, planDeploy } from "./change-pipeline";
 import type { DeploymentReport } from "./deployments";
 import { conflict, DomainError, notFound, precondition } from "./errors";
+import { isOffsetAction, previewOffsets, recordedOffsets, storedOffsetPayload, type OffsetPreview } from "./offsets";
 import { deployJob } from "./jobs";
 import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
 
@@ -142,6 +143,8 @@ export type ItemView = {
   currentVersion: number | null;
   stale: boolean;
   connectorDeleted: boolean;
+  /** Offsets items: the partitions a "set offsets" item sets ([] for a reset); null for other actions. */
+  offsets?: ConnectorOffset[] | null;
 };
 
 /** The record kept when a change request ends: what it was, as approved. */
@@ -188,6 +191,7 @@ async function itemView(db: DbOrTx, item: ChangeItem, stale: readonly StaleItem[
     currentVersion: connector?.version ?? null,
     stale: staleEntry !== undefined,
     connectorDeleted: staleEntry?.deleted ?? false,
+    offsets: isOffsetAction(item.action) ? storedOffsetPayload(item).offsets : null,
   };
 }
 
@@ -393,6 +397,7 @@ async function storedItemInput(db: DbOrTx, item: ChangeItem): Promise<ChangeItem
     proposedState: item.proposedState,
     onlyFailed: item.onlyFailed,
     baseVersion: item.baseVersion,
+    payload: item.payload,
   };
 }
 
@@ -516,7 +521,7 @@ export type ValidationProblem = { connector: string | null; key: string | null; 
 export type Risk = { connector: string | null; code: PlanWarning["code"] | "DELETE"; message: string };
 
 export type Preview =
-  | { ok: true; source: "live" | "record"; plan: PlanJson | null; problems: ValidationProblem[]; risks: Risk[]; conflicts: string[]; valid: boolean }
+  | { ok: true; source: "live" | "record"; plan: PlanJson | null; problems: ValidationProblem[]; risks: Risk[]; conflicts: string[]; valid: boolean; offsets?: OffsetPreview[] }
   | { ok: false; reason: "unreachable" | "invalid"; message: string };
 
 const PROBLEM = /^connector "(.+?)": ([A-Za-z0-9._-]+): ([\s\S]*)$/;
@@ -548,8 +553,9 @@ export async function preview(db: DbOrTx, id: string, connect: ConnectPort): Pro
   const cr = await load(db, id);
   if (!OPEN_STATUSES.includes(cr.status)) {
     const last = (await listDeployments(db, { changeRequestId: id, pageSize: 1 }))[0];
-    const plan = (last?.report as DeploymentReport | null)?.plan ?? null;
-    return { ok: true, source: "record", plan, problems: [], risks: plan ? risksOf(plan) : [], conflicts: [], valid: true };
+    const report = last?.report as DeploymentReport | null | undefined;
+    const plan = report?.plan ?? null;
+    return { ok: true, source: "record", plan, problems: [], risks: plan ? risksOf(plan) : [], conflicts: [], valid: true, offsets: recordedOffsets(report?.offsets) };
   }
   try {
     const input = await buildDeployInput(db, id);
@@ -557,7 +563,8 @@ export async function preview(db: DbOrTx, id: string, connect: ConnectPort): Pro
     const json = redactDeep(planToJson(plan, { secretKeys }), input.secretValues);
     const validation = redactDeep(problems.map(keyedProblem), input.secretValues);
     const conflicts = await describeConflicts(db, plan.conflicts);
-    return { ok: true, source: "live", plan: json, problems: validation, risks: risksOf(json), conflicts, valid: validation.length === 0 && conflicts.length === 0 };
+    const offsets = await previewOffsets(db, cr.items, connect);
+    return { ok: true, source: "live", plan: json, problems: validation, risks: risksOf(json), conflicts, valid: validation.length === 0 && conflicts.length === 0, offsets };
   } catch (err) {
     if (err instanceof ConnectError) return { ok: false, reason: "unreachable", message: `The cluster could not be read: ${err.message}` };
     if (err instanceof DomainError && err.code === "PRECONDITION_FAILED") return { ok: false, reason: "invalid", message: err.message };

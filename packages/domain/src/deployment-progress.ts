@@ -4,12 +4,14 @@
  */
 import type { ApplyEvent } from "@switchboard/engine/apply";
 import type { PlanAction } from "@switchboard/engine/model";
+import type { OffsetEvent } from "@switchboard/engine/offsets";
 
 type At = { at: string };
 
 /** One line of a deployment's log. */
 export type DeployEvent =
   | (ApplyEvent & At)
+  | (OffsetEvent & At)
   | ({ type: "deploy-start"; attempt: number } & At)
   | ({ type: "resumed"; attempt: number } & At)
   | ({ type: "plan"; actions: Array<{ name: string; kind: PlanAction["kind"] }> } & At)

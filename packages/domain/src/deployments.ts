@@ -12,6 +12,7 @@ import type { Problem } from "@switchboard/engine/model";
 import { redactDeep } from "@switchboard/engine/secrets";
 import { summarizeProgress, type DeployEvent } from "./deployment-progress";
 import { notFound } from "./errors";
+import type { OffsetReport } from "./offsets";
 
 type Person = { name: string; email: string };
 
@@ -34,6 +35,8 @@ export type DeploymentReport = {
   /** Per connector: what was planned, what the cluster showed at the end, and whether the database now records it. */
   connectors: Array<{ name: string; actions: string[]; expected: string | null; observed: string | null; ok: boolean; reason?: string; tasks: ConnectorOutcome["tasks"]; recorded: boolean }>;
   verification: { ok: boolean; durationMs: number } | null;
+  /** Offsets changes (KIP-875), each with the snapshot taken before it: what rolling back restores. */
+  offsets?: OffsetReport[];
   /** Why the deploy ended before or instead of applying (refused at claim, cluster unreachable, retries exhausted, ...). */
   error?: string;
   attempts: number;

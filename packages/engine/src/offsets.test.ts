@@ -40,6 +40,14 @@ describe("applyOffsetChange", () => {
     expect(stopped.calls.map((c) => c.method)).not.toContain("resume");
   });
 
+  it("with replace, resets first so exactly the given partitions keep an offset", async () => {
+    const fake = world();
+    const only = [{ partition: { kafka_topic: "orders", kafka_partition: 0 }, offset: { kafka_offset: 1 } }];
+    const out = await applyOffsetChange({ name: "s", kind: "set", offsets: only, replace: true, state: "RUNNING" }, fake, { pollIntervalMs: 1 });
+    expect(out).toMatchObject({ ok: true, after: only });
+    expect(fake.connectors.get("s")?.offsets).toEqual(only);
+  });
+
   it("keeps the snapshot an earlier attempt took instead of reading the altered offsets", async () => {
     const fake = world();
     fake.connectors.get("s")!.offsets = [];

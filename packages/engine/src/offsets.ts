@@ -14,6 +14,11 @@ export type OffsetChange = {
   kind: "reset" | "set";
   /** The partitions to set (kind "set"); a null offset removes that partition's offset. */
   offsets: ConnectorOffset[];
+  /**
+   * Kind "set" only: reset every offset first, so exactly `offsets` remain (restoring a snapshot:
+   * partitions committed since it was taken must not keep their offsets).
+   */
+  replace?: boolean;
   /** The run state the connector is brought back to afterwards (its desired state). */
   state: DesiredRunState;
 };
@@ -146,8 +151,8 @@ async function alter(change: OffsetChange, connect: ConnectPort, timeoutMs: numb
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if (change.kind === "reset") await connect.resetOffsets(change.name);
-      else await connect.alterOffsets(change.name, change.offsets);
+      if (change.kind === "reset" || change.replace) await connect.resetOffsets(change.name);
+      if (change.kind === "set") await connect.alterOffsets(change.name, change.offsets);
       return;
     } catch (err) {
       const retry = err instanceof ConnectError && RETRYABLE.test(err.message) && Date.now() < deadline && !signal?.aborted;
@@ -163,12 +168,17 @@ async function alter(change: OffsetChange, connect: ConnectPort, timeoutMs: numb
 }
 
 /** Why the offsets read back do not show the change, or null when they do. */
-export function offsetsMismatch(change: Pick<OffsetChange, "kind" | "offsets">, after: readonly ConnectorOffset[]): string | null {
+export function offsetsMismatch(change: Pick<OffsetChange, "kind" | "offsets" | "replace">, after: readonly ConnectorOffset[]): string | null {
   if (change.kind === "reset") {
     const left = after.filter((o) => o.offset !== null);
     return left.length === 0 ? null : `${left.length} partition(s) still have an offset, e.g. ${canonical(left[0]?.partition)}`;
   }
   const live = new Map(after.map((o) => [canonical(o.partition), o.offset]));
+  if (change.replace) {
+    const wanted = new Set(change.offsets.filter((o) => o.offset !== null).map((o) => canonical(o.partition)));
+    const extra = after.find((o) => o.offset !== null && !wanted.has(canonical(o.partition)));
+    if (extra) return `partition ${canonical(extra.partition)} has an offset the snapshot does not`;
+  }
   for (const o of change.offsets) {
     const key = canonical(o.partition);
     const got = live.get(key) ?? null;

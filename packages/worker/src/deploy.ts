@@ -20,7 +20,9 @@ import type { DeployEvent } from "@switchboard/domain/deployment-progress";
 import { failDeployment, type DeploymentReport } from "@switchboard/domain/deployments";
 import { DomainError } from "@switchboard/domain/errors";
 import { DEPLOY_JOB, deployPayloadSchema } from "@switchboard/domain/jobs";
+import { snapshotsFromEvents } from "@switchboard/domain/offsets";
 import { applyPlan, type ApplyEvent, type ApplyReport } from "@switchboard/engine/apply";
+import { applyOffsetChanges, type OffsetOutcome } from "@switchboard/engine/offsets";
 import { planToJson } from "@switchboard/engine/format";
 import { redactDeep } from "@switchboard/engine/secrets";
 import { deployDuration } from "@switchboard/telemetry/metrics";
@@ -90,6 +92,8 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
     }
 
     await append({ type: "plan", actions: plan.actions.map((a) => ({ name: a.name, kind: a.kind })), at: at() });
+    // Offsets first (each stops its connector, snapshots, alters, restores its state): the plan's verification then checks the state.
+    const offsets = await applyOffsetChanges(input.offsets, connect, { snapshots: snapshotsFromEvents(deployment.events), onEvent: (e) => append(mask({ ...e, at: at() })), signal: ctx.signal });
     // Events are appended in order, one write at a time, without holding up the apply.
     let pending: Promise<void> = Promise.resolve();
     const onEvent = (e: ApplyEvent) => {
@@ -100,7 +104,7 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
     await pending;
     // Stopped or lease lost: leave the deployment running; the next claim re-plans and carries on.
     if (ctx.signal.aborted) throw new Error("deploy interrupted; it resumes when the job is claimed again");
-    await finish(ctx.db, { deployment, cr, cluster, job, input, planned, report });
+    await finish(ctx.db, { deployment, cr, cluster, job, input, planned, report, offsets });
   } finally {
     await closeQuietly(connect);
     await closeQuietly(topics);
@@ -141,6 +145,7 @@ type FinishInput = {
   input: DeployInput;
   planned: PlannedDeploy;
   report: ApplyReport | null;
+  offsets?: OffsetOutcome[];
   error?: string;
 };
 
@@ -154,7 +159,7 @@ async function finish(db: Db, input: FinishInput): Promise<void> {
   const outcomes = new Map((report?.verification.connectors ?? []).map((o) => [o.name, o]));
   const failed = new Set((report?.failures ?? []).map((f) => f.name));
   const verified = (t: ChangeTarget) => report !== null && [t.name, t.previousName].every((n) => n === null || (!failed.has(n) && (outcomes.get(n)?.ok ?? true)));
-  const ok = report !== null && report.ok && input.error === undefined;
+  const ok = report !== null && report.ok && input.error === undefined && (input.offsets ?? []).every((o) => o.ok);
   const status = ok ? "succeeded" : "failed";
   try {
     await db.$transaction(
@@ -210,7 +215,7 @@ function buildReport(input: FinishInput, outcome: "succeeded" | "failed", record
       topicsCreated: report?.topicsCreated ?? [],
       topicsDeleted: report?.topicsDeleted ?? [],
     },
-    failures: report?.failures ?? [],
+    failures: [...(input.offsets ?? []).flatMap((o) => (o.ok ? [] : [{ name: o.name, kind: "offsets", error: o.error ?? "failed" }])), ...(report?.failures ?? [])],
     connectors: names.map((name) => {
       const o = outcomes.get(name);
       const f = failures.get(name);
@@ -227,6 +232,7 @@ function buildReport(input: FinishInput, outcome: "succeeded" | "failed", record
       };
     }),
     verification: report ? { ok: report.verification.ok, durationMs: report.verification.durationMs } : null,
+    ...(input.offsets?.length ? { offsets: input.offsets } : {}),
     ...(input.error === undefined ? {} : { error: input.error }),
     attempts: input.job.attempts,
     startedAt: report?.startedAt ?? deployment.startedAt?.toISOString() ?? null,
