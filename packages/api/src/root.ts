@@ -1,9 +1,11 @@
 import { adoptRouter } from "./routers/adopt";
 import { auditRouter } from "./routers/audit";
+import { bulkRouter } from "./routers/bulk";
 import { changeRequestRouter } from "./routers/change-request";
 import { clusterRouter } from "./routers/cluster";
 import { connectorRouter } from "./routers/connector";
 import { deploymentRouter } from "./routers/deployment";
+import { driftRouter } from "./routers/drift";
 import { notificationRouter } from "./routers/notification";
 import { offsetsRouter } from "./routers/offsets";
 import { rollbackRouter } from "./routers/rollback";
@@ -14,9 +16,11 @@ import { createCallerFactory, createTRPCRouter, protectedProcedure } from "./trp
 export const appRouter = createTRPCRouter({
   me: protectedProcedure.query(({ ctx }) => ctx.user),
   changeRequest: changeRequestRouter,
+  bulk: bulkRouter,
   adopt: adoptRouter,
   connector: connectorRouter,
   deployment: deploymentRouter,
+  drift: driftRouter,
   cluster: clusterRouter,
   team: teamRouter,
   user: userRouter,

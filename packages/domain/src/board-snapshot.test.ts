@@ -1,5 +1,5 @@
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
-import { BOARD_SORT_COLUMNS, createConnector, queryBoard, updateConnector, type BoardQuery } from "@switchboard/db/repos/connectors";
+import { BOARD_SORT_COLUMNS, createConnector, queryBoard, setConnectorLabels, updateConnector, type BoardQuery } from "@switchboard/db/repos/connectors";
 import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { createTeam, updateTeam, type Team } from "@switchboard/db/repos/teams";
 import { createDb } from "@switchboard/db/client";
@@ -47,6 +47,8 @@ beforeAll(async () => {
       secrets: {},
     });
     if (i % 5 === 0) await t.db.connector.update({ where: { id: c.id }, data: { deployedVersion: 1 } });
+    const labels = [...(i % 4 === 0 ? ["env=prod", "tier=gold"] : i % 4 === 1 ? ["env=dev"] : []), ...(i % 6 === 0 ? ["pci"] : [])];
+    if (labels.length > 0) await setConnectorLabels(t.db, null, c.id, labels.sort());
     const state = STATES[i % STATES.length];
     if (state) {
       const tasks = 1 + (i % 4);
@@ -85,6 +87,13 @@ describe("board snapshot", () => {
       { search: "analytics", state: "FAILED" },
       { search: "  conn-01  " },
       { search: "nothing-like-this" },
+      { labels: ["env"] },
+      { labels: ["env=prod"] },
+      { labels: ["env=prod", "pci"], sort: { column: "name", direction: "asc" } },
+      { labels: ["pci"], state: "FAILED" },
+      { labels: ["tier=gold", "env"], groupBy: "team" },
+      { labels: ["en"] },
+      { labels: ["env=pro"] },
       { clusterId: a.id, teamId: teams[0]!.id, search: "s3", sort: { column: "lastFailure", direction: "desc" } },
     );
     for (const q of queries) expect(shape(s.query(q)), JSON.stringify(q)).toEqual(shape(await queryBoard(t.db, q)));

@@ -9,7 +9,7 @@
  */
 import { isPostgres, type Db } from "@switchboard/db/client";
 import { onBoardChange } from "@switchboard/db/board-bus";
-import { databaseChangeToken, HEALTH_SEVERITY, loadBoardHealthSince, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardClusterFingerprint, type BoardPage, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
+import { databaseChangeToken, HEALTH_SEVERITY, parseLabels, loadBoardHealthSince, loadBoardRows, MAX_PAGE_SIZE, probeBoard, type BoardClusterFingerprint, type BoardPage, type BoardQuery, type BoardRow, type BoardSort, type BoardState } from "@switchboard/db/repos/connectors";
 import type { DesiredRunState } from "@switchboard/engine/model";
 import { displayTrace, firstLine } from "./display";
 
@@ -29,6 +29,8 @@ export type BoardItem = {
   version: number;
   deployedVersion: number | null;
   connectorClass: string;
+  /** Lower-case `key` or `key=value` labels, sorted. */
+  labels: string[];
 };
 
 /** The database query's page shape (`queryBoard`), with display rows and the snapshot's version. */
@@ -59,6 +61,8 @@ type Entry = {
   item: BoardItem;
   /** Name, class, topics and team name, lower-cased: what search matches. */
   text: string;
+  /** Every label, and every label's key (`env` for `env=prod`): what a label filter matches. */
+  labelKeys: Set<string>;
   /** Sort keys; null (never observed, or never failed) sorts lowest, as SQL's NULL does in SQLite. */
   severity: number | null;
   lastFailure: number | null;
@@ -66,6 +70,7 @@ type Entry = {
 
 function toEntry(r: BoardRow): Entry {
   const h = r.health;
+  const labels = parseLabels(r.labelsJson);
   return {
     row: r,
     item: {
@@ -83,7 +88,9 @@ function toEntry(r: BoardRow): Entry {
       version: r.version,
       deployedVersion: r.deployedVersion,
       connectorClass: r.connectorClass,
+      labels,
     },
+    labelKeys: new Set(labels.flatMap((l) => [l, l.split("=")[0]!])),
     text: [r.name, r.connectorClass, r.topics, r.team.name].join("\n").toLowerCase(),
     severity: h ? HEALTH_SEVERITY[h.state] : null,
     lastFailure: h?.lastFailureAt?.getTime() ?? null,
@@ -121,6 +128,19 @@ function comparator(q: Pick<BoardQuery, "sort" | "groupBy">): (a: Entry, b: Entr
     }
     return cmp(a.item.name, b.item.name) || cmp(a.item.id, b.item.id);
   };
+}
+
+/** The query's filters other than state (counts are per state over these). */
+function matcher(q: Omit<BoardQuery, "page" | "pageSize">): (e: Entry) => boolean {
+  const search = q.search?.trim().toLowerCase() || undefined;
+  const teamIds = q.teamIds ? new Set(q.teamIds) : null;
+  const labels = q.labels ?? [];
+  return (e) =>
+    (q.clusterId === undefined || e.item.cluster.id === q.clusterId) &&
+    (q.teamId === undefined || e.item.team.id === q.teamId) &&
+    (!teamIds || teamIds.has(e.item.team.id)) &&
+    (!search || e.text.includes(search)) &&
+    labels.every((l) => e.labelKeys.has(l));
 }
 
 export type BoardChange = { version: number };
@@ -246,8 +266,7 @@ export class BoardSnapshot {
     const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), MAX_PAGE_SIZE);
     const page = Math.max(q.page ?? 1, 1);
     const search = q.search?.trim().toLowerCase() || undefined;
-    const teamIds = q.teamIds ? new Set(q.teamIds) : null;
-    const cacheKey = JSON.stringify([page, pageSize, q.clusterId, q.teamId, q.teamIds, q.state, search, q.sort, q.groupBy]);
+    const cacheKey = JSON.stringify([page, pageSize, q.clusterId, q.teamId, q.teamIds, q.state, search, q.labels ?? [], q.sort, q.groupBy]);
     const cached = this.pages.get(cacheKey);
     if (cached) return cached;
 
@@ -255,12 +274,10 @@ export class BoardSnapshot {
     const items: BoardItem[] = [];
     const first = (page - 1) * pageSize;
     let total = 0;
+    const matches = matcher(q);
     for (const e of this.ordered(q)) {
       const it = e.item;
-      if (q.clusterId !== undefined && it.cluster.id !== q.clusterId) continue;
-      if (q.teamId !== undefined && it.team.id !== q.teamId) continue;
-      if (teamIds && !teamIds.has(it.team.id)) continue;
-      if (search && !e.text.includes(search)) continue;
+      if (!matches(e)) continue;
       counts[it.state] += 1;
       if (q.state !== undefined && it.state !== q.state) continue;
       if (total >= first && items.length < pageSize) items.push(it);
@@ -271,6 +288,15 @@ export class BoardSnapshot {
     if (this.pages.size >= PAGE_CACHE_SIZE) this.pages.clear();
     this.pages.set(cacheKey, result);
     return result;
+  }
+
+  /**
+   * Every row the query's filters select, state included, in its order and unpaged (as of the last
+   * {@link current}): what a bulk change starts from.
+   */
+  select(q: Omit<BoardQuery, "page" | "pageSize">): BoardItem[] {
+    const matches = matcher(q);
+    return this.ordered(q).flatMap((e) => (matches(e) && (q.state === undefined || e.item.state === q.state) ? [e.item] : []));
   }
 
   /**

@@ -14,7 +14,9 @@ import { ConnectError, type ConnectPort } from "@switchboard/engine/port";
 import { MASK, redactCredentials, restoreCredentials, splitSecrets } from "@switchboard/engine/secrets";
 import { badRequest, conflict, forbidden, precondition } from "./errors";
 import { offsetItemPayload, offsetItemSchemas } from "./offsets";
+import { moveItemInputSchema, resolveMoveItem } from "./move";
 import { mayActForTeam, type SessionUser } from "./policy";
+import { resolveTopicItem, topicItemSchemas } from "./topic-items";
 
 /** Input limits, each with a clear error when exceeded. */
 export const LIMITS = {
@@ -82,8 +84,18 @@ export const changeItemInputSchema = z.discriminatedUnion("action", [
     })
     .refine((i) => connectorClassRequired(i.config), classIssue),
   z.object({ action: z.enum(["delete", "pause", "resume", "stop"]), connectorId: z.string().min(1).max(100) }),
-  z.object({ action: z.literal("restart"), connectorId: z.string().min(1).max(100), onlyFailed: z.boolean().default(false) }),
+  z
+    .object({
+      action: z.literal("restart"),
+      connectorId: z.string().min(1).max(100),
+      onlyFailed: z.boolean().default(false),
+      /** Restart only this task (`POST /connectors/{c}/tasks/{t}/restart`), not the connector. */
+      taskId: z.number().int("A task id is a whole number.").min(0, "Task ids start at 0.").max(10_000).optional(),
+    })
+    .refine((i) => !(i.onlyFailed && i.taskId !== undefined), { message: "Restart either the failed tasks or one task, not both.", path: ["taskId"] }),
+  ...topicItemSchemas,
   ...offsetItemSchemas,
+  moveItemInputSchema,
 ]);
 
 export type ChangeItemRequest = z.infer<typeof changeItemInputSchema>;
@@ -92,6 +104,15 @@ export const changeItemsSchema = z
   .array(changeItemInputSchema)
   .min(1, "Add at least one change.")
   .max(LIMITS.itemsPerChange, `At most ${LIMITS.itemsPerChange} changes in one request.`);
+
+/** A restart item's payload: the one task to restart. */
+export type RestartPayload = { taskId: number };
+
+/** The task a stored restart item restarts, or undefined for the whole connector. */
+export function restartTaskId(payload: unknown): number | undefined {
+  const parsed = z.object({ taskId: z.number().int().min(0) }).safeParse(payload);
+  return parsed.success ? parsed.data.taskId : undefined;
+}
 
 /** A definition as stored: the display-safe config and the secret values (see the engine's splitSecrets). */
 export type Definition = { config: Record<string, string>; secrets: Record<string, string> };
@@ -184,8 +205,15 @@ export async function resolveItems(
     seenNames.add(name);
   };
   const out: ChangeItemInput[] = [];
+  const seenTopics = new Set<string>();
 
   for (const request of requests) {
+    if (request.action === "create_topic" || request.action === "delete_topic") {
+      if (seenTopics.has(request.name)) throw badRequest(`Topic ${request.name} appears twice in this change request; keep one item for it.`);
+      seenTopics.add(request.name);
+      out.push(await resolveTopicItem(db, user, clusterId, request));
+      continue;
+    }
     if (request.action === "create") {
       const team = await getTeam(db, request.teamId);
       if (!team) throw badRequest("No such team.");
@@ -233,6 +261,10 @@ export async function resolveItems(
     }
 
     claimName(connector.name);
+    if (request.action === "move") {
+      out.push(await resolveMoveItem(db, connector, request.targetClusterId, baseVersion));
+      continue;
+    }
     out.push({
       action: request.action,
       connectorId: connector.id,
@@ -240,6 +272,7 @@ export async function resolveItems(
       onlyFailed: request.action === "restart" ? request.onlyFailed : false,
       baseVersion,
       ...(request.action === "reset_offsets" || request.action === "set_offsets" ? { payload: offsetItemPayload(request) } : {}),
+      ...(request.action === "restart" && request.taskId !== undefined ? { payload: { taskId: request.taskId } satisfies RestartPayload } : {}),
     });
   }
   return out;

@@ -8,13 +8,19 @@ import type { ChangeAction, DesiredState } from "@switchboard/db/enums";
 import { getChangeItemSecrets, getChangeRequest, type ChangeItem } from "@switchboard/db/repos/change-requests";
 import { createConnector, deleteConnector, getConnector, getConnectorSecrets, markConnectorDeployed, updateConnector, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam } from "@switchboard/db/repos/teams";
-import type { ConnectorSpec, Plan, PlanConflict, Problem } from "@switchboard/engine/model";
+import type { ConnectorSpec, Plan, PlanConflict, Problem, TopicSpec } from "@switchboard/engine/model";
 import { planAgainst } from "@switchboard/engine/plan-against";
 import type { OffsetChange } from "@switchboard/engine/offsets";
 import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
 import { secretValuesOf } from "@switchboard/engine/secrets";
-import { rawConfig, type Definition } from "./change-items";
+import { getCluster } from "@switchboard/db/repos/clusters";
+import { topicSpecOfItem, topicsUnavailable } from "./topic-items";
+import { parseApplyOptions, type ApplyOptionsValue } from "./apply-options";
+import { rawConfig, restartTaskId, type Definition } from "./change-items";
+import { driftActionOf } from "./drift-items";
+import { moveTargetId } from "./move";
 import { notFound, precondition } from "./errors";
+import { addOwnerContacts, ownersOfItem, type OwnerContact } from "./owner-contacts";
 import { isOffsetAction, offsetChangeOf } from "./offsets";
 
 /** What one item does to one connector once deployed; the finish step writes these to the database. */
@@ -35,8 +41,12 @@ export type ChangeTarget = {
   /** Version the connector has in the database after the deploy (its current version for a restart). */
   version: number;
   state: DesiredState;
-  /** The proposed definition (create/update), decrypted once here. */
+  /** The proposed definition (create/update), decrypted once here; a move's stored one. */
   definition: Definition | null;
+  /** A create: owners (from a state file) who become the new connector's email contacts. */
+  owners?: OwnerContact[];
+  /** A move: the cluster it goes to and the manager stamped there. */
+  move?: { targetClusterId: string; manager: string };
 };
 
 /** Everything a deploy of one change request needs; built once by {@link buildDeployInput}. */
@@ -51,11 +61,18 @@ export type DeployInput = {
   desired: { connectors: ConnectorSpec[] };
   /** The connectors the plan may look at: ids the change touches and names before and after renames. */
   scope: { ids: string[]; names: string[] };
-  restarts: Array<{ name: string; id: string; onlyFailed: boolean }>;
+  /** `taskId`: a single-task restart. */
+  restarts: Array<{ name: string; id: string; onlyFailed: boolean; taskId?: number }>;
+  /** How the deploy throttles the apply (see ./apply-options); null: the engine's defaults. */
+  applyOptions: ApplyOptionsValue | null;
   /** Offsets to reset or set (KIP-875), run before the plan: each stops its connector and brings it back to its desired state. */
   offsets: OffsetChange[];
+  /** Topics the change creates and deletes (its create_topic / delete_topic items), planned explicitly. */
+  topics: { create: TopicSpec[]; delete: string[] };
   /** Ids of existing (adopted) connectors whose live copy may still be unstamped or stamped elsewhere. */
   takeOver: string[];
+  /** Ids forced back onto their drifted live connector (revert and adopt items, see ./drift). */
+  force?: string[];
   /** Connector name → keys stored as secrets (masked in plans). */
   secretKeys: Record<string, string[]>;
   /** Every secret value the change carries: redacted from whatever is stored or shown. */
@@ -86,8 +103,10 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
   const ids = new Set<string>();
   const names = new Set<string>();
   const restarts: DeployInput["restarts"] = [];
+  const topics: DeployInput["topics"] = { create: [], delete: [] };
   const offsets: OffsetChange[] = [];
   const takeOver: string[] = [];
+  const force: string[] = [];
   const secretKeys: Record<string, string[]> = {};
   const secretValues: string[] = [];
   const targets: ChangeTarget[] = [];
@@ -98,6 +117,17 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
   };
 
   for (const item of cr.items) {
+    // Topic items touch no connector: the plan creates their topics before any connector step, and deletes after.
+    if (item.action === "create_topic") {
+      const spec = topicSpecOfItem(item);
+      if (!spec) throw precondition(`The item creating topic ${item.connectorName} carries no topic; edit the change request.`);
+      topics.create.push(spec);
+      continue;
+    }
+    if (item.action === "delete_topic") {
+      topics.delete.push(item.connectorName);
+      continue;
+    }
     if (item.action === "create") {
       const id = newConnectorId(item);
       const state = item.proposedState ?? "RUNNING";
@@ -105,10 +135,18 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
       addSpec({ id, name: item.connectorName, version: 1, state, config: rawConfig(definition) }, definition);
       ids.add(id);
       names.add(item.connectorName);
-      targets.push({ itemId: item.id, action: item.action, id, connectorId: null, name: item.connectorName, previousName: null, teamId: item.teamId ?? "", baseVersion: null, version: 1, state, definition });
+      targets.push({ itemId: item.id, action: item.action, id, connectorId: null, name: item.connectorName, previousName: null, teamId: item.teamId ?? "", baseVersion: null, version: 1, state, definition, owners: ownersOfItem(item) });
       continue;
     }
     const connector = await existingConnector(db, item);
+    if (item.action === "move") {
+      // Outside the source plan's scope: the move runs on its own (see ./move), after the plan.
+      const definition = { config: connector.config, secrets: await getConnectorSecrets(db, connector.id) };
+      secretValues.push(...Object.values(definition.secrets), ...secretValuesOf(rawConfig(definition)));
+      const targetClusterId = moveTargetId(item);
+      targets.push({ itemId: item.id, action: item.action, id: connector.id, connectorId: connector.id, previousName: connector.name, teamId: connector.teamId, baseVersion: item.baseVersion, name: connector.name, version: connector.version + 1, state: connector.desiredState, definition, move: { targetClusterId, manager: webManager(targetClusterId) } });
+      continue;
+    }
     ids.add(connector.id);
     names.add(connector.name);
     takeOver.push(connector.id);
@@ -123,6 +161,7 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
       const definition = { config: item.proposedConfig ?? {}, secrets: await getChangeItemSecrets(db, item.id) };
       const version = connector.version + 1;
       addSpec({ id: connector.id, name: item.connectorName, version, state, config: rawConfig(definition), ...cas }, definition);
+      if (driftActionOf(item)) force.push(connector.id);
       names.add(item.connectorName);
       targets.push({ ...target, name: item.connectorName, version, state, definition });
       continue;
@@ -133,9 +172,18 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
     const version = item.action === "restart" || isOffsetAction(item.action) ? connector.version : connector.version + 1;
     const definition = { config: connector.config, secrets: await getConnectorSecrets(db, connector.id) };
     addSpec({ id: connector.id, name: connector.name, version, state, config: rawConfig(definition), ...cas }, definition);
-    if (item.action === "restart") restarts.push({ name: connector.name, id: connector.id, onlyFailed: item.onlyFailed });
+    if (item.action === "restart") {
+      const taskId = restartTaskId(item.payload);
+      restarts.push({ name: connector.name, id: connector.id, onlyFailed: item.onlyFailed, ...(taskId === undefined ? {} : { taskId }) });
+    }
     if (isOffsetAction(item.action)) offsets.push(offsetChangeOf({ ...item, action: item.action }, connector, state));
     targets.push({ ...target, name: connector.name, version, state, definition: null });
+  }
+
+  if (topics.create.length > 0 || topics.delete.length > 0) {
+    const cluster = await getCluster(db, cr.clusterId);
+    const unavailable = cluster ? topicsUnavailable(cluster) : "Its cluster no longer exists.";
+    if (unavailable) throw precondition(unavailable);
   }
 
   return {
@@ -146,8 +194,11 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
     desired: { connectors: specs },
     scope: { ids: [...ids], names: [...names] },
     restarts,
+    applyOptions: parseApplyOptions(cr.applyOptions),
+    topics,
     offsets,
     takeOver,
+    force,
     secretKeys,
     secretValues: [...new Set(secretValues)],
     targets,
@@ -175,13 +226,17 @@ export type PlannedDeploy = {
  * and the keys to mask. Throws ConnectError when the cluster cannot be read.
  */
 export async function planDeploy(input: DeployInput, connect: ConnectPort, topics?: TopicPort): Promise<PlannedDeploy> {
-  const { plan, secretKeys, problems } = await planAgainst(input.desired, connect, topics, {
+  // Kafka is read only for a change with topic items: other deploys do not depend on reaching it.
+  const withTopics = input.topics.create.length > 0 || input.topics.delete.length > 0 ? topics : undefined;
+  const { plan, secretKeys, problems } = await planAgainst(input.desired, connect, withTopics, {
     manager: input.manager,
     prune: true,
     scope: input.scope,
     takeOver: input.takeOver,
+    ...(input.force ? { force: input.force } : {}),
     restarts: input.restarts,
     secretKeys: input.secretKeys,
+    topics: input.topics,
   });
   return { plan, secretKeys, problems };
 }
@@ -234,6 +289,7 @@ async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, 
         existing ??
         (await createConnector(tx, null, { id: t.id, name: t.name, clusterId, teamId: t.teamId, desiredState: t.state, ...(t.definition ?? { config: {}, secrets: {} }), changeRequestId }));
       await markConnectorDeployed(tx, null, c.id, c.version);
+      await addOwnerContacts(tx, null, c.id, t.owners ?? []);
       return true;
     }
     case "update": {
@@ -253,12 +309,18 @@ async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, 
       if (c && !c.deletedAt) await deleteConnector(tx, null, t.id);
       return true;
     }
+    case "move": {
+      const c = await updateConnector(tx, null, t.id, { clusterId: t.move?.targetClusterId, changeRequestId, ...cas });
+      await markConnectorDeployed(tx, null, c.id, c.version);
+      return true;
+    }
     case "reset_offsets":
     case "set_offsets":
       // Offsets are not part of the definition: nothing to record (the snapshot is in the report).
       return false;
     case "restart":
-    case "move":
+      // A restart changes no stored definition: nothing to write, and nothing missing once verified.
+      return true;
     case "create_topic":
     case "delete_topic":
       // Not recorded yet: these actions are being built (issue 8); until then they change no stored definition.

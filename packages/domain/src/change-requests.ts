@@ -33,11 +33,14 @@ import { ConnectError, type ConnectorOffset, type ConnectPort } from "@switchboa
 import { MASK, redactDeep, secretValuesOf, splitSecrets } from "@switchboard/engine/secrets";
 import { validateAgainstCluster } from "@switchboard/engine/validate-cluster";
 import { diffDefinitions, nameClash, passwordKeysFromCluster, rawConfig, resolveItems, storedDefinition, type ChangeItemRequest, type Definition, type DiffRow } from "./change-items";
+import { parseApplyOptions } from "./apply-options";
 import { buildDeployInput, describeConflicts, newConnectorId, planDeploy } from "./change-pipeline";
 import type { DeploymentReport } from "./deployments";
 import { conflict, DomainError, notFound, precondition } from "./errors";
 import { isOffsetAction, previewOffsets, recordedOffsets, storedOffsetPayload, type OffsetPreview } from "./offsets";
+import { moveLiveConflicts, moveNameClashes, moveTargetView, moveViews, requiredApprovals, type ConnectFactory, type MoveView } from "./move";
 import { deployJob } from "./jobs";
+import { topicOfItem, type TopicItemPayload } from "./topic-items";
 import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
 
 export type { ChangePermissions, Permission };
@@ -72,13 +75,18 @@ async function nameClashes(db: DbOrTx, cr: ChangeRequest): Promise<string[]> {
     const clash = await nameClash(db, cr.clusterId, item.connectorName, item.connectorId ?? newConnectorId(item));
     if (clash) out.push(clash);
   }
-  return out;
+  return [...out, ...(await moveNameClashes(db, cr))];
 }
 
 /** Everything the policy needs to decide about this change request, read from the database now. */
 export async function changeFacts(db: DbOrTx, cr: ChangeRequest): Promise<ChangeFacts & { stale: StaleItem[] }> {
   const open = OPEN_STATUSES.includes(cr.status);
-  const [stale, clashes, teamIds] = await Promise.all([open ? findStaleItems(db, cr.id) : Promise.resolve([]), open ? nameClashes(db, cr) : Promise.resolve([]), itemTeamIds(db, cr.items)]);
+  const [stale, clashes, teamIds, approvalsRequired] = await Promise.all([
+    open ? findStaleItems(db, cr.id) : Promise.resolve([]),
+    open ? nameClashes(db, cr) : Promise.resolve([]),
+    itemTeamIds(db, cr.items),
+    requiredApprovals(db, cr),
+  ]);
   return {
     status: cr.status,
     authorId: cr.authorId,
@@ -89,7 +97,7 @@ export async function changeFacts(db: DbOrTx, cr: ChangeRequest): Promise<Change
     approvals: cr.reviews
       .filter((r) => r.decision === "approve")
       .map((r) => ({ reviewerId: r.reviewerId, revision: r.crRevision, dismissed: r.dismissedAt !== null, reviewerRole: r.reviewer.role, reviewerDisabled: r.reviewer.disabled })),
-    approvalsRequired: cr.cluster.approvalsRequired,
+    approvalsRequired,
     staleCount: stale.length,
     stale,
     clashes,
@@ -143,8 +151,12 @@ export type ItemView = {
   currentVersion: number | null;
   stale: boolean;
   connectorDeleted: boolean;
+  /** A topic item's topic (with partitions, replication factor and configs for a creation); null for other items. */
+  topic: TopicItemPayload | null;
   /** Offsets items: the partitions a "set offsets" item sets ([] for a reset); null for other actions. */
   offsets?: ConnectorOffset[] | null;
+  /** A move: the cluster the connector goes to. */
+  moveTo?: { id: string; name: string };
 };
 
 /** The record kept when a change request ends: what it was, as approved. */
@@ -191,7 +203,9 @@ async function itemView(db: DbOrTx, item: ChangeItem, stale: readonly StaleItem[
     currentVersion: connector?.version ?? null,
     stale: staleEntry !== undefined,
     connectorDeleted: staleEntry?.deleted ?? false,
+    topic: topicOfItem(item),
     offsets: isOffsetAction(item.action) ? storedOffsetPayload(item).offsets : null,
+    ...(item.action === "move" ? { moveTo: await moveTargetView(db, item) } : {}),
   };
 }
 
@@ -255,7 +269,9 @@ export async function changeRequestDetail(db: DbOrTx, user: SessionUser, id: str
       /** The reviewer as they are now (an approval counts only while they are an enabled approver). */
       reviewerNow: r.reviewer.disabled ? ("disabled" as const) : hasRoleAtLeast(r.reviewer, "approver") ? ("approver" as const) : ("not an approver" as const),
     })),
-    approvals: { count: counted.size, required: cr.cluster.approvalsRequired },
+    approvals: { count: counted.size, required: facts.approvalsRequired },
+    /** How the deploy throttles it; null: the engine's defaults (see ./apply-options). */
+    applyOptions: parseApplyOptions(cr.applyOptions),
     permissions: changePermissions(user, facts),
     deployments: deployments.map((d) => ({ id: d.id, status: d.status, createdAt: d.createdAt, startedAt: d.startedAt, finishedAt: d.finishedAt })),
   };
@@ -326,7 +342,7 @@ export async function review(db: DbOrTx, user: SessionUser, id: string, decision
     const after = await load(tx, id);
     if (decision === "approve") {
       const facts = await changeFacts(tx, after);
-      if (countingApprovals(facts.approvals, facts.writerIds, after.revision).length >= after.cluster.approvalsRequired) {
+      if (countingApprovals(facts.approvals, facts.writerIds, after.revision).length >= facts.approvalsRequired) {
         await transitionChangeRequest(tx, user.id, id, ["in_review"], "approved");
       }
     }
@@ -435,21 +451,22 @@ async function rebaseUpdate(db: DbOrTx, item: ChangeItem, input: ChangeItemInput
  * worker's job (one per cluster at a time through its lock key). The worker checks it all again
  * when it claims the job.
  */
-export async function deploy(db: DbOrTx, user: SessionUser, id: string, connect?: ConnectPort): Promise<{ deploymentId: string; jobId: string }> {
-  return startDeploy(db, user, id, "deploy", connect);
+export async function deploy(db: DbOrTx, user: SessionUser, id: string, connect?: ConnectPort, connectFor?: ConnectFactory): Promise<{ deploymentId: string; jobId: string }> {
+  return startDeploy(db, user, id, "deploy", connect, connectFor);
 }
 
 /** Deploys a failed change request again (a new deployment), under the same rules as a first deploy. */
-export async function retryDeploy(db: DbOrTx, user: SessionUser, id: string, connect?: ConnectPort): Promise<{ deploymentId: string; jobId: string }> {
-  return startDeploy(db, user, id, "retry", connect);
+export async function retryDeploy(db: DbOrTx, user: SessionUser, id: string, connect?: ConnectPort, connectFor?: ConnectFactory): Promise<{ deploymentId: string; jobId: string }> {
+  return startDeploy(db, user, id, "retry", connect, connectFor);
 }
 
 /**
  * With a client for the cluster, a deploy whose live plan has conflicts (a name held by a connector
  * Switchboard does not manage or another manager's, a version that moved) is refused now rather than
- * queued to fail. A cluster that does not answer leaves the decision to the worker.
+ * queued to fail; so is a move whose name is taken on its target cluster (with `connectFor`). A
+ * cluster that does not answer leaves the decision to the worker.
  */
-async function refuseLiveConflicts(db: DbOrTx, id: string, connect: ConnectPort | undefined): Promise<void> {
+async function refuseLiveConflicts(db: DbOrTx, id: string, connect: ConnectPort | undefined, connectFor: ConnectFactory | undefined): Promise<void> {
   if (!connect) return;
   let conflicts: string[];
   try {
@@ -459,13 +476,14 @@ async function refuseLiveConflicts(db: DbOrTx, id: string, connect: ConnectPort 
     if (err instanceof ConnectError) return;
     throw err;
   }
+  if (connectFor) conflicts.push(...(await moveLiveConflicts(db, await load(db, id), connectFor)).conflicts);
   if (conflicts.length > 0) throw precondition(`Nothing was queued: ${conflicts.join(" ")}`);
 }
 
-async function startDeploy(db: DbOrTx, user: SessionUser, id: string, mode: "deploy" | "retry", connect?: ConnectPort): Promise<{ deploymentId: string; jobId: string }> {
+async function startDeploy(db: DbOrTx, user: SessionUser, id: string, mode: "deploy" | "retry", connect?: ConnectPort, connectFor?: ConnectFactory): Promise<{ deploymentId: string; jobId: string }> {
   const before = await load(db, id);
   const p = changePermissions(user, await changeFacts(db, before));
-  if ((mode === "deploy" ? p.canDeploy : p.canRetry).allowed) await refuseLiveConflicts(db, id, connect);
+  if ((mode === "deploy" ? p.canDeploy : p.canRetry).allowed) await refuseLiveConflicts(db, id, connect, connectFor);
   return inTransaction(db, async (tx) => {
     const cr = await load(tx, id);
     const facts = await changeFacts(tx, cr);
@@ -504,8 +522,8 @@ export async function deployRefusal(db: DbOrTx, changeRequestId: string): Promis
   if (cr.status !== "deploying" && cr.status !== "approved") return `the change request is ${describeStatus(cr.status)}, not deploying`;
   const facts = await changeFacts(db, { ...cr, status: "approved" });
   const approvals = countingApprovals(facts.approvals, facts.writerIds, cr.revision).length;
-  if (approvals < cr.cluster.approvalsRequired) {
-    return `it has ${approvals} of ${cr.cluster.approvalsRequired} required approvals from enabled approvers who did not write it (the policy or the approvers changed since it was queued)`;
+  if (approvals < facts.approvalsRequired) {
+    return `it has ${approvals} of ${facts.approvalsRequired} required approvals from enabled approvers who did not write it (the policy or the approvers changed since it was queued)`;
   }
   if (facts.staleCount > 0) {
     return `stale: ${facts.stale.map((s) => (s.deleted ? `${s.connectorName} was deleted` : `${s.connectorName} was written against version ${s.baseVersion} but is now at version ${s.currentVersion}`)).join("; ")}; refresh the change request`;
@@ -518,10 +536,10 @@ export async function deployRefusal(db: DbOrTx, changeRequestId: string): Promis
 
 export type ValidationProblem = { connector: string | null; key: string | null; message: string };
 
-export type Risk = { connector: string | null; code: PlanWarning["code"] | "DELETE"; message: string };
+export type Risk = { connector: string | null; code: PlanWarning["code"] | "DELETE" | "DELETE_TOPIC"; message: string };
 
 export type Preview =
-  | { ok: true; source: "live" | "record"; plan: PlanJson | null; problems: ValidationProblem[]; risks: Risk[]; conflicts: string[]; valid: boolean; offsets?: OffsetPreview[] }
+  | { ok: true; source: "live" | "record"; plan: PlanJson | null; problems: ValidationProblem[]; risks: Risk[]; conflicts: string[]; valid: boolean; moves?: MoveView[]; offsets?: OffsetPreview[] }
   | { ok: false; reason: "unreachable" | "invalid"; message: string };
 
 const PROBLEM = /^connector "(.+?)": ([A-Za-z0-9._-]+): ([\s\S]*)$/;
@@ -540,22 +558,29 @@ function risksOf(plan: PlanJson): Risk[] {
       ? [{ connector: a.name, code: "DELETE" as const, message: `deletes connector ${a.name} from the cluster; its tasks stop and a later connector with this name starts without its offsets` }]
       : [],
   );
-  return [...plan.warnings.map((w) => ({ connector: w.connector ?? null, code: w.code, message: w.message })), ...deletes];
+  const topicDeletes: Risk[] = plan.topicsToDelete.map((name) => ({
+    connector: null,
+    code: "DELETE_TOPIC" as const,
+    message: `deletes topic ${name} and every record in it: the data is lost and cannot be brought back`,
+  }));
+  return [...plan.warnings.map((w) => ({ connector: w.connector ?? null, code: w.code, message: w.message })), ...deletes, ...topicDeletes];
 }
 
 /**
  * The plan a deploy would run now (restricted to this change's connectors, secrets masked), the
  * cluster validator's verdict per connector, conflicts in words, and the risks. An ended change
  * request answers with the plan its last deployment ran, never a new one. An unreachable cluster is
- * an answer (`ok: false`), not an error.
+ * an answer (`ok: false`), not an error. Moves are listed with both clusters; with `connectFor` each
+ * target cluster is read, and a name taken there (or a target that does not answer) is a conflict.
  */
-export async function preview(db: DbOrTx, id: string, connect: ConnectPort): Promise<Preview> {
+export async function preview(db: DbOrTx, id: string, connect: ConnectPort, connectFor?: ConnectFactory): Promise<Preview> {
   const cr = await load(db, id);
+  const moves = await moveViews(db, cr);
   if (!OPEN_STATUSES.includes(cr.status)) {
     const last = (await listDeployments(db, { changeRequestId: id, pageSize: 1 }))[0];
     const report = last?.report as DeploymentReport | null | undefined;
     const plan = report?.plan ?? null;
-    return { ok: true, source: "record", plan, problems: [], risks: plan ? risksOf(plan) : [], conflicts: [], valid: true, offsets: recordedOffsets(report?.offsets) };
+    return { ok: true, source: "record", plan, problems: [], risks: plan ? risksOf(plan) : [], conflicts: [], valid: true, moves, offsets: recordedOffsets(report?.offsets) };
   }
   try {
     const input = await buildDeployInput(db, id);
@@ -563,8 +588,12 @@ export async function preview(db: DbOrTx, id: string, connect: ConnectPort): Pro
     const json = redactDeep(planToJson(plan, { secretKeys }), input.secretValues);
     const validation = redactDeep(problems.map(keyedProblem), input.secretValues);
     const conflicts = await describeConflicts(db, plan.conflicts);
+    if (connectFor) {
+      const live = await moveLiveConflicts(db, cr, connectFor);
+      conflicts.push(...live.conflicts, ...live.unreachable);
+    }
     const offsets = await previewOffsets(db, cr.items, connect);
-    return { ok: true, source: "live", plan: json, problems: validation, risks: risksOf(json), conflicts, valid: validation.length === 0 && conflicts.length === 0, offsets };
+    return { ok: true, source: "live", plan: json, problems: validation, risks: risksOf(json), conflicts, valid: validation.length === 0 && conflicts.length === 0, moves, offsets };
   } catch (err) {
     if (err instanceof ConnectError) return { ok: false, reason: "unreachable", message: `The cluster could not be read: ${err.message}` };
     if (err instanceof DomainError && err.code === "PRECONDITION_FAILED") return { ok: false, reason: "invalid", message: err.message };

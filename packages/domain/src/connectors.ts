@@ -25,12 +25,14 @@ export type BoardInput = {
   teamId?: string;
   clusterId?: string;
   search?: string;
+  /** Labels every row must carry (see BoardQuery.labels). */
+  labels?: string[];
   mine?: boolean;
   groupBy?: "team" | "cluster";
   sort?: BoardSort;
 };
 
-function toBoardQuery(user: SessionUser, input: BoardInput): BoardQuery {
+export function toBoardQuery(user: SessionUser, input: BoardInput): BoardQuery {
   return {
     page: input.page,
     pageSize: input.pageSize,
@@ -38,6 +40,7 @@ function toBoardQuery(user: SessionUser, input: BoardInput): BoardQuery {
     teamId: input.teamId,
     clusterId: input.clusterId,
     search: input.search,
+    ...(input.labels && input.labels.length > 0 ? { labels: input.labels } : {}),
     teamIds: input.mine ? user.teamIds : undefined,
     groupBy: input.groupBy,
     sort: input.sort,
@@ -196,6 +199,7 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
     config: displayConfig(connector.config, connector.secretKeys),
     secretKeys: connector.secretKeys,
     restartPolicy: { autoRestart: connector.autoRestart, maxRestarts: connector.maxRestarts, backoffSeconds: connector.backoffSeconds },
+    labels: connector.labels,
     contacts: contacts.map(displayContact),
     teamContacts: teamContacts.map(displayContact),
     health: health && {

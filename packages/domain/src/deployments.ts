@@ -10,8 +10,10 @@ import type { ApplyReport, ConnectorOutcome } from "@switchboard/engine/apply";
 import type { PlanJson } from "@switchboard/engine/format";
 import type { Problem } from "@switchboard/engine/model";
 import { redactDeep } from "@switchboard/engine/secrets";
+import type { ApplyOptionsValue } from "./apply-options";
 import { summarizeProgress, type DeployEvent } from "./deployment-progress";
 import { notFound } from "./errors";
+import type { MoveOutcome } from "./move";
 import type { OffsetReport } from "./offsets";
 
 type Person = { name: string; email: string };
@@ -32,11 +34,17 @@ export type DeploymentReport = {
   /** The engine's lists, as in the original `sync`. */
   summary: Pick<ApplyReport, "added" | "removed" | "updated" | "paused" | "resumed" | "stopped" | "restarted" | "skipped" | "unmanaged" | "topicsCreated" | "topicsDeleted">;
   failures: ApplyReport["failures"];
+  /** Connectors left untouched because the apply halted after too many failures (absent in older reports). */
+  notAttempted?: string[];
+  /** The throttle the apply ran with; null: the engine's defaults (absent in older reports). */
+  applyOptions?: ApplyOptionsValue | null;
   /** Per connector: what was planned, what the cluster showed at the end, and whether the database now records it. */
   connectors: Array<{ name: string; actions: string[]; expected: string | null; observed: string | null; ok: boolean; reason?: string; tasks: ConnectorOutcome["tasks"]; recorded: boolean }>;
   verification: { ok: boolean; durationMs: number } | null;
   /** Offsets changes (KIP-875), each with the snapshot taken before it: what rolling back restores. */
   offsets?: OffsetReport[];
+  /** Moves to another cluster: the steps and final state on each of the two clusters. */
+  moves?: MoveOutcome[];
   /** Why the deploy ended before or instead of applying (refused at claim, cluster unreachable, retries exhausted, ...). */
   error?: string;
   attempts: number;

@@ -20,10 +20,12 @@ import type { DeployEvent } from "@switchboard/domain/deployment-progress";
 import { failDeployment, type DeploymentReport } from "@switchboard/domain/deployments";
 import { DomainError } from "@switchboard/domain/errors";
 import { DEPLOY_JOB, deployPayloadSchema } from "@switchboard/domain/jobs";
+import { runMoves, type MoveOutcome } from "@switchboard/domain/move";
 import { snapshotsFromEvents } from "@switchboard/domain/offsets";
 import { applyPlan, type ApplyEvent, type ApplyReport } from "@switchboard/engine/apply";
 import { applyOffsetChanges, type OffsetOutcome } from "@switchboard/engine/offsets";
 import { planToJson } from "@switchboard/engine/format";
+import type { MoveEvent } from "@switchboard/engine/move";
 import { redactDeep } from "@switchboard/engine/secrets";
 import { deployDuration } from "@switchboard/telemetry/metrics";
 import { PermanentJobError, type JobContext, type JobResult } from "./loop";
@@ -73,7 +75,7 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
   try {
     let planned: PlannedDeploy;
     try {
-      planned = await planDeploy(input, connect);
+      planned = await planDeploy(input, connect, topics);
     } catch (err) {
       // Cluster unreachable: retried by the queue; the last attempt's failure ends it (see failDeployJob).
       const message = err instanceof Error ? err.message : String(err);
@@ -96,15 +98,19 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
     const offsets = await applyOffsetChanges(input.offsets, connect, { snapshots: snapshotsFromEvents(deployment.events), onEvent: (e) => append(mask({ ...e, at: at() })), signal: ctx.signal });
     // Events are appended in order, one write at a time, without holding up the apply.
     let pending: Promise<void> = Promise.resolve();
-    const onEvent = (e: ApplyEvent) => {
+    const onEvent = (e: ApplyEvent | MoveEvent) => {
       const line = mask({ ...e, at: at() });
       pending = pending.then(() => append(line)).catch((err: unknown) => ctx.log.warn(`deployment ${deploymentId}: progress not recorded: ${String(err)}`));
     };
-    const report = await applyPlan(plan, connect, { ...ctx.applyOptions, ...(topics ? { topics } : {}), onEvent, signal: ctx.signal });
+    // The change request's own throttle (reviewed with it) wins over the worker's defaults.
+    const throttle = input.applyOptions ?? {};
+    const report = await applyPlan(plan, connect, { ...ctx.applyOptions, ...throttle, ...(topics ? { topics } : {}), onEvent, signal: ctx.signal });
+    // Moves run after the plan, each across its two clusters; a re-run after a crash carries them on.
+    const moves = await runMoves(ctx.db, input, connect, ctx.connectFor, { ...ctx.applyOptions, onEvent, signal: ctx.signal, ...(report.ok ? {} : { skip: "the rest of the change failed" }) });
     await pending;
     // Stopped or lease lost: leave the deployment running; the next claim re-plans and carries on.
     if (ctx.signal.aborted) throw new Error("deploy interrupted; it resumes when the job is claimed again");
-    await finish(ctx.db, { deployment, cr, cluster, job, input, planned, report, offsets });
+    await finish(ctx.db, { deployment, cr, cluster, job, input, planned, report, offsets, moves });
   } finally {
     await closeQuietly(connect);
     await closeQuietly(topics);
@@ -146,6 +152,7 @@ type FinishInput = {
   planned: PlannedDeploy;
   report: ApplyReport | null;
   offsets?: OffsetOutcome[];
+  moves?: MoveOutcome[];
   error?: string;
 };
 
@@ -158,8 +165,10 @@ async function finish(db: Db, input: FinishInput): Promise<void> {
   const { deployment, cr, report } = input;
   const outcomes = new Map((report?.verification.connectors ?? []).map((o) => [o.name, o]));
   const failed = new Set((report?.failures ?? []).map((f) => f.name));
-  const verified = (t: ChangeTarget) => report !== null && [t.name, t.previousName].every((n) => n === null || (!failed.has(n) && (outcomes.get(n)?.ok ?? true)));
-  const ok = report !== null && report.ok && input.error === undefined && (input.offsets ?? []).every((o) => o.ok);
+  const moves = input.moves ?? [];
+  const verified = (t: ChangeTarget) =>
+    t.action === "move" ? moves.some((m) => m.id === t.id && m.ok) : report !== null && [t.name, t.previousName].every((n) => n === null || (!failed.has(n) && (outcomes.get(n)?.ok ?? true)));
+  const ok = report !== null && report.ok && input.error === undefined && (input.offsets ?? []).every((o) => o.ok) && moves.every((m) => m.ok);
   const status = ok ? "succeeded" : "failed";
   try {
     await db.$transaction(
@@ -215,7 +224,13 @@ function buildReport(input: FinishInput, outcome: "succeeded" | "failed", record
       topicsCreated: report?.topicsCreated ?? [],
       topicsDeleted: report?.topicsDeleted ?? [],
     },
-    failures: [...(input.offsets ?? []).flatMap((o) => (o.ok ? [] : [{ name: o.name, kind: "offsets", error: o.error ?? "failed" }])), ...(report?.failures ?? [])],
+    failures: [
+      ...(input.offsets ?? []).flatMap((o) => (o.ok ? [] : [{ name: o.name, kind: "offsets", error: o.error ?? "failed" }])),
+      ...(report?.failures ?? []),
+      ...(input.moves ?? []).flatMap((m) => (m.ok ? [] : [{ name: m.name, kind: "move", error: m.error ?? "not moved" }])),
+    ],
+    notAttempted: report?.notAttempted ?? [],
+    applyOptions: input.input.applyOptions,
     connectors: names.map((name) => {
       const o = outcomes.get(name);
       const f = failures.get(name);
@@ -233,6 +248,7 @@ function buildReport(input: FinishInput, outcome: "succeeded" | "failed", record
     }),
     verification: report ? { ok: report.verification.ok, durationMs: report.verification.durationMs } : null,
     ...(input.offsets?.length ? { offsets: input.offsets } : {}),
+    ...(input.moves?.length ? { moves: input.moves } : {}),
     ...(input.error === undefined ? {} : { error: input.error }),
     attempts: input.job.attempts,
     startedAt: report?.startedAt ?? deployment.startedAt?.toISOString() ?? null,

@@ -16,9 +16,10 @@ import {
   updateDraft,
   validateConfig,
 } from "@switchboard/domain/change-requests";
+import { applyOptionsSchema, setApplyOptions } from "@switchboard/domain/apply-options";
 import { DomainError, notFound } from "@switchboard/domain/errors";
 import { exportStateFile, importStateFile } from "@switchboard/domain/state-file";
-import { usingConnect } from "../connect-context";
+import { connectFactory, usingConnect } from "../connect-context";
 import { authorProcedure, changeRequestProcedure, createTRPCRouter, protectedProcedure, type ContextInner } from "../trpc";
 
 const id = z.string().min(1).max(100);
@@ -65,6 +66,9 @@ export const changeRequestRouter = createTRPCRouter({
     .input(z.object({ title: title.optional(), rationale: rationale.optional(), items: changeItemsSchema.optional() }))
     .mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => updateDraft(ctx.db, ctx.user, input, connect))),
 
+  /** How the deploy throttles it (concurrency, rate, halt after N failures): the author's, while a draft. */
+  setApplyOptions: changeRequestProcedure.input(z.object({ applyOptions: applyOptionsSchema })).mutation(({ ctx, input }) => setApplyOptions(ctx.db, ctx.user, input.id, input.applyOptions)),
+
   submit: changeRequestProcedure.mutation(async ({ ctx, input }) => {
     await submitForReview(ctx.db, ctx.user, input.id);
     return { ok: true as const };
@@ -90,7 +94,7 @@ export const changeRequestRouter = createTRPCRouter({
   /** The plan against the live cluster (or, once ended, the plan it ran), the validator's verdict, conflicts and risks. */
   preview: changeRequestProcedure.query(async ({ ctx, input }) => {
     try {
-      return await withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect));
+      return await withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect, connectFactory(ctx)));
     } catch (err) {
       // Creating the client can fail (e.g. a credential variable that is not set): an answer, not a crash.
       return { ok: false as const, reason: "unreachable" as const, message: err instanceof Error ? err.message : "Could not reach the cluster." };
@@ -98,10 +102,10 @@ export const changeRequestRouter = createTRPCRouter({
   }),
 
   /** Queues the deploy (refused with the reason unless approved by policy, up to date and free of name clashes). */
-  deploy: changeRequestProcedure.mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => deploy(ctx.db, ctx.user, input.id, connect))),
+  deploy: changeRequestProcedure.mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => deploy(ctx.db, ctx.user, input.id, connect, connectFactory(ctx)))),
 
   /** Deploys a failed change request again, under the same rules. */
-  retryDeploy: changeRequestProcedure.mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => retryDeploy(ctx.db, ctx.user, input.id, connect))),
+  retryDeploy: changeRequestProcedure.mutation(({ ctx, input }) => withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => retryDeploy(ctx.db, ctx.user, input.id, connect, connectFactory(ctx)))),
 
   /**
    * The cluster's own validator on one config (for forms): errors per key and the PASSWORD-typed

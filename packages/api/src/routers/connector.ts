@@ -4,6 +4,7 @@ import { BOARD_SORT_COLUMNS, MAX_PAGE_SIZE } from "@switchboard/db/repos/connect
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { addConnectorContact, boardPage, connectorDetail, liveStatus, loadLiveConnector, removeConnectorContact, updateRestartPolicy } from "@switchboard/domain/connectors";
 import { notFound } from "@switchboard/domain/errors";
+import { labelFiltersSchema, labelsSchema, setLabels } from "@switchboard/domain/labels";
 import { usingConnect } from "../connect-context";
 import { connectorProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 import { contactInput } from "./team";
@@ -18,6 +19,8 @@ export const boardInput = z.object({
   teamId: id.optional(),
   clusterId: id.optional(),
   search: z.string().trim().max(200).optional(),
+  /** The board's `label` URL parameters: every one must match. */
+  labels: labelFiltersSchema.optional(),
   mine: z.boolean().optional(),
   groupBy: z.enum(["team", "cluster"]).optional(),
   sort: z.object({ column: z.enum(BOARD_SORT_COLUMNS), direction: z.enum(["asc", "desc"]) }).optional(),
@@ -49,6 +52,9 @@ export const connectorRouter = createTRPCRouter({
   }),
 
   setRestartPolicy: connectorProcedure.input(restartPolicy).mutation(({ ctx, input: { id: _id, ...policy } }) => updateRestartPolicy(ctx.db, ctx.user, ctx.connector, policy)),
+
+  /** Labels live only in Switchboard (the cluster never sees them): an audited setting for those who may act for the team, not a change request. */
+  setLabels: connectorProcedure.input(z.object({ labels: labelsSchema })).mutation(({ ctx, input }) => setLabels(ctx.db, ctx.user, ctx.connector, input.labels)),
 
   addContact: connectorProcedure.input(z.object({ contact: contactInput })).mutation(({ ctx, input }) => addConnectorContact(ctx.db, ctx.user, ctx.connector, input.contact)),
 

@@ -90,6 +90,8 @@ export type ChangeRequest = ChangeRequestSummary & {
   writers: Writer[];
   /** The record stored when it ended (see transitionChangeRequest); null while open. */
   record: unknown;
+  /** How the deploy applies it ({concurrency, ratePerSecond, haltAfterFailures}), parsed JSON; null for the engine's defaults. The domain validates its shape. */
+  applyOptions: unknown;
 };
 
 const configSchema = z.record(z.string(), z.string());
@@ -144,14 +146,20 @@ export async function getChangeRequest(db: DbOrTx, id: string): Promise<ChangeRe
     select: {
       ...changeRequestSelect,
       recordJson: true,
+      applyOptionsJson: true,
       items: { select: changeItemSelect, orderBy: { position: "asc" } },
       reviews: { select: reviewSelect, orderBy: { createdAt: "asc" } },
       writers: { select: writerSelect, orderBy: [{ firstRevision: "asc" }, { createdAt: "asc" }] },
     },
   });
   if (!row) return null;
-  const { recordJson, ...rest } = row;
-  return { ...rest, items: row.items.map(toItem), record: recordJson === null ? null : (JSON.parse(recordJson) as unknown) };
+  const { recordJson, applyOptionsJson, ...rest } = row;
+  return {
+    ...rest,
+    items: row.items.map(toItem),
+    record: recordJson === null ? null : (JSON.parse(recordJson) as unknown),
+    applyOptions: applyOptionsJson === null ? null : (JSON.parse(applyOptionsJson) as unknown),
+  };
 }
 
 export type ChangeRequestListQuery = {
@@ -202,7 +210,12 @@ export async function countChangeRequestsByStatus(db: DbOrTx, q: Omit<ChangeRequ
   return counts;
 }
 
-export type CreateChangeRequestInput = { clusterId: string; title: string; rationale?: string; items: ChangeItemInput[] };
+export type CreateChangeRequestInput = { clusterId: string; title: string; rationale?: string; items: ChangeItemInput[]; applyOptions?: unknown };
+
+/** The column value for apply options: undefined leaves it, null clears it. */
+function applyOptionsData(applyOptions: unknown) {
+  return applyOptions === undefined ? {} : { applyOptionsJson: applyOptions === null ? null : JSON.stringify(applyOptions) };
+}
 
 /** Creates a draft change request (revision 1) with its items; the author is its first writer. */
 export async function createChangeRequest(db: DbOrTx, authorId: string, input: CreateChangeRequestInput): Promise<ChangeRequest> {
@@ -215,6 +228,7 @@ export async function createChangeRequest(db: DbOrTx, authorId: string, input: C
           clusterId: input.clusterId,
           title: input.title,
           rationale: input.rationale ?? "",
+          ...applyOptionsData(input.applyOptions),
           items: { create: input.items.map((item, i) => itemData(item, i)) },
           writers: { create: { userId: authorId, firstRevision: 1, lastRevision: 1 } },
         },
@@ -226,7 +240,7 @@ export async function createChangeRequest(db: DbOrTx, authorId: string, input: C
   );
 }
 
-export type EditChangeRequestInput = { title?: string; rationale?: string; items?: ChangeItemInput[] };
+export type EditChangeRequestInput = { title?: string; rationale?: string; items?: ChangeItemInput[]; applyOptions?: unknown };
 
 /**
  * Edits a change request: bumps its revision, records the editor as a writer, and dismisses the
@@ -241,7 +255,7 @@ export async function editChangeRequest(db: DbOrTx, actorId: string, id: string,
       if (!before) throw new DbError("NOT_FOUND", "No such change request.");
       const { count } = await tx.changeRequest.updateMany({
         where: { id, revision: before.revision, status: { in: ["draft", "in_review"] } },
-        data: { title: input.title, rationale: input.rationale, revision: before.revision + 1 },
+        data: { title: input.title, rationale: input.rationale, ...applyOptionsData(input.applyOptions), revision: before.revision + 1 },
       });
       if (count !== 1) throw new DbError("INVALID_STATE", `Change request is ${before.status} or changed concurrently; it cannot be edited.`);
       const revision = before.revision + 1;

@@ -27,6 +27,7 @@ export const connectorSelect = {
   autoRestart: true,
   maxRestarts: true,
   backoffSeconds: true,
+  labelsJson: true,
   deletedAt: true,
   createdAt: true,
   updatedAt: true,
@@ -49,6 +50,8 @@ export type Connector = {
   autoRestart: boolean;
   maxRestarts: number;
   backoffSeconds: number;
+  /** Lower-case `key` or `key=value` labels, sorted (validated by the domain). */
+  labels: string[];
   deletedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -59,8 +62,18 @@ const keysSchema = z.array(z.string());
 
 type ConnectorRow = Prisma.ConnectorGetPayload<{ select: typeof connectorSelect }>;
 
-function toConnector({ configJson, secretKeysJson, ...row }: ConnectorRow): Connector {
-  return { ...row, config: configSchema.parse(JSON.parse(configJson)), secretKeys: keysSchema.parse(JSON.parse(secretKeysJson)) };
+function toConnector({ configJson, secretKeysJson, labelsJson, ...row }: ConnectorRow): Connector {
+  return { ...row, config: configSchema.parse(JSON.parse(configJson)), secretKeys: keysSchema.parse(JSON.parse(secretKeysJson)), labels: parseLabels(labelsJson) };
+}
+
+/** A stored label list; a row written by hand with something else reads as no labels rather than failing every read. */
+export function parseLabels(labelsJson: string): string[] {
+  try {
+    const parsed = keysSchema.safeParse(JSON.parse(labelsJson));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 const TOPIC_KEYS = ["topics", "topics.regex", "topic", "kafka.topic"];
@@ -179,6 +192,8 @@ export async function createConnector(db: DbOrTx, actorId: string | null, input:
 export type UpdateConnectorInput = {
   name?: string;
   teamId?: string;
+  /** A move to another cluster: the name must be free there; the health observed on the old one is dropped. */
+  clusterId?: string;
   desiredState?: DesiredState;
   /** Config and secrets are replaced together: pass both (the full maps). */
   definition?: { config: Record<string, string>; secrets: Record<string, string> };
@@ -198,7 +213,9 @@ export async function updateConnector(db: DbOrTx, actorId: string | null, id: st
         throw new DbError("CONFLICT", `Connector ${before.name} is at version ${before.version}, not ${input.expectedVersion}.`);
       }
       const name = input.name ?? before.name;
-      if (name !== before.name) await assertNameFree(tx, before.clusterId, name, id);
+      const clusterId = input.clusterId ?? before.clusterId;
+      if (name !== before.name || clusterId !== before.clusterId) await assertNameFree(tx, clusterId, name, id);
+      if (clusterId !== before.clusterId) await tx.connectorHealth.deleteMany({ where: { connectorId: id } });
       const config = input.definition?.config ?? before.config;
       // The version check in the WHERE makes two concurrent updates from the same version conflict.
       const { count } = await tx.connector.updateMany({
@@ -206,6 +223,7 @@ export async function updateConnector(db: DbOrTx, actorId: string | null, id: st
         data: {
           name,
           teamId: input.teamId,
+          clusterId,
           desiredState: input.desiredState,
           version: before.version + 1,
           ...(input.definition ? storedConfig(input.definition.config, input.definition.secrets) : {}),
@@ -218,6 +236,7 @@ export async function updateConnector(db: DbOrTx, actorId: string | null, id: st
     },
     ({ before, after }) => ({ actorId, action: "connector.update", entityType: "connector", entityId: id, before, after }),
   );
+  if (result.before.clusterId !== result.after.clusterId) publishBoardChange(result.before.clusterId);
   publishBoardChange(result.after.clusterId);
   return result.after;
 }
@@ -245,6 +264,26 @@ export async function markConnectorDeployed(db: DbOrTx, actorId: string | null, 
     () => ({ actorId, action: "connector.deployed", entityType: "connector", entityId: id, after: { deployedVersion: version } }),
   );
   publishBoardChange(clusterId);
+}
+
+/**
+ * Replaces a connector's labels (already validated, lower-case and sorted by the caller). Labels
+ * live only in Switchboard and never reach the cluster, so this is no definition change: the
+ * version stays.
+ */
+export async function setConnectorLabels(db: DbOrTx, actorId: string | null, id: string, labels: readonly string[]): Promise<Connector> {
+  const result = await withAudit(
+    db,
+    async (tx) => {
+      const before = await getConnector(tx, id);
+      if (!before || before.deletedAt) throw new DbError("NOT_FOUND", "No such connector.");
+      const after = toConnector(await tx.connector.update({ where: { id }, data: { labelsJson: JSON.stringify(labels) }, select: connectorSelect }));
+      return { before, after };
+    },
+    ({ before, after }) => ({ actorId, action: "connector.setLabels", entityType: "connector", entityId: id, before: { labels: before.labels }, after: { labels: after.labels } }),
+  );
+  publishBoardChange(result.after.clusterId);
+  return result.after;
 }
 
 export type RestartPolicy = { autoRestart: boolean; maxRestarts: number; backoffSeconds: number };
@@ -294,6 +333,8 @@ export type BoardQuery = {
   state?: BoardState;
   /** Case-insensitive substring of name, connector class, topics or team name. */
   search?: string;
+  /** Labels the connector must all carry: `key=value` matches that label, `key` matches `key` or any `key=…`. */
+  labels?: string[];
   /** Sort order; default failing first (severity), then name. */
   sort?: BoardSort;
   /** Sections: rows are ordered by the group's name first, then by `sort`. */
@@ -313,6 +354,8 @@ export type BoardRow = {
   deployedVersion: number | null;
   connectorClass: string;
   topics: string;
+  /** The stored label list as JSON (see {@link parseLabels}). */
+  labelsJson: string;
   health: {
     state: HealthState;
     tasksRunning: number;
@@ -342,6 +385,7 @@ const boardSelect = {
   deployedVersion: true,
   connectorClass: true,
   topics: true,
+  labelsJson: true,
   cluster: { select: { id: true, name: true, environment: true } },
   team: { select: { id: true, name: true } },
   health: { select: { state: true, tasksRunning: true, tasksTotal: true, tasksFailed: true, lastFailureAt: true, lastTrace: true, observedAt: true } },
@@ -392,6 +436,9 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
       q.teamId ? { teamId: q.teamId } : {},
       q.teamIds ? { teamId: { in: q.teamIds } } : {},
       search ? { OR: [{ searchText: { contains: search } }, { team: { name: { contains: search } } }] } : {},
+      // Stored as a JSON array of lower-case strings: the quotes make a match a whole label (or a whole key).
+      // Labels hold no "_" or "%", which SQLite's LIKE would read as wildcards.
+      ...(q.labels ?? []).map((l): Prisma.ConnectorWhereInput => (l.includes("=") ? { labelsJson: { contains: JSON.stringify(l) } } : { OR: [{ labelsJson: { contains: JSON.stringify(l) } }, { labelsJson: { contains: `"${l}=` } }] })),
     ],
   };
   const where: Prisma.ConnectorWhereInput =
