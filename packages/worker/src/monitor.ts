@@ -27,6 +27,7 @@ import { healthPollDuration } from "@switchboard/telemetry/metrics";
 import type { ObservedConnector } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import type { JobContext, JobResult } from "./loop";
+import { reconcileDrift, type DriftResult } from "./drift-monitor";
 import { incidentNotifications } from "./notify";
 import { closeQuietly, type WorkerServices } from "./services";
 
@@ -54,6 +55,8 @@ export type PollResult = {
   closed: string[];
   restarted: string[];
   notified: string[];
+  /** Drift found by this observation (see drift-monitor.ts); absent when the cluster could not be read. */
+  drift?: DriftResult;
 };
 
 type Observation = HealthObservation & { failing: boolean };
@@ -172,6 +175,7 @@ async function applyNow(ctx: MonitorContext, connect: ConnectPort, cluster: Clus
     if (failingNames.has(incident.connectorName) || (covered && !covered.has(incident.connectorName))) continue;
     if (await closeIncident(ctx.db, incident.id, now)) result.closed.push(incident.connectorName);
   }
+  result.drift = await reconcileDrift(ctx, cluster, observed.map((c, i) => ({ observed: c, connector: observations[i]?.connector })), scope, now);
   return result;
 }
 

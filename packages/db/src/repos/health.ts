@@ -147,6 +147,7 @@ export const incidentSelect = {
   clusterId: true,
   connectorName: true,
   connectorId: true,
+  kind: true,
   state: true,
   openedAt: true,
   closedAt: true,
@@ -158,13 +159,14 @@ export const incidentSelect = {
 
 export type Incident = Prisma.IncidentGetPayload<{ select: typeof incidentSelect }>;
 
+/** The open failure incident of a connector (drift incidents are drift.ts's). */
 export function getOpenIncident(db: DbOrTx, clusterId: string, connectorName: string): Promise<Incident | null> {
-  return db.incident.findFirst({ where: { clusterId, connectorName, state: "open" }, select: incidentSelect, orderBy: { openedAt: "desc" } });
+  return db.incident.findFirst({ where: { clusterId, connectorName, kind: "failure", state: "open" }, select: incidentSelect, orderBy: { openedAt: "desc" } });
 }
 
-/** Every open incident of a cluster (the monitor closes those whose connector recovered). */
+/** Every open failure incident of a cluster (the monitor closes those whose connector recovered). */
 export function listOpenIncidents(db: DbOrTx, clusterId: string): Promise<Incident[]> {
-  return db.incident.findMany({ where: { clusterId, state: "open" }, select: incidentSelect, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
+  return db.incident.findMany({ where: { clusterId, kind: "failure", state: "open" }, select: incidentSelect, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
 }
 
 /** Opens an incident for a failing connector, or returns the one already open (`opened: false`). */
