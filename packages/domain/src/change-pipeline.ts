@@ -21,6 +21,7 @@ import { driftActionOf } from "./drift-items";
 import { moveTargetId } from "./move";
 import { notFound, precondition } from "./errors";
 import { addOwnerContacts, ownersOfItem, type OwnerContact } from "./owner-contacts";
+import { addOwnerContacts, ownersOfItem, type OwnerContact } from "./owner-contacts";
 import { isOffsetAction, offsetChangeOf } from "./offsets";
 
 /** What one item does to one connector once deployed; the finish step writes these to the database. */
@@ -43,6 +44,8 @@ export type ChangeTarget = {
   state: DesiredState;
   /** The proposed definition (create/update), decrypted once here; a move's stored one. */
   definition: Definition | null;
+  /** A create: owners (from a state file) who become the new connector's email contacts. */
+  owners?: OwnerContact[];
   /** A create: owners (from a state file) who become the new connector's email contacts. */
   owners?: OwnerContact[];
   /** A move: the cluster it goes to and the manager stamped there. */
@@ -289,6 +292,7 @@ async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, 
         existing ??
         (await createConnector(tx, null, { id: t.id, name: t.name, clusterId, teamId: t.teamId, desiredState: t.state, ...(t.definition ?? { config: {}, secrets: {} }), changeRequestId }));
       await markConnectorDeployed(tx, null, c.id, c.version);
+      await addOwnerContacts(tx, null, c.id, t.owners ?? []);
       await addOwnerContacts(tx, null, c.id, t.owners ?? []);
       return true;
     }

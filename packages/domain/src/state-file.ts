@@ -3,7 +3,7 @@
  * names, update for changed ones, never an implicit delete); an export is the canonical state file
  * with secrets masked.
  */
-import type { DbOrTx } from "@switchboard/db/client";
+import { inTransaction, type DbOrTx } from "@switchboard/db/client";
 import { createChangeRequest, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { getConnector, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
@@ -14,13 +14,15 @@ import type { ConnectPort } from "@switchboard/engine/port";
 import { diffDefinitions, LIMITS, nameClash, passwordKeysFromCluster, resolveDefinition, storedDefinition, type Definition } from "./change-items";
 import { displayConfig } from "./display";
 import { DomainError } from "./errors";
+import { addOwnerContacts, missingOwnerContacts, ownersOf, ownersPayloadOf, type OwnerContact } from "./owner-contacts";
 import { mayActForTeam, type SessionUser } from "./policy";
 
 export const STATE_FILE_NAME = "state.json";
 
 export type ImportProblem = { message: string; line: number | null; column: number | null; path: string | null; hint: string | null; connector: string | null };
 
-export type ImportPlanEntry = { action: "create" | "update" | "unchanged"; name: string; team: string; changedKeys: string[] };
+/** `contacts`: owner emails (ownerEmail) that become the connector's contacts: now for an existing connector, at deploy for a new one. */
+export type ImportPlanEntry = { action: "create" | "update" | "unchanged"; name: string; team: string; changedKeys: string[]; contacts: string[] };
 
 export type ImportResult =
   | { ok: false; problems: ImportProblem[] }
@@ -40,8 +42,10 @@ export type ImportInput = { clusterId: string; text: string; title: string; team
  * ones; connectors missing from the file are left alone. Owner teams come from `owner.team` when it
  * names a team, else `teamId`. Which keys are secret is decided as for any change (the cluster's
  * PASSWORD types, key patterns, stored secrets, credentials in values); a secret given as
- * "(sensitive)" (as exports write them) keeps the stored value. Any problem (with line:col when it
- * has a place) means nothing is created.
+ * "(sensitive)" (as exports write them) keeps the stored value. Owners (seed 001's ownerName and
+ * ownerEmail) become the connector's email contacts, only for connectors of teams the user may act
+ * for (see owner-contacts.ts). Any problem (with line:col when it has a place) means nothing is
+ * created: the change request and the contacts are written in one transaction.
  */
 export async function importStateFile(db: DbOrTx, user: SessionUser, input: ImportInput, connect: ConnectPort): Promise<ImportResult> {
   const passwordKeys = passwordKeysFromCluster(connect);
@@ -59,6 +63,7 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
   const problems: ImportProblem[] = [];
   const items: ChangeItemInput[] = [];
   const entries: ImportPlanEntry[] = [];
+  const ownerAdds: Array<{ connectorId: string; owners: OwnerContact[] }> = [];
 
   for (const spec of parsed.desired.connectors) {
     const current = (await byId(db, spec.id, cluster.id)) ?? existing.find((c) => c.name === spec.name) ?? null;
@@ -83,36 +88,46 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
       continue;
     }
     const { config, secrets } = definition;
+    const owners = ownersOf(spec);
 
     if (!current) {
-      items.push({ action: "create", connectorName: spec.name, teamId: team.id, proposedConfig: config, proposedSecrets: secrets, proposedState: spec.state });
-      entries.push({ action: "create", name: spec.name, team: team.name, changedKeys: Object.keys(spec.config).sort() });
+      const payload = ownersPayloadOf(owners);
+      items.push({ action: "create", connectorName: spec.name, teamId: team.id, proposedConfig: config, proposedSecrets: secrets, proposedState: spec.state, ...(payload ? { payload } : {}) });
+      entries.push({ action: "create", name: spec.name, team: team.name, changedKeys: Object.keys(spec.config).sort(), contacts: owners.map((o) => o.email) });
       continue;
     }
+    const newOwners = await missingOwnerContacts(db, current.id, owners);
+    if (newOwners.length > 0) ownerAdds.push({ connectorId: current.id, owners: newOwners });
+    const contacts = newOwners.map((o) => o.email);
     const changedKeys = diffDefinitions(stored, definition)
       .filter((d) => d.status !== "unchanged")
       .map((d) => d.key);
     const renamed = spec.name !== current.name;
     const stateChanged = spec.state !== current.desiredState;
     if (changedKeys.length === 0 && !renamed && !stateChanged) {
-      entries.push({ action: "unchanged", name: spec.name, team: team.name, changedKeys: [] });
+      entries.push({ action: "unchanged", name: spec.name, team: team.name, changedKeys: [], contacts });
       continue;
     }
     items.push({ action: "update", connectorId: current.id, connectorName: spec.name, proposedConfig: config, proposedSecrets: secrets, proposedState: spec.state, baseVersion: current.version });
-    entries.push({ action: "update", name: spec.name, team: team.name, changedKeys: [...changedKeys, ...(renamed ? ["(name)"] : []), ...(stateChanged ? ["(state)"] : [])] });
+    entries.push({ action: "update", name: spec.name, team: team.name, changedKeys: [...changedKeys, ...(renamed ? ["(name)"] : []), ...(stateChanged ? ["(state)"] : [])], contacts });
   }
 
   if (items.length > LIMITS.itemsPerChange) problems.push(problem(`the file changes ${items.length} connectors; one change request holds at most ${LIMITS.itemsPerChange}: split the file`));
   if (problems.length > 0) return { ok: false, problems };
   if (input.dryRun) return { ok: true, changeRequestId: null, entries };
-  if (items.length === 0) return { ok: false, problems: [problem("nothing to import: every connector in the file matches its stored definition")] };
-  const cr = await createChangeRequest(db, user.id, {
-    clusterId: cluster.id,
-    title: input.title,
-    rationale: `Imported from a state file (${entries.filter((e) => e.action === "create").length} to create, ${entries.filter((e) => e.action === "update").length} to update).`,
-    items,
+  if (items.length === 0 && ownerAdds.length === 0) return { ok: false, problems: [problem("nothing to import: every connector in the file matches its stored definition")] };
+  const changeRequestId = await inTransaction(db, async (tx) => {
+    for (const add of ownerAdds) await addOwnerContacts(tx, user.id, add.connectorId, add.owners);
+    if (items.length === 0) return null;
+    const cr = await createChangeRequest(tx, user.id, {
+      clusterId: cluster.id,
+      title: input.title,
+      rationale: `Imported from a state file (${entries.filter((e) => e.action === "create").length} to create, ${entries.filter((e) => e.action === "update").length} to update).`,
+      items,
+    });
+    return cr.id;
   });
-  return { ok: true, changeRequestId: cr.id, entries };
+  return { ok: true, changeRequestId, entries };
 }
 
 async function byId(db: DbOrTx, id: string, clusterId: string): Promise<Connector | null> {

@@ -112,8 +112,8 @@ describe("state files", () => {
       ok: true,
       changeRequestId: null,
       entries: [
-        { action: "create", name: "payments-new", team: "payments", changedKeys: ["connector.class", "topics"] },
-        { action: "update", name: "payments-ledger", team: "payments", changedKeys: ["tasks.max"] },
+        { action: "create", name: "payments-new", team: "payments", changedKeys: ["connector.class", "topics"], contacts: ["o@example.com"] },
+        { action: "update", name: "payments-ledger", team: "payments", changedKeys: ["tasks.max"], contacts: ["o@example.com"] },
       ],
     });
     const result = await w.caller("owner").changeRequest.importStateFile({ clusterId: w.prod.id, text, title: "Import", teamId: w.payments.id });

@@ -4,6 +4,7 @@ import { usingConnect } from "../connect-context";
 import { notFound } from "@switchboard/domain/errors";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 import { describeConnectionFailure, normaliseClusterInput, testClusterConnection } from "@switchboard/domain/clusters";
+import { describeClusterWorkers } from "@switchboard/domain/cluster-workers";
 import { CLUSTER_CREDENTIAL_PREFIX, isClusterCredentialName } from "@switchboard/domain/env";
 
 const id = z.string().min(1).max(100);
@@ -42,6 +43,13 @@ export const clusterRouter = createTRPCRouter({
     const cluster = await getCluster(ctx.db, input.id);
     if (!cluster) throw notFound("No such cluster.");
     return cluster;
+  }),
+
+  /** Each worker's version, health and plugins: any signed-in user may see a cluster's workers. */
+  workers: protectedProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const cluster = await getCluster(ctx.db, input.id);
+    if (!cluster) throw notFound("No such cluster.");
+    return usingConnect(ctx, cluster, (connect) => describeClusterWorkers(cluster, connect));
   }),
 
   create: adminProcedure.input(createInput).mutation(({ ctx, input }) =>
