@@ -65,24 +65,26 @@ function copyJson(value: unknown): unknown {
 }
 
 /** A bounded JSON object (a partition or an offset), checked before anything reads it. */
-const jsonObject = (what: string) =>
-  z.unknown().transform((value, ctx): Record<string, unknown> => {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      ctx.addIssue({ code: "custom", message: `The ${what} must be an object, e.g. {"kafka_topic": "orders", "kafka_partition": 0}.` });
-      return z.NEVER;
-    }
-    const problem = jsonProblem(value, what, 1);
-    if (problem) {
-      ctx.addIssue({ code: "custom", message: problem });
-      return z.NEVER;
-    }
-    return copyJson(value) as Record<string, unknown>;
-  });
+function jsonObject(value: unknown, ctx: z.RefinementCtx, what: string, example: string): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    ctx.addIssue({ code: "custom", message: `The ${what} must be an object, e.g. ${example}.` });
+    return z.NEVER;
+  }
+  const problem = jsonProblem(value, what, 1);
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: problem });
+    return z.NEVER;
+  }
+  return copyJson(value) as Record<string, unknown>;
+}
 
 export const connectorOffsetSchema = z.strictObject({
-  partition: jsonObject("partition").refine((p) => Object.keys(p).length > 0, "A partition cannot be empty."),
-  /** null removes the partition's offset. */
-  offset: z.union([z.null(), jsonObject("offset")]),
+  partition: z
+    .unknown()
+    .transform((v, ctx) => jsonObject(v, ctx, "partition", '{"kafka_topic": "orders", "kafka_partition": 0}'))
+    .refine((p) => Object.keys(p).length > 0, "A partition cannot be empty."),
+  /** null removes the partition's offset (checked in one transform, not a union, so the message stays clear). */
+  offset: z.unknown().transform((v, ctx) => (v === null ? null : jsonObject(v, ctx, "offset", '{"kafka_offset": 42}'))),
 });
 
 /** The partitions of a "set offsets" item, as Connect's PATCH `/offsets` takes them; no partition twice. */
