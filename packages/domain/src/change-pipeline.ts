@@ -21,7 +21,6 @@ import { driftActionOf } from "./drift-items";
 import { moveTargetId } from "./move";
 import { notFound, precondition } from "./errors";
 import { addOwnerContacts, ownersOfItem, type OwnerContact } from "./owner-contacts";
-import { addOwnerContacts, ownersOfItem, type OwnerContact } from "./owner-contacts";
 import { isOffsetAction, offsetChangeOf } from "./offsets";
 
 /** What one item does to one connector once deployed; the finish step writes these to the database. */
