@@ -45,8 +45,6 @@ export type ChangeTarget = {
   definition: Definition | null;
   /** A create: owners (from a state file) who become the new connector's email contacts. */
   owners?: OwnerContact[];
-  /** A create: owners (from a state file) who become the new connector's email contacts. */
-  owners?: OwnerContact[];
   /** A move: the cluster it goes to and the manager stamped there. */
   move?: { targetClusterId: string; manager: string };
 };
@@ -291,7 +289,6 @@ async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, 
         existing ??
         (await createConnector(tx, null, { id: t.id, name: t.name, clusterId, teamId: t.teamId, desiredState: t.state, ...(t.definition ?? { config: {}, secrets: {} }), changeRequestId }));
       await markConnectorDeployed(tx, null, c.id, c.version);
-      await addOwnerContacts(tx, null, c.id, t.owners ?? []);
       await addOwnerContacts(tx, null, c.id, t.owners ?? []);
       return true;
     }
