@@ -17,6 +17,7 @@ import { offsetItemPayload, offsetItemSchemas } from "./offsets";
 import { moveItemInputSchema, resolveMoveItem } from "./move";
 import { mayActForTeam, type SessionUser } from "./policy";
 import { resolveTopicItem, topicItemSchemas } from "./topic-items";
+import { resolveTopicItem, topicItemSchemas } from "./topic-items";
 
 /** Input limits, each with a clear error when exceeded. */
 export const LIMITS = {
@@ -95,6 +96,7 @@ export const changeItemInputSchema = z.discriminatedUnion("action", [
     .refine((i) => !(i.onlyFailed && i.taskId !== undefined), { message: "Restart either the failed tasks or one task, not both.", path: ["taskId"] }),
   ...topicItemSchemas,
   ...offsetItemSchemas,
+  ...topicItemSchemas,
   moveItemInputSchema,
 ]);
 
