@@ -17,7 +17,6 @@ import { offsetItemPayload, offsetItemSchemas } from "./offsets";
 import { moveItemInputSchema, resolveMoveItem } from "./move";
 import { mayActForTeam, type SessionUser } from "./policy";
 import { resolveTopicItem, topicItemSchemas } from "./topic-items";
-import { resolveTopicItem, topicItemSchemas } from "./topic-items";
 
 /** Input limits, each with a clear error when exceeded. */
 export const LIMITS = {
@@ -94,7 +93,6 @@ export const changeItemInputSchema = z.discriminatedUnion("action", [
       taskId: z.number().int("A task id is a whole number.").min(0, "Task ids start at 0.").max(10_000).optional(),
     })
     .refine((i) => !(i.onlyFailed && i.taskId !== undefined), { message: "Restart either the failed tasks or one task, not both.", path: ["taskId"] }),
-  ...topicItemSchemas,
   ...offsetItemSchemas,
   ...topicItemSchemas,
   moveItemInputSchema,

@@ -15,8 +15,6 @@ import type { ConnectPort, TopicPort } from "@switchboard/engine/port";
 import { secretValuesOf } from "@switchboard/engine/secrets";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { topicSpecOfItem, topicsUnavailable } from "./topic-items";
-import { getCluster } from "@switchboard/db/repos/clusters";
-import { topicSpecOfItem, topicsUnavailable } from "./topic-items";
 import { parseApplyOptions, type ApplyOptionsValue } from "./apply-options";
 import { rawConfig, restartTaskId, type Definition } from "./change-items";
 import { driftActionOf } from "./drift-items";
@@ -71,8 +69,6 @@ export type DeployInput = {
   offsets: OffsetChange[];
   /** Topics the change creates and deletes (its create_topic / delete_topic items), planned explicitly. */
   topics: { create: TopicSpec[]; delete: string[] };
-  /** Topics the change creates and deletes (its create_topic / delete_topic items), planned explicitly. */
-  topics: { create: TopicSpec[]; delete: string[] };
   /** Ids of existing (adopted) connectors whose live copy may still be unstamped or stamped elsewhere. */
   takeOver: string[];
   /** Ids forced back onto their drifted live connector (revert and adopt items, see ./drift). */
@@ -107,7 +103,6 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
   const ids = new Set<string>();
   const names = new Set<string>();
   const restarts: DeployInput["restarts"] = [];
-  const topics: DeployInput["topics"] = { create: [], delete: [] };
   const topics: DeployInput["topics"] = { create: [], delete: [] };
   const offsets: OffsetChange[] = [];
   const takeOver: string[] = [];
@@ -191,12 +186,6 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
     if (unavailable) throw precondition(unavailable);
   }
 
-  if (topics.create.length > 0 || topics.delete.length > 0) {
-    const cluster = await getCluster(db, cr.clusterId);
-    const unavailable = cluster ? topicsUnavailable(cluster) : "Its cluster no longer exists.";
-    if (unavailable) throw precondition(unavailable);
-  }
-
   return {
     changeRequestId: cr.id,
     clusterId: cr.clusterId,
@@ -205,7 +194,6 @@ export async function buildDeployInput(db: DbOrTx, changeRequestId: string): Pro
     desired: { connectors: specs },
     scope: { ids: [...ids], names: [...names] },
     restarts,
-    topics,
     applyOptions: parseApplyOptions(cr.applyOptions),
     topics,
     offsets,

@@ -41,7 +41,6 @@ import { isOffsetAction, previewOffsets, recordedOffsets, storedOffsetPayload, t
 import { moveLiveConflicts, moveNameClashes, moveTargetView, moveViews, requiredApprovals, type ConnectFactory, type MoveView } from "./move";
 import { deployJob } from "./jobs";
 import { topicOfItem, type TopicItemPayload } from "./topic-items";
-import { topicOfItem, type TopicItemPayload } from "./topic-items";
 import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
 
 export type { ChangePermissions, Permission };
@@ -154,8 +153,6 @@ export type ItemView = {
   connectorDeleted: boolean;
   /** A topic item's topic (with partitions, replication factor and configs for a creation); null for other items. */
   topic: TopicItemPayload | null;
-  /** A topic item's topic (with partitions, replication factor and configs for a creation); null for other items. */
-  topic: TopicItemPayload | null;
   /** Offsets items: the partitions a "set offsets" item sets ([] for a reset); null for other actions. */
   offsets?: ConnectorOffset[] | null;
   /** A move: the cluster the connector goes to. */
@@ -206,7 +203,6 @@ async function itemView(db: DbOrTx, item: ChangeItem, stale: readonly StaleItem[
     currentVersion: connector?.version ?? null,
     stale: staleEntry !== undefined,
     connectorDeleted: staleEntry?.deleted ?? false,
-    topic: topicOfItem(item),
     topic: topicOfItem(item),
     offsets: isOffsetAction(item.action) ? storedOffsetPayload(item).offsets : null,
     ...(item.action === "move" ? { moveTo: await moveTargetView(db, item) } : {}),
