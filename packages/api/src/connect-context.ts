@@ -16,10 +16,14 @@ export function withConnect<C extends object>(ctx: C, factory: ConnectFactory): 
   return { ...ctx, connectFor: factory };
 }
 
+/** The context's Connect factory (the tests' fake, else the real one), for use cases that reach several clusters. */
+export function connectFactory(ctx: object): ConnectFactory {
+  return (ctx as WithFactory).connectFor ?? connectForCluster;
+}
+
 /** Runs `fn` with a Connect client for the cluster (the context's factory, else the real one) and closes it after. */
 export async function usingConnect<T>(ctx: object, cluster: Cluster, fn: (connect: ConnectPort) => Promise<T>): Promise<T> {
-  const factory = (ctx as WithFactory).connectFor ?? connectForCluster;
-  const client = factory(cluster);
+  const client = connectFactory(ctx)(cluster);
   try {
     return await fn(client);
   } finally {

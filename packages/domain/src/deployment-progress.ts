@@ -5,6 +5,7 @@
 import type { ApplyEvent } from "@switchboard/engine/apply";
 import type { PlanAction } from "@switchboard/engine/model";
 import type { OffsetEvent } from "@switchboard/engine/offsets";
+import type { MoveEvent } from "@switchboard/engine/move";
 
 type At = { at: string };
 
@@ -16,7 +17,9 @@ export type DeployEvent =
   | ({ type: "resumed"; attempt: number } & At)
   | ({ type: "plan"; actions: Array<{ name: string; kind: PlanAction["kind"] }> } & At)
   | ({ type: "error"; message: string; retrying: boolean } & At)
-  | ({ type: "finished"; status: "succeeded" | "failed" } & At);
+  | ({ type: "finished"; status: "succeeded" | "failed" } & At)
+  /** A step of a move to another cluster (see ./move): not part of the plan's progress. */
+  | (MoveEvent & At);
 
 export type StepStatus = "pending" | "running" | "done" | "uncertain" | "failed";
 
