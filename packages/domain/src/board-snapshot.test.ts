@@ -1,5 +1,6 @@
 import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
-import { BOARD_SORT_COLUMNS, createConnector, queryBoard, setConnectorLabels, updateConnector, type BoardQuery } from "@switchboard/db/repos/connectors";
+import { BOARD_SORT_COLUMNS, createConnector, probeBoard, queryBoard, setConnectorLabels, updateConnector, type BoardQuery } from "@switchboard/db/repos/connectors";
+import { recordDriftMarks } from "@switchboard/db/repos/drift";
 import { recordClusterHealth, recordConnectorsHealth, type HealthObservation } from "@switchboard/db/repos/health";
 import { createTeam, updateTeam, type Team } from "@switchboard/db/repos/teams";
 import { createDb } from "@switchboard/db/client";
@@ -97,6 +98,27 @@ describe("board snapshot", () => {
       { clusterId: a.id, teamId: teams[0]!.id, search: "s3", sort: { column: "lastFailure", direction: "desc" } },
     );
     for (const q of queries) expect(shape(s.query(q)), JSON.stringify(q)).toEqual(shape(await queryBoard(t.db, q)));
+  });
+
+  it("shows the DRIFTED mark and filters on it (drift=1) as the database query does; a mark set or cleared changes the probe's fingerprint", async () => {
+    const s = open();
+    await s.current();
+    const rows = s.query({ clusterId: a.id, pageSize: 200 }).items.filter((i) => i.state !== "UNKNOWN").slice(0, 3);
+    const before = await probeBoard(t.db);
+    await recordDriftMarks(t.db, a.id, rows.map((r) => ({ connectorName: r.name, drift: JSON.stringify({ config: { added: [], removed: [], changed: ["tasks.max"] } }) })));
+    // Seen by other processes too: their probe's fingerprint moves.
+    expect((await probeBoard(t.db)).clusters.get(a.id)).not.toEqual(before.clusters.get(a.id));
+    await s.current();
+    const page = s.query({ drifted: true, pageSize: 200 });
+    expect(page.items.map((i) => i.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(page.items.every((i) => i.driftedAt instanceof Date)).toBe(true);
+    expect(s.query({}).drifted).toBe(3);
+    for (const q of [{ drifted: true }, { drifted: true, state: rows[0]!.state }, { drifted: true, search: rows[1]!.name }]) {
+      expect(shape(s.query(q)), JSON.stringify(q)).toEqual(shape(await queryBoard(t.db, q)));
+    }
+    await recordDriftMarks(t.db, a.id, rows.map((r) => ({ connectorName: r.name, drift: null })));
+    await s.current();
+    expect(s.query({ drifted: true }).total).toBe(0);
   });
 
   it("shows a change published by this process at once, and a probe finds nothing new", async () => {

@@ -31,6 +31,8 @@ export type BoardItem = {
   connectorClass: string;
   /** Lower-case `key` or `key=value` labels, sorted. */
   labels: string[];
+  /** The DRIFTED mark: when the live connector stopped matching what was approved; null when in step. */
+  driftedAt: Date | null;
 };
 
 /** The database query's page shape (`queryBoard`), with display rows and the snapshot's version. */
@@ -40,6 +42,8 @@ export type BoardSnapshotPage = Omit<BoardPage, "items"> & {
   version: number;
   /** When this version was built (so an unchanged board gives the same answer, byte for byte). */
   generatedAt: Date;
+  /** DRIFTED connectors among those the filters other than state and `drifted` select. */
+  drifted: number;
 };
 
 /** How often the snapshot looks for writes nobody announced (another process on SQLite): on SQLite a
@@ -89,6 +93,7 @@ function toEntry(r: BoardRow): Entry {
       deployedVersion: r.deployedVersion,
       connectorClass: r.connectorClass,
       labels,
+      driftedAt: h?.driftedAt ?? null,
     },
     labelKeys: new Set(labels.flatMap((l) => [l, l.split("=")[0]!])),
     text: [r.name, r.connectorClass, r.topics, r.team.name].join("\n").toLowerCase(),
@@ -142,6 +147,8 @@ function matcher(q: Omit<BoardQuery, "page" | "pageSize">): (e: Entry) => boolea
     (!search || e.text.includes(search)) &&
     labels.every((l) => e.labelKeys.has(l));
 }
+
+const driftMatches = (q: Pick<BoardQuery, "drifted">, e: Entry): boolean => !q.drifted || e.item.driftedAt !== null;
 
 export type BoardChange = { version: number };
 
@@ -266,7 +273,7 @@ export class BoardSnapshot {
     const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), MAX_PAGE_SIZE);
     const page = Math.max(q.page ?? 1, 1);
     const search = q.search?.trim().toLowerCase() || undefined;
-    const cacheKey = JSON.stringify([page, pageSize, q.clusterId, q.teamId, q.teamIds, q.state, search, q.labels ?? [], q.sort, q.groupBy]);
+    const cacheKey = JSON.stringify([page, pageSize, q.clusterId, q.teamId, q.teamIds, q.state, search, q.labels ?? [], q.drifted ?? false, q.sort, q.groupBy]);
     const cached = this.pages.get(cacheKey);
     if (cached) return cached;
 
@@ -274,17 +281,20 @@ export class BoardSnapshot {
     const items: BoardItem[] = [];
     const first = (page - 1) * pageSize;
     let total = 0;
+    let drifted = 0;
     const matches = matcher(q);
     for (const e of this.ordered(q)) {
       const it = e.item;
       if (!matches(e)) continue;
+      if (it.driftedAt !== null) drifted += 1;
+      if (!driftMatches(q, e)) continue;
       counts[it.state] += 1;
       if (q.state !== undefined && it.state !== q.state) continue;
       if (total >= first && items.length < pageSize) items.push(it);
       total += 1;
     }
     // Frozen: shared by every reader of this version, and encoded once for all of them.
-    const result: BoardSnapshotPage = Object.freeze({ items, total, page, pageSize, counts, version: this.version, generatedAt: this.builtAt });
+    const result: BoardSnapshotPage = Object.freeze({ items, total, page, pageSize, counts, drifted, version: this.version, generatedAt: this.builtAt });
     if (this.pages.size >= PAGE_CACHE_SIZE) this.pages.clear();
     this.pages.set(cacheKey, result);
     return result;
@@ -296,7 +306,7 @@ export class BoardSnapshot {
    */
   select(q: Omit<BoardQuery, "page" | "pageSize">): BoardItem[] {
     const matches = matcher(q);
-    return this.ordered(q).flatMap((e) => (matches(e) && (q.state === undefined || e.item.state === q.state) ? [e.item] : []));
+    return this.ordered(q).flatMap((e) => (matches(e) && driftMatches(q, e) && (q.state === undefined || e.item.state === q.state) ? [e.item] : []));
   }
 
   /**

@@ -27,6 +27,8 @@ export type BoardInput = {
   search?: string;
   /** Labels every row must carry (see BoardQuery.labels). */
   labels?: string[];
+  /** Only DRIFTED connectors. */
+  drifted?: boolean;
   mine?: boolean;
   groupBy?: "team" | "cluster";
   sort?: BoardSort;
@@ -41,6 +43,7 @@ export function toBoardQuery(user: SessionUser, input: BoardInput): BoardQuery {
     clusterId: input.clusterId,
     search: input.search,
     ...(input.labels && input.labels.length > 0 ? { labels: input.labels } : {}),
+    ...(input.drifted ? { drifted: true } : {}),
     teamIds: input.mine ? user.teamIds : undefined,
     groupBy: input.groupBy,
     sort: input.sort,
@@ -222,6 +225,7 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
       traceLine: firstLine(displayTrace(i.trace)),
       restartAttempts: i.restartAttempts,
       notifiedAt: i.notifiedAt,
+      kind: i.kind,
     })),
     revisions: revisionEntries(history),
     openChanges,

@@ -21,6 +21,8 @@ export const boardInput = z.object({
   search: z.string().trim().max(200).optional(),
   /** The board's `label` URL parameters: every one must match. */
   labels: labelFiltersSchema.optional(),
+  /** The board's `drift=1`: only DRIFTED connectors. */
+  drifted: z.boolean().optional(),
   mine: z.boolean().optional(),
   groupBy: z.enum(["team", "cluster"]).optional(),
   sort: z.object({ column: z.enum(BOARD_SORT_COLUMNS), direction: z.enum(["asc", "desc"]) }).optional(),

@@ -335,6 +335,8 @@ export type BoardQuery = {
   search?: string;
   /** Labels the connector must all carry: `key=value` matches that label, `key` matches `key` or any `key=…`. */
   labels?: string[];
+  /** Only connectors with the DRIFTED mark (live copy no longer what was approved). */
+  drifted?: boolean;
   /** Sort order; default failing first (severity), then name. */
   sort?: BoardSort;
   /** Sections: rows are ordered by the group's name first, then by `sort`. */
@@ -365,6 +367,8 @@ export type BoardRow = {
     /** Trace of the last failure (the API shortens it for the board). */
     lastTrace: string | null;
     observedAt: Date;
+    /** When the live connector drifted from what was approved; null when in step. */
+    driftedAt: Date | null;
   } | null;
 };
 
@@ -388,7 +392,7 @@ const boardSelect = {
   labelsJson: true,
   cluster: { select: { id: true, name: true, environment: true } },
   team: { select: { id: true, name: true } },
-  health: { select: { state: true, tasksRunning: true, tasksTotal: true, tasksFailed: true, lastFailureAt: true, lastTrace: true, observedAt: true } },
+  health: { select: { state: true, tasksRunning: true, tasksTotal: true, tasksFailed: true, lastFailureAt: true, lastTrace: true, observedAt: true, driftedAt: true } },
 } as const satisfies Prisma.ConnectorSelect;
 
 /** Board order: failing first (FAILED highest), then by name. */
@@ -436,6 +440,7 @@ export async function queryBoard(db: DbOrTx, q: BoardQuery): Promise<BoardPage> 
       q.teamId ? { teamId: q.teamId } : {},
       q.teamIds ? { teamId: { in: q.teamIds } } : {},
       search ? { OR: [{ searchText: { contains: search } }, { team: { name: { contains: search } } }] } : {},
+      q.drifted ? { health: { is: { driftedAt: { not: null } } } } : {},
       // Stored as a JSON array of lower-case strings: the quotes make a match a whole label (or a whole key).
       // Labels hold no "_" or "%", which SQLite's LIKE would read as wildcards.
       ...(q.labels ?? []).map((l): Prisma.ConnectorWhereInput => (l.includes("=") ? { labelsJson: { contains: JSON.stringify(l) } } : { OR: [{ labelsJson: { contains: JSON.stringify(l) } }, { labelsJson: { contains: `"${l}=` } }] })),
