@@ -625,6 +625,25 @@ describe("plugins", () => {
     expect(worker.requests[0]).toMatchObject({ method: "PUT", url: "/connector-plugins/org.acme.Sink/config/validate" });
     expect(JSON.parse(worker.requests[0]?.body ?? "")).toEqual({ "tasks.max": "x", "connector.class": "org.acme.Sink" });
   });
+
+  it("reads a config entry whose value is null by its definition (Debezium's internal keys answer so)", async () => {
+    const worker = await startWorker(
+      json(200, {
+        name: "io.debezium.connector.postgresql.PostgresConnector",
+        error_count: 0,
+        groups: [],
+        configs: [
+          { definition: { name: "internal.legacy.snapshot.max.threads", type: "BOOLEAN" }, value: null },
+          { definition: { name: "database.password", type: "PASSWORD" }, value: { name: "database.password", value: "[hidden]", errors: [] } },
+        ],
+      }),
+    );
+    const result = await client([worker.url]).validateConfig("io.debezium.connector.postgresql.PostgresConnector", {});
+    expect(result.configs).toEqual([
+      { name: "internal.legacy.snapshot.max.threads", type: "BOOLEAN", errors: [] },
+      { name: "database.password", type: "PASSWORD", errors: [] },
+    ]);
+  });
 });
 
 describe("requests", () => {

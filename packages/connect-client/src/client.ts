@@ -128,7 +128,8 @@ const configInfos = z.looseObject({
   configs: z.array(
     z.looseObject({
       definition: z.looseObject({ name: z.string(), type: z.string().optional() }).nullish(),
-      value: z.looseObject({ name: z.string(), errors: z.array(z.string()).nullish() }),
+      // Null for a key Connect has no value entry for (Debezium's internal.* keys): the definition names it.
+      value: z.looseObject({ name: z.string(), errors: z.array(z.string()).nullish() }).nullable(),
     }),
   ),
 });
@@ -422,10 +423,12 @@ export function createConnectClient(opts: ConnectClientOptions): ConnectClient {
       });
       return {
         errorCount: infos.error_count,
-        configs: infos.configs.map(({ definition, value }) => {
+        configs: infos.configs.flatMap(({ definition, value }) => {
+          const name = value?.name ?? definition?.name;
+          if (name === undefined) return [];
           const type = definition?.type;
-          const errors = value.errors ?? [];
-          return type === undefined ? { name: value.name, errors } : { name: value.name, type, errors };
+          const errors = value?.errors ?? [];
+          return [type === undefined ? { name, errors } : { name, type, errors }];
         }),
       };
     },
