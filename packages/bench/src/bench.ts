@@ -15,6 +15,7 @@ import { REPO_ROOT } from "@switchboard/stack/paths";
 import { endpoints, stackConfig, stackDown, stackUp } from "@switchboard/stack/stack";
 import { benchWeb } from "./web-bench";
 import { benchFailureToWebhook } from "./failure-bench";
+import { benchOffsetReset } from "./offsets-bench";
 import { benchReplicas } from "./replica-bench";
 import { postgresAdminUrl, postgresConfig, postgresDown, postgresUp } from "@switchboard/stack/postgres";
 
@@ -242,6 +243,7 @@ try {
   await benchOneChange();
   await benchWeb({ endpoints: stackEndpoints, dataDir: cfg.dataDir, record, log });
   await benchFailureToWebhook({ endpoints: stackEndpoints, record, log });
+  await benchOffsetReset({ endpoints: stackEndpoints, record, log });
   await postgresUp(log, pgCfg);
   await benchReplicas({ endpoints: stackEndpoints, postgresAdminUrl: postgresAdminUrl(pgCfg), record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
