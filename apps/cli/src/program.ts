@@ -12,7 +12,8 @@ const EXIT_CODES = `
 Exit codes:
   0  success (plan: no changes)
   1  error: invalid input, conflicts (nothing applied), unreachable cluster, failed apply or verification
-  2  plan only: there are changes to apply (like terraform plan -detailed-exitcode)`;
+  2  plan only: there are changes to apply (like terraform plan -detailed-exitcode)
+  3  status --drift only: some connector drifted from its definition`;
 
 const OWNERSHIP = `
 Ownership:
@@ -161,9 +162,13 @@ Exit codes: 0 applied and verified (or no changes), 1 error, conflicts (nothing 
     .action(action(async ([path = ""], opts) => (await import("./commands/apply")).applyCommand(path, opts as ApplyCommandOptions, io)));
 
   withOutputOptions(
-    withClusterOptions(program.command("status").description("List running, paused, stopped and failed connectors, with failed tasks."), {
-      bootstrap: false,
-    }),
+    withClusterOptions(
+      program
+        .command("status")
+        .description("List running, paused, stopped and failed connectors, with failed tasks; with --drift, the connectors that drifted from their definitions.")
+        .option("--drift <path>", "list connectors whose live config or run state no longer matches their definition (state file or directory) at the version they run"),
+      { bootstrap: false },
+    ),
   )
     .addHelpText(
       "after",
@@ -171,8 +176,13 @@ Exit codes: 0 applied and verified (or no changes), 1 error, conflicts (nothing 
 Examples:
   $ switchboard status --connect http://localhost:8083
   $ switchboard status --connect http://localhost:8083 --json | jq '.failed'
+  $ switchboard status --drift state.json --connect http://localhost:8083
 
-Exit codes: 0 listed (whatever the connectors' health), 1 error.`,
+Drift (--drift): a connector drifted when its live config (compared key by key; only key names are
+printed, never values) or run state (RUNNING, PAUSED, STOPPED) differs from its definition at the
+version it runs. A definition the cluster does not run yet is pending (see plan), not drift.
+
+Exit codes: 0 listed (whatever the connectors' health) / no drift, 3 drift found (--drift), 1 error.`,
     )
     .action(action(async (_, opts) => (await import("./commands/status")).statusCommand(opts as StatusCommandOptions, io)));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configHash, describeDrift, detectDrift, type ApprovedConnector } from "./drift";
+import { configHash, describeDrift, detectDrift, driftOfDefinitions, type ApprovedConnector } from "./drift";
 import { stampConfig } from "./managed";
 import type { ObservedConnector, RuntimeState } from "./model";
 
@@ -81,5 +81,25 @@ describe("configHash", () => {
     const base = { a: "1", b: "2" };
     expect(configHash({ b: "2", a: "1", name: "x", "switchboard.version": "3" })).toBe(configHash(base));
     expect(configHash({ ...base, b: "3" })).not.toBe(configHash(base));
+  });
+});
+
+describe("driftOfDefinitions", () => {
+  const def = { id: "id-1", name: "sink", version: 4, config: approved.config, state: "RUNNING" as const };
+  it("compares definitions at the live version; an older live version is pending, a newer one means the file is behind", () => {
+    const edited = live({ config: { ...approved.config, file: "/elsewhere", "connection.password": "typed-by-hand" } });
+    expect(driftOfDefinitions({ connectors: [def] }, [live()])).toEqual({ inStep: ["sink"], drifted: [], pending: [], behind: [] });
+    const drifted = driftOfDefinitions({ connectors: [def] }, [edited]);
+    expect(drifted.drifted).toEqual([{ name: "sink", id: "id-1", report: { config: { added: [], removed: [], changed: ["connection.password", "file"] } } }]);
+    expect(JSON.stringify(drifted)).not.toContain("typed-by-hand");
+    expect(JSON.stringify(drifted)).not.toContain(SECRET);
+    expect(driftOfDefinitions({ connectors: [{ ...def, version: 5 }] }, [edited]).pending).toEqual(["sink"]);
+    expect(driftOfDefinitions({ connectors: [{ ...def, version: 3 }] }, [edited]).behind).toEqual(["sink"]);
+    expect(driftOfDefinitions({ connectors: [def] }, []).pending).toEqual(["sink"]);
+  });
+
+  it("matches an unstamped live connector by name, and compares a definition without a version whatever the stamp", () => {
+    const { version: _v, ...unversioned } = def;
+    expect(driftOfDefinitions({ connectors: [unversioned] }, [live({ mark: null, state: "PAUSED" })]).drifted).toEqual([{ name: "sink", id: "id-1", report: { state: { expected: "RUNNING", live: "PAUSED" } } }]);
   });
 });

@@ -114,3 +114,46 @@ export function describeDrift(report: DriftReport): string[] {
   }
   return lines;
 }
+
+/** Drift of a set of definitions (a state file or directory) against the live cluster. */
+export type DefinitionsDrift = {
+  /** Live at the definition's version (or the definition has none) and matching it. */
+  inStep: string[];
+  /** Live at the definition's version (or the definition has none) and no longer matching it. */
+  drifted: Array<{ name: string; id: string; report: DriftReport }>;
+  /** Live at an older version than the definition, or absent: a change to apply (see `plan`), not drift. */
+  pending: string[];
+  /** Live at a newer version than the definition: the definition is behind, nothing to compare. */
+  behind: string[];
+};
+
+/**
+ * Compares each definition with its live connector (by stamped id, else by name when the live one is
+ * unstamped): the config and run state the definition asks for, when the live connector carries the
+ * definition's version (or the definition has none). Key names only, never values.
+ */
+export function driftOfDefinitions(desired: { connectors: ReadonlyArray<{ id: string; name: string; version?: number; config: Record<string, string>; state: DesiredRunState }> }, observed: readonly ObservedConnector[]): DefinitionsDrift {
+  const out: DefinitionsDrift = { inStep: [], drifted: [], pending: [], behind: [] };
+  const byId = new Map<string, ObservedConnector>();
+  for (const c of observed) {
+    const id = readMark(c.config)?.id;
+    if (id !== undefined && !byId.has(id)) byId.set(id, c);
+  }
+  for (const spec of [...desired.connectors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const atName = observed.find((c) => c.name === spec.name && readMark(c.config) === null);
+    const live = byId.get(spec.id) ?? atName;
+    if (!live) {
+      out.pending.push(spec.name);
+      continue;
+    }
+    const liveVersion = readMark(live.config)?.version;
+    if (spec.version !== undefined && liveVersion !== undefined && liveVersion !== spec.version) {
+      (liveVersion < spec.version ? out.pending : out.behind).push(spec.name);
+      continue;
+    }
+    const report = detectDrift({ id: spec.id, config: spec.config, state: spec.state, version: spec.version ?? liveVersion ?? 0, manager: "", stamped: false }, live);
+    if (report) out.drifted.push({ name: spec.name, id: spec.id, report });
+    else out.inStep.push(spec.name);
+  }
+  return out;
+}
