@@ -16,6 +16,7 @@ const ITEMS: NavItem[] = [
   { href: "/changes", label: "Change requests" },
   { href: "/connectors/new", label: "New connector" },
   { href: "/adopt", label: "Adopt" },
+  { href: "/clusters", label: "Clusters" },
   { href: "/notifications", label: "Notifications" },
   { href: "/admin", label: "Admin", adminOnly: true },
 ];

@@ -42,6 +42,15 @@ export function PlanSummary({ query, recorded, onRetry }: { query: { data: Previ
             {p.message}
           </p>
         ))}
+        {/* Warnings about the cluster rather than one connector, e.g. a worker that did not answer. */}
+        {data.risks
+          .filter((r) => r.connector === null)
+          .map((r) => (
+            <p key={`${r.code}:${r.message}`} className="text-amber-800 dark:text-amber-300">
+              <span aria-hidden="true">⚠ </span>
+              {r.message}
+            </p>
+          ))}
       </>
     );
   }

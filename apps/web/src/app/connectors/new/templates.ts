@@ -23,6 +23,14 @@ export type ConnectorTemplate = {
 
 const TASKS: TemplateField = { key: "tasks.max", label: "Max tasks", kind: "number", defaultValue: "1", required: true };
 
+/** KIP-891: pins the plugin's version on Kafka 4.1+ workers; the server refuses it while any worker is older. */
+export const PLUGIN_VERSION: TemplateField = {
+  key: "connector.plugin.version",
+  label: "Plugin version",
+  kind: "text",
+  description: "Optional: pin the connector plugin's version, e.g. 4.3.1 or a range such as [4.0,5.0). Needs Kafka 4.1 or newer on every worker (the cluster page lists each worker's versions). Empty: the version the workers load.",
+};
+
 export const TEMPLATES: readonly ConnectorTemplate[] = [
   {
     id: "file-source",
@@ -34,6 +42,7 @@ export const TEMPLATES: readonly ConnectorTemplate[] = [
       { key: "topic", label: "Topic", kind: "text", required: true },
       { key: "batch.size", label: "Batch size", kind: "number", defaultValue: "2000" },
       TASKS,
+      PLUGIN_VERSION,
     ],
   },
   {
@@ -45,6 +54,7 @@ export const TEMPLATES: readonly ConnectorTemplate[] = [
       { key: "topics", label: "Topics", kind: "text", required: true, description: "Comma-separated." },
       { key: "file", label: "File", kind: "text", required: true, description: "Path on every Connect worker; its directory must exist." },
       TASKS,
+      PLUGIN_VERSION,
     ],
   },
   {
@@ -57,6 +67,7 @@ export const TEMPLATES: readonly ConnectorTemplate[] = [
       { key: "mock_mode", label: "Failure mode", kind: "select", options: ["", "task-failure", "connector-failure"], description: "Empty: never fails." },
       { key: "delay_ms", label: "Fail after (ms)", kind: "number", defaultValue: "15000", visible: (v) => (v.mock_mode ?? "") !== "" },
       TASKS,
+      PLUGIN_VERSION,
     ],
   },
   {
@@ -73,6 +84,7 @@ export const TEMPLATES: readonly ConnectorTemplate[] = [
       { key: "replication.factor", label: "Replication factor", kind: "number", defaultValue: "1" },
       { key: "offset-syncs.topic.replication.factor", label: "Offset-syncs topic replication factor", kind: "number", defaultValue: "1" },
       TASKS,
+      PLUGIN_VERSION,
     ],
   },
   {
@@ -91,6 +103,7 @@ export const TEMPLATES: readonly ConnectorTemplate[] = [
       { key: "topic.prefix", label: "Topic prefix", kind: "text", required: true, description: "Each table goes to <prefix><table>." },
       { key: "poll.interval.ms", label: "Poll interval (ms)", kind: "number", defaultValue: "5000" },
       TASKS,
+      PLUGIN_VERSION,
     ],
   },
 ];

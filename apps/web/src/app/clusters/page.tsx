@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DataTable, DataTableHead } from "../../components/data-table";
+import { EmptyState } from "../../components/empty-state";
+import { requireSessionUser } from "../../server/auth";
+import { api } from "../../trpc/server";
+
+export const metadata: Metadata = { title: "Clusters" };
+
+/** Every cluster, for every signed-in user: a way to its workers, versions and plugins. */
+export default async function ClustersPage() {
+  const user = await requireSessionUser();
+  const clusters = await api.cluster.list();
+  return (
+    <section aria-labelledby="clusters-title" className="flex flex-col gap-4">
+      <h1 id="clusters-title" className="text-xl font-semibold">
+        Clusters
+      </h1>
+      {clusters.length === 0 ? (
+        <EmptyState title="No clusters yet" action={user.role === "admin" ? { href: "/admin/clusters", label: "Add a cluster" } : undefined}>
+          {user.role === "admin" ? "Add the Connect cluster's worker URLs to start managing its connectors." : "An admin adds the Connect clusters Switchboard manages; ask one to add yours."}
+        </EmptyState>
+      ) : (
+        <DataTable caption="Clusters">
+          <DataTableHead>
+            <tr>
+              <th scope="col">Cluster</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Workers</th>
+              <th scope="col">Approvals required</th>
+            </tr>
+          </DataTableHead>
+          <tbody>
+            {clusters.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link href={`/clusters/${encodeURIComponent(c.id)}`} className="font-medium text-blue-700 underline hover:no-underline dark:text-blue-400">
+                    {c.name}
+                  </Link>
+                </td>
+                <td>{c.environment}</td>
+                <td>{c.connectUrls.length}</td>
+                <td>{c.approvalsRequired}</td>
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
+      )}
+    </section>
+  );
+}
