@@ -14,6 +14,7 @@ import { getTeam } from "@switchboard/db/repos/teams";
 import { DEFAULT_APPLY_OPTIONS, applyOptionsSchema, type ApplyOptionsValue } from "./apply-options";
 import { boardSnapshot, type BoardItem } from "./board-snapshot";
 import { LIMITS, resolveItems, type ChangeItemRequest } from "./change-items";
+import { submitForReview } from "./change-requests";
 import { toBoardQuery } from "./connectors";
 import { badRequest, forbidden } from "./errors";
 import { labelFiltersSchema } from "./labels";
@@ -77,7 +78,15 @@ export async function selectForBulk(db: Db, user: SessionUser, selection: BulkSe
   return { clusters: [...clusters.values()], total: allowed.length, excluded: matched.length - allowed.length };
 }
 
-export type OpenBulkInput = { selection: BulkSelection; operation: BulkOperation; title?: string; rationale?: string; applyOptions?: ApplyOptionsValue };
+export type OpenBulkInput = {
+  selection: BulkSelection;
+  operation: BulkOperation;
+  title?: string;
+  rationale?: string;
+  applyOptions?: ApplyOptionsValue;
+  /** Submit each draft for review at once (the board's one-step bulk action). */
+  submit?: boolean;
+};
 
 export type OpenedBulk = {
   changeRequests: Array<{ id: string; cluster: { id: string; name: string }; items: number }>;
@@ -90,7 +99,7 @@ const VERB: Record<BulkOperation["action"], string> = { pause: "Pause", resume: 
 /**
  * Opens one draft change request per cluster for an operation on every connector of a selection
  * the caller may act for (see {@link selectForBulk}), with the given apply options or the bulk
- * defaults. All drafts or none: they are written in one transaction, each item checked again
+ * defaults, submitted for review at once when asked. All drafts or none: they are written in one transaction, each item checked again
  * (connector still live on that cluster, caller still allowed for its team). Refuses an empty
  * selection and one beyond {@link LIMITS.itemsPerChange} connectors, saying how to narrow it.
  */
@@ -117,6 +126,7 @@ export async function openBulkChange(db: Db, user: SessionUser, input: OpenBulkI
       const title = (input.title?.trim() || `${VERB[op.action]} ${connectors.length} ${connectors.length === 1 ? "connector" : "connectors"}${what}`) + (several ? ` on ${cluster.name}` : "");
       const rationale = [input.rationale?.trim() ?? "", several ? `One of ${selected.clusters.length} change requests opened together for this selection (one per cluster).` : ""].filter(Boolean).join("\n\n");
       const cr = await createChangeRequest(tx, user.id, { clusterId: cluster.id, title: title.slice(0, 200), rationale, items, applyOptions: options });
+      if (input.submit) await submitForReview(tx, user, cr.id);
       changeRequests.push({ id: cr.id, cluster: { id: cluster.id, name: cluster.name }, items: items.length });
     }
     return { changeRequests, total: selected.total, excluded: selected.excluded };

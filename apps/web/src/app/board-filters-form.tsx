@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { buttonClasses } from "../components/button";
 import { inputClasses } from "../components/field";
+import { BoardLabelFilter } from "./board-label-filter";
 import type { BoardFilters } from "./board-params";
 
 type Option = { id: string; name: string };
@@ -21,7 +22,7 @@ export function BoardFiltersForm({ filters, teams, clusters, navigate }: BoardFi
   const searchRef = useRef<HTMLInputElement>(null);
   const [search, setSearch] = useState(filters.search ?? "");
   const ids = { search: useId(), team: useId(), cluster: useId(), group: useId() };
-  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine);
+  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine || filters.labels);
 
   // Typing updates the URL after a pause, not on every key.
   useEffect(() => {
@@ -80,6 +81,7 @@ export function BoardFiltersForm({ filters, teams, clusters, navigate }: BoardFi
           ))}
         </select>
       </div>
+      <BoardLabelFilter labels={filters.labels ?? []} onChange={(labels) => navigate({ labels })} />
       <div className="flex flex-col gap-1">
         <label htmlFor={ids.group} className="text-sm font-medium">
           Group by
@@ -99,7 +101,7 @@ export function BoardFiltersForm({ filters, teams, clusters, navigate }: BoardFi
           className={buttonClasses("secondary")}
           onClick={() => {
             setSearch("");
-            navigate({ state: undefined, teamId: undefined, clusterId: undefined, search: undefined, mine: undefined });
+            navigate({ state: undefined, teamId: undefined, clusterId: undefined, search: undefined, mine: undefined, labels: undefined });
           }}
         >
           Clear filters

@@ -17,12 +17,24 @@ export type BoardFilters = {
   teamId?: string;
   clusterId?: string;
   search?: string;
+  /** `?label=env=prod&label=pci`: every one must match (a bare key matches any value). */
+  labels?: string[];
   mine?: boolean;
   groupBy?: "team" | "cluster";
   sort?: { column: SortColumn; direction: "asc" | "desc" };
 };
 
-type Params = { get(name: string): string | null };
+type Params = { get(name: string): string | null; getAll?(name: string): string[] };
+
+/** The server's label syntax (see the domain's labels module); anything else is dropped from the URL. */
+const LABEL = /^[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?(?:=[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?)?$/;
+export const MAX_LABEL_FILTERS = 10;
+
+/** A typed label filter, normalised as the server does, or null when it is not one. */
+export function normaliseLabel(raw: string): string | null {
+  const label = raw.trim().toLowerCase();
+  return LABEL.test(label) ? label : null;
+}
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
   return values.find((v) => v === value);
@@ -43,10 +55,16 @@ export function parseBoardFilters(params: Params): BoardFilters {
     teamId: params.get("team") || undefined,
     clusterId: params.get("cluster") || undefined,
     search: q ? q.slice(0, 200) : undefined,
+    ...labelsOf(params),
     mine: params.get("mine") === "1" || undefined,
     groupBy: oneOf(["team", "cluster"] as const, params.get("group")),
     sort: sortColumn && sortDirection ? { column: sortColumn, direction: sortDirection } : undefined,
   };
+}
+
+function labelsOf(params: Params): { labels?: string[] } {
+  const labels = [...new Set((params.getAll?.("label") ?? []).flatMap((l) => normaliseLabel(l) ?? []))].slice(0, MAX_LABEL_FILTERS);
+  return labels.length > 0 ? { labels } : {};
 }
 
 /** The query string for the filters (defaults left out, so links stay short). */
@@ -56,6 +74,7 @@ export function boardQueryString(f: BoardFilters): string {
   if (f.teamId) p.set("team", f.teamId);
   if (f.clusterId) p.set("cluster", f.clusterId);
   if (f.search) p.set("q", f.search);
+  for (const label of f.labels ?? []) p.append("label", label);
   if (f.mine) p.set("mine", "1");
   if (f.groupBy) p.set("group", f.groupBy);
   if (f.sort) p.set("sort", `${f.sort.column}.${f.sort.direction}`);
@@ -67,8 +86,14 @@ export function boardQueryString(f: BoardFilters): string {
 
 /** A record of Next's `searchParams` as a `get`-able object. */
 export function recordParams(record: Record<string, string | string[] | undefined>): Params {
-  return { get: (name) => {
-    const v = record[name];
-    return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
-  } };
+  return {
+    get: (name) => {
+      const v = record[name];
+      return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+    },
+    getAll: (name) => {
+      const v = record[name];
+      return Array.isArray(v) ? v : v === undefined ? [] : [v];
+    },
+  };
 }

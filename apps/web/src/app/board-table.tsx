@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { LabelChips } from "../components/label-chips";
 import { DataTable, DataTableHead, SortableHeader, type SortState } from "../components/data-table";
 import { RelativeTime } from "../components/relative-time";
 import { StateBadge } from "../components/state-badge";
@@ -20,7 +21,7 @@ function VersionCell({ row }: { row: BoardItem }) {
   );
 }
 
-function BoardRowView({ row }: { row: BoardItem }) {
+function BoardRowView({ row, onPickLabel }: { row: BoardItem; onPickLabel: (label: string) => void }) {
   return (
     <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-900">
       <td className="font-medium">
@@ -30,6 +31,7 @@ function BoardRowView({ row }: { row: BoardItem }) {
         <div className="max-w-xs truncate text-xs text-zinc-500 dark:text-zinc-400" title={row.connectorClass}>
           {row.connectorClass.split(".").pop()}
         </div>
+        <LabelChips labels={row.labels} onPick={onPickLabel} />
       </td>
       <td>{row.team.name}</td>
       <td>
@@ -76,10 +78,12 @@ export type BoardTableProps = {
   loading: boolean;
   failed: boolean;
   onSort: (next: SortState<SortColumn>) => void;
+  /** A label chip was clicked: filter by it. */
+  onPickLabel: (label: string) => void;
 };
 
 /** One page of the board, grouped by team or cluster when the filters ask for it. */
-export function BoardTable({ data, filters, pageCount, loading, failed, onSort }: BoardTableProps) {
+export function BoardTable({ data, filters, pageCount, loading, failed, onSort, onPickLabel }: BoardTableProps) {
   const sort: SortState<SortColumn> = filters.sort ?? { column: "severity", direction: "desc" };
   const groups: { key: string; label: string; rows: BoardItem[] }[] = [];
   for (const row of data?.items ?? []) {
@@ -117,7 +121,7 @@ export function BoardTable({ data, filters, pageCount, loading, failed, onSort }
               </tr>
             )}
             {g.rows.map((row) => (
-              <BoardRowView key={row.id} row={row} />
+              <BoardRowView key={row.id} row={row} onPickLabel={onPickLabel} />
             ))}
           </tbody>
         ))

@@ -14,6 +14,7 @@ import { CountChips } from "./board-count-chips";
 import { UpdatedAgo, useLiveBoard } from "./board-live";
 import { boardQueryString, PAGE_SIZES, parseBoardFilters, type BoardFilters } from "./board-params";
 import { BoardTable } from "./board-table";
+import { BulkActionBar } from "./bulk-action-bar";
 
 type BoardData = RouterOutputs["connector"]["board"];
 type Option = { id: string; name: string };
@@ -48,7 +49,7 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
   };
 
   const data = query.data;
-  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine);
+  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine || filters.labels);
   const pageCount = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
   return (
@@ -63,6 +64,8 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
       <CountChips counts={data?.counts} active={filters.state} onPick={(state) => navigate({ state })} />
 
       <BoardFiltersForm filters={filters} teams={teams} clusters={clusters} navigate={navigate} />
+
+      <BulkActionBar filters={filters} />
 
       <ErrorMessage error={query.error} />
 
@@ -87,6 +90,7 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
             loading={query.isLoading}
             failed={query.isError}
             onSort={(next) => navigate({ sort: next.column === "severity" && next.direction === "desc" ? undefined : next }, false)}
+            onPickLabel={(label) => navigate({ labels: [...new Set([...(filters.labels ?? []), label])] })}
           />
           {data && (
             <div className="flex flex-col gap-1">

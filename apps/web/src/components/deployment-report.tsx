@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import type { RouterOutputs } from "../trpc/types";
 import { DeploymentFailures, DeploymentOutcomes } from "./deployment-outcomes";
+import { OffsetsTable } from "./offsets-table";
+import { RollbackButton } from "./rollback-button";
 
 export type DeploymentReport = NonNullable<RouterOutputs["deployment"]["byId"]["report"]>;
 
@@ -46,6 +48,14 @@ export function DeploymentReportView({ deploymentId, report }: { deploymentId: s
             ? "no approval required"
             : report.approvals.map((a) => `${a.reviewer.name}${a.comment ? ` (“${a.comment}”)` : ""}`).join(", ")}
         </dd>
+        {report.applyOptions && (
+          <>
+            <dt className="text-zinc-600 dark:text-zinc-400">Applied</dt>
+            <dd>
+              {report.applyOptions.concurrency} at a time, at most {report.applyOptions.ratePerSecond} per second, halting after {report.applyOptions.haltAfterFailures} failures
+            </dd>
+          </>
+        )}
         {report.verification && (
           <>
             <dt className="text-zinc-600 dark:text-zinc-400">Verification</dt>
@@ -79,6 +89,14 @@ export function DeploymentReportView({ deploymentId, report }: { deploymentId: s
         </Block>
       )}
 
+      {(report.notAttempted ?? []).length > 0 && (
+        <Block title={`Not attempted (${report.notAttempted?.length ?? 0}): the apply halted, these were left untouched`}>
+          <p className="font-mono text-xs break-words" data-testid="not-attempted">
+            {report.notAttempted?.join(", ")}
+          </p>
+        </Block>
+      )}
+
       {report.failures.length > 0 && (
         <Block title="Failures">
           <DeploymentFailures report={report} />
@@ -90,6 +108,18 @@ export function DeploymentReportView({ deploymentId, report }: { deploymentId: s
           <DeploymentOutcomes connectors={report.connectors} />
         </Block>
       )}
+
+      {(report.offsets ?? []).map((o) => (
+        <Block key={o.name} title={`Offsets of ${o.name}: snapshot before the ${o.kind}, and after`}>
+          <OffsetsTable caption={`Offsets of ${o.name} before and after`} offsets={o.snapshot} after={o.after} />
+          <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
+            {o.ok ? `Read back while stopped; brought back to ${o.restored ?? "its state"}.` : `Failed: ${o.error ?? "unknown"}`}
+            {o.snapshot === null && " No snapshot was taken (nothing was changed)."}
+          </p>
+        </Block>
+      ))}
+
+      {report.plan !== null && <RollbackButton target={{ kind: "deployment", deploymentId }} label="Roll back this deployment" />}
     </section>
   );
 }

@@ -140,6 +140,15 @@ describe("bulk changes", () => {
     expect(await outcome(() => w.caller("approver2").changeRequest.review({ id, decision: "approve" }))).toBe("OK");
   });
 
+  it("opened and submitted in one step, it is in review and its author still cannot approve it", async () => {
+    await failingWorld();
+    const opened = await w.caller("approver").bulk.open({ selection: { state: "FAILED" }, operation: { action: "restart" }, submit: true });
+    const id = opened.changeRequests[0]!.id;
+    expect((await getChangeRequest(w.db, id))?.status).toBe("in_review");
+    expect(await outcome(() => w.caller("approver").changeRequest.review({ id, decision: "approve" }))).toBe("FORBIDDEN");
+    expect(await outcome(() => w.caller("approver2").changeRequest.review({ id, decision: "approve" }))).toBe("OK");
+  });
+
   it("opens one draft per cluster when the selection spans clusters, and says so", async () => {
     const devOne = await connector("dev-one", w.payments.id, w.dev.id);
     await w.caller("owner").connector.setLabels({ id: devOne.id, labels: ["bulk"] });

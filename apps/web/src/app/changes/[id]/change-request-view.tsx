@@ -6,6 +6,7 @@ import { DeploymentProgress } from "../../../components/deployment-progress";
 import { ErrorMessage } from "../../../components/error-message";
 import { useTRPC } from "../../../trpc/react";
 import { ActionPanel } from "./action-panel";
+import { ApplyOptionsCard } from "./apply-options-card";
 import { Card } from "./card";
 import { blockingProblems, hasEnded, recordLabel } from "./change-request-display";
 import { ChangeRequestHeader, ChangeRequestNotices } from "./change-request-header";
@@ -75,6 +76,7 @@ export function ChangeRequestView({ id }: { id: string }) {
                 <PlanSummary query={preview} recorded={ended} onRetry={() => void preview.refetch()} />
               </div>
             </Card>
+            <ApplyOptionsCard cr={cr} />
             {cr.items.map((item) => (
               <ItemCard key={item.id} item={item} preview={ended ? null : okPreview} />
             ))}

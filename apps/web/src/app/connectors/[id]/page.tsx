@@ -9,7 +9,9 @@ import { ConfigTable } from "./config-table";
 import { ConnectorHeader } from "./connector-header";
 import { Contacts } from "./contacts";
 import { IncidentsTable } from "./incidents-table";
+import { LabelsEditor } from "./labels-editor";
 import { LiveStatus } from "./live-status";
+import { OffsetsPanel } from "./offsets-panel";
 import { RestartPolicyForm } from "./restart-policy-form";
 import { RevisionHistory } from "./revision-history";
 
@@ -50,6 +52,10 @@ export default async function ConnectorPage({ params }: Params) {
     <article aria-labelledby="connector-title" className="flex flex-col gap-8">
       <ConnectorHeader c={c} />
 
+      <Section id="labels-title" title="Labels">
+        <LabelsEditor connectorId={c.id} labels={c.labels} canEdit={c.permissions.manage} />
+      </Section>
+
       <Section id="status-title" title="Status and tasks">
         {c.health ? (
           <p className="text-sm">
@@ -71,12 +77,16 @@ export default async function ConnectorPage({ params }: Params) {
         <LiveStatus connectorId={c.id} />
       </Section>
 
+      <Section id="offsets-title" title="Offsets">
+        {c.cluster && <OffsetsPanel connectorId={c.id} connectorName={c.name} clusterId={c.cluster.id} canChange={c.permissions.proposeChanges} />}
+      </Section>
+
       <Section id="config-title" title="Configuration">
         <ConfigTable name={c.name} config={c.config} />
       </Section>
 
       <Section id="history-title" title="History of approved revisions">
-        <RevisionHistory revisions={c.revisions} />
+        <RevisionHistory revisions={c.revisions} rollback={c.permissions.proposeChanges ? { connectorId: c.id, connectorName: c.name } : null} />
       </Section>
 
       <Section id="incidents-title" title="Incidents">
