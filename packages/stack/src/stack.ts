@@ -185,6 +185,9 @@ function writeConfigs(cfg: StackConfig): void {
         "offset.flush.interval.ms=2000",
         "topic.tracking.enable=true",
         `plugin.path=${pluginPath(cfg)}`,
+        // Every plugin here ships ServiceLoader manifests (Connect's own hybrid scan says so): skipping
+        // the reflection scan of every jar saves seconds per worker start.
+        "plugin.discovery=service_load",
         "",
       ].join("\n"),
     );
