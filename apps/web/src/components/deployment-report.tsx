@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { RouterOutputs } from "../trpc/types";
 import { DeploymentFailures, DeploymentOutcomes } from "./deployment-outcomes";
+import { MoveReportView } from "./move-report";
 import { OffsetsTable } from "./offsets-table";
 import { RollbackButton } from "./rollback-button";
 
@@ -116,6 +117,12 @@ export function DeploymentReportView({ deploymentId, report }: { deploymentId: s
             {o.ok ? `Read back while stopped; brought back to ${o.restored ?? "its state"}.` : `Failed: ${o.error ?? "unknown"}`}
             {o.snapshot === null && " No snapshot was taken (nothing was changed)."}
           </p>
+        </Block>
+      ))}
+
+      {(report.moves ?? []).map((m) => (
+        <Block key={m.id} title={`Move of ${m.name}: ${m.from.name} → ${m.to.name}`}>
+          <MoveReportView move={m} />
         </Block>
       ))}
 

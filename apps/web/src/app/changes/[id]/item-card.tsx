@@ -57,6 +57,12 @@ export function ItemCard({ item, preview }: { item: Item; preview: PlannedPrevie
         </p>
       )}
       {(item.action === "create" || item.action === "update" || item.action === "delete") && <DiffTable rows={item.diff} caption={`Config changes of ${item.connectorName}`} />}
+      {item.moveTo && (
+        <p className="border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
+          To cluster <strong>{item.moveTo.name}</strong>. The deploy stops it here and reads its offsets, creates it stopped on {item.moveTo.name}, writes the offsets there, brings it to its
+          desired state, then deletes it here; if anything fails before that delete, it is put back as it was.
+        </p>
+      )}
       {risks.length > 0 && (
         <ul aria-label={`Warnings for ${item.connectorName}`} className="flex flex-col gap-1 border-t border-zinc-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-zinc-800 dark:bg-amber-950/50 dark:text-amber-100">
           {risks.map((r) => (

@@ -11,6 +11,7 @@ import { Contacts } from "./contacts";
 import { IncidentsTable } from "./incidents-table";
 import { LabelsEditor } from "./labels-editor";
 import { LiveStatus } from "./live-status";
+import { MovePanel } from "./move-panel";
 import { OffsetsPanel } from "./offsets-panel";
 import { RestartPolicyForm } from "./restart-policy-form";
 import { RevisionHistory } from "./revision-history";
@@ -80,6 +81,12 @@ export default async function ConnectorPage({ params }: Params) {
       <Section id="offsets-title" title="Offsets">
         {c.cluster && <OffsetsPanel connectorId={c.id} connectorName={c.name} clusterId={c.cluster.id} canChange={c.permissions.proposeChanges} />}
       </Section>
+
+      {c.cluster && c.permissions.proposeChanges && (
+        <Section id="move-title" title="Cluster">
+          <MovePanel connectorId={c.id} connectorName={c.name} clusterId={c.cluster.id} />
+        </Section>
+      )}
 
       <Section id="config-title" title="Configuration">
         <ConfigTable name={c.name} config={c.config} />
