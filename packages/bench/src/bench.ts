@@ -16,6 +16,7 @@ import { endpoints, stackConfig, stackDown, stackUp } from "@switchboard/stack/s
 import { benchWeb } from "./web-bench";
 import { benchFailureToWebhook } from "./failure-bench";
 import { benchOffsetReset } from "./offsets-bench";
+import { benchDriftDetection } from "./drift-bench";
 import { benchReplicas } from "./replica-bench";
 import { postgresAdminUrl, postgresConfig, postgresDown, postgresUp } from "@switchboard/stack/postgres";
 
@@ -244,6 +245,7 @@ try {
   await benchWeb({ endpoints: stackEndpoints, dataDir: cfg.dataDir, record, log });
   await benchFailureToWebhook({ endpoints: stackEndpoints, record, log });
   await benchOffsetReset({ endpoints: stackEndpoints, record, log });
+  await benchDriftDetection({ endpoints: stackEndpoints, record, log });
   await postgresUp(log, pgCfg);
   await benchReplicas({ endpoints: stackEndpoints, postgresAdminUrl: postgresAdminUrl(pgCfg), record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
