@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newItemDraft, toItemRequest } from "./change-item-drafts";
+import { newItemDraft, picksConnector, toItemRequest } from "./change-item-drafts";
 
 const redactedUrl = "jdbc:postgresql://app:(sensitive)@db/x";
 
@@ -29,6 +29,18 @@ describe("toItemRequest", () => {
       expect(toItemRequest(newItemDraft({ action, connectorId: "c1", name: "x", config: { a: "b" } }))).toEqual({ action, connectorId: "c1" });
     }
     expect(toItemRequest(newItemDraft({ action: "restart", connectorId: "c1", onlyFailed: true }))).toEqual({ action: "restart", connectorId: "c1", onlyFailed: true });
+  });
+
+  it("sends a topic creation with numbers, the trimmed name and only the configs filled in", () => {
+    const draft = newItemDraft({ action: "create_topic", teamId: "t1", topicName: " payments.refunds ", partitions: "6", replicationFactor: "1", topicConfig: { "cleanup.policy": "compact", "retention.ms": " " } });
+    expect(toItemRequest(draft)).toEqual({ action: "create_topic", teamId: "t1", name: "payments.refunds", partitions: 6, replicationFactor: 1, config: { "cleanup.policy": "compact" } });
+    expect(toItemRequest(newItemDraft({ action: "create_topic", teamId: "t1", topicName: "x" }))).not.toHaveProperty("config");
+  });
+
+  it("sends a topic deletion with its team and name only, and asks no connector for topic items", () => {
+    expect(toItemRequest(newItemDraft({ action: "delete_topic", teamId: "t1", topicName: "old", connectorId: "c1", config: { a: "b" } }))).toEqual({ action: "delete_topic", teamId: "t1", name: "old" });
+    expect(["create", "create_topic", "delete_topic"].map((a) => picksConnector(a as never))).toEqual([false, false, false]);
+    expect(picksConnector("pause")).toBe(true);
   });
 
   it("gives each new draft its own uid", () => {

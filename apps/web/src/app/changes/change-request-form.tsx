@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "../../components/button";
-import { toItemRequest, type ItemDraft } from "../../components/change-item-drafts";
+import { picksConnector, toItemRequest, type ItemDraft } from "../../components/change-item-drafts";
 import { ChangeItemsEditor } from "../../components/change-items-editor";
 import { ErrorMessage } from "../../components/error-message";
 import { Field, FieldShell, inputClasses } from "../../components/field";
@@ -49,7 +49,7 @@ export function ChangeRequestForm({ changeRequestId, initial, clusters, teams, m
     event?.preventDefault();
     if (!clusterId) return setProblem("Pick a cluster.");
     if (items.length === 0) return setProblem("Add at least one change.");
-    const unpicked = items.findIndex((i) => i.action !== "create" && !i.connectorId);
+    const unpicked = items.findIndex((i) => picksConnector(i.action) && !i.connectorId);
     if (unpicked >= 0) return setProblem(`Change ${unpicked + 1}: pick a connector.`);
     setProblem(null);
     const requests = items.map(toItemRequest);

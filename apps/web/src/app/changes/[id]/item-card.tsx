@@ -4,6 +4,7 @@ import { useId } from "react";
 import { DiffTable } from "../../../components/diff-table";
 import type { RouterOutputs } from "../../../trpc/types";
 import { Card } from "./card";
+import { TopicChange } from "./topic-change";
 import type { PlannedPreview } from "./plan-summary";
 
 type Item = RouterOutputs["changeRequest"]["byId"]["items"][number];
@@ -57,6 +58,7 @@ export function ItemCard({ item, preview }: { item: Item; preview: PlannedPrevie
         </p>
       )}
       {(item.action === "create" || item.action === "update" || item.action === "delete") && <DiffTable rows={item.diff} caption={`Config changes of ${item.connectorName}`} />}
+      <TopicChange item={item} />
       {item.moveTo && (
         <p className="border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
           To cluster <strong>{item.moveTo.name}</strong>. The deploy stops it here and reads its offsets, creates it stopped on {item.moveTo.name}, writes the offsets there, brings it to its

@@ -18,7 +18,15 @@ export function PlanSummary({ query, recorded, onRetry }: { query: { data: Previ
   else if (data?.ok && !data.plan) body = <p className="text-zinc-600 dark:text-zinc-400">{recorded ? "No deploy ran, so no plan was recorded." : "No plan was recorded for this change request."}</p>;
   else if (data?.ok && data.plan) {
     const s = data.plan.summary;
-    const parts = [`${s.create} to create`, `${s.update} to update`, `${s.delete} to delete`, ...(["pause", "resume", "stop", "restart"] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} to ${k}`)];
+    const topics = (n: number, what: string) => (n > 0 ? [`${n} ${n === 1 ? "topic" : "topics"} to ${what}`] : []);
+    const parts = [
+      `${s.create} to create`,
+      `${s.update} to update`,
+      `${s.delete} to delete`,
+      ...(["pause", "resume", "stop", "restart"] as const).filter((k) => s[k] > 0).map((k) => `${s[k]} to ${k}`),
+      ...topics(data.plan.topicsToCreate.length, "create"),
+      ...topics(data.plan.topicsToDelete.length, "delete"),
+    ];
     const generalProblems = data.problems.filter((p) => p.connector === null);
     body = (
       <>

@@ -106,6 +106,28 @@ export const TEMPLATES: readonly ConnectorTemplate[] = [
       PLUGIN_VERSION,
     ],
   },
+  {
+    id: "postgres-debezium",
+    name: "PostgreSQL source (Debezium)",
+    description:
+      "Streams every insert, update and delete of PostgreSQL tables into topics (Debezium, logical decoding with pgoutput; the server needs wal_level=logical). The local stack ships this plugin.",
+    connectorClass: "io.debezium.connector.postgresql.PostgresConnector",
+    fields: [
+      { key: "database.hostname", label: "Host", kind: "text", required: true },
+      { key: "database.port", label: "Port", kind: "number", required: true, defaultValue: "5432" },
+      { key: "database.dbname", label: "Database", kind: "text", required: true },
+      { key: "database.user", label: "User", kind: "text", required: true, description: "Needs the REPLICATION attribute (or superuser) to read the write-ahead log." },
+      { key: "database.password", label: "Password", kind: "password", description: "Stored encrypted, never shown again. A ${file:/path:key} reference works too." },
+      { key: "topic.prefix", label: "Topic prefix", kind: "text", required: true, description: "Each table goes to <prefix>.<schema>.<table>; also names the connector's offsets." },
+      { key: "table.include.list", label: "Tables", kind: "text", description: "Comma-separated schema.table (regular expressions); empty captures every table." },
+      { key: "slot.name", label: "Replication slot", kind: "text", required: true, defaultValue: "debezium", description: "One per connector on a database; kept when the connector stops, so it resumes where it was." },
+      { key: "publication.autocreate.mode", label: "Publication", kind: "select", options: ["filtered", "all_tables", "disabled"], defaultValue: "filtered", description: "filtered: a publication of the listed tables only." },
+      { key: "snapshot.mode", label: "Initial snapshot", kind: "select", options: ["initial", "no_data", "when_needed", "initial_only"], defaultValue: "initial", description: "initial: the rows already there first, then the changes." },
+      { key: "tasks.max", label: "Max tasks", kind: "number", defaultValue: "1", required: true, description: "This connector always runs one task." },
+      PLUGIN_VERSION,
+    ],
+    fixed: { "plugin.name": "pgoutput" },
+  },
 ];
 
 export const RAW_JSON_ID = "raw-json";

@@ -25,7 +25,7 @@ export default async function EditChangeRequestPage({ params }: { params: Promis
   if (editable.length !== cr.items.length) {
     return (
       <EmptyState title="This change request cannot be edited here" action={{ href: `/changes/${id}`, label: "Back to the change request" }}>
-        It holds offset, move or topic changes, which the editor does not handle. Cancel it and open a new one instead.
+        It holds offset or move changes, which the editor does not handle. Cancel it and open a new one instead.
       </EmptyState>
     );
   }
@@ -42,6 +42,10 @@ export default async function EditChangeRequestPage({ params }: { params: Promis
       secretKeys: item.secretKeys,
       desiredState: item.proposedState ?? "RUNNING",
       onlyFailed: item.onlyFailed,
+      topicName: item.topic?.name ?? "",
+      partitions: String(item.topic?.partitions ?? 1),
+      replicationFactor: String(item.topic?.replicationFactor ?? 1),
+      topicConfig: item.topic?.config ?? {},
     }),
   );
   return (
@@ -70,7 +74,7 @@ export default async function EditChangeRequestPage({ params }: { params: Promis
   );
 }
 
-const EDITABLE_ACTIONS = ["create", "update", "delete", "pause", "resume", "restart", "stop"] as const;
+const EDITABLE_ACTIONS = ["create", "update", "delete", "pause", "resume", "restart", "stop", "create_topic", "delete_topic"] as const;
 function isEditableAction(action: string): action is (typeof EDITABLE_ACTIONS)[number] {
   return (EDITABLE_ACTIONS as readonly string[]).includes(action);
 }
