@@ -69,6 +69,8 @@ export function ImportForm({ clusters, teams }: { clusters: Option[]; teams: Opt
   }
 
   const result = checked;
+  // An import whose only news is owners: they became contacts, and there is no change request to open.
+  const contactsOnly = result?.ok === true && create.data === result && result.changeRequestId === null;
   return (
     <form onSubmit={submit} onKeyDown={onKeyDown} noValidate className="flex flex-col gap-4">
       <div className="grid gap-3 sm:grid-cols-3">
@@ -104,11 +106,16 @@ export function ImportForm({ clusters, teams }: { clusters: Option[]; teams: Opt
       )}
       {result?.ok && (
         <div role="status" className="rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900">
-          <p className="font-medium">The file is valid. The change request will contain:</p>
+          <p className="font-medium">{contactsOnly ? "No definition changed, so no change request was made; the owners below are now contacts of their connectors." : "The file is valid. The change request will contain:"}</p>
           <ul className="mt-1 flex flex-col gap-0.5">
             {result.entries.map((e) => (
               <li key={e.name}>
                 <span className="inline-block w-20 font-medium">{ACTION_LABEL[e.action]}</span> <code>{e.name}</code> <span className="text-zinc-600 dark:text-zinc-400">(team {e.team}{e.changedKeys.length > 0 && e.action === "update" ? `; ${e.changedKeys.join(", ")}` : ""})</span>
+                {e.contacts.length > 0 && (
+                  <span className="block pl-20 text-xs text-zinc-600 dark:text-zinc-400">
+                    Owner {e.contacts.join(", ")} {e.action === "create" ? "becomes a contact once the connector is deployed" : contactsOnly ? "added as a contact" : "becomes a contact of the connector now"} (failure notifications reach them).
+                  </span>
+                )}
               </li>
             ))}
           </ul>

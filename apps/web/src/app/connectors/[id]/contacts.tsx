@@ -16,6 +16,7 @@ function ContactList({ contacts, onRemove, removing }: { contacts: Contact[]; on
       {contacts.map((c) => (
         <li key={c.id} className="flex items-center gap-2">
           <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs dark:bg-zinc-800">{c.kind}</span>
+          {c.name && <span>{c.name}</span>}
           <span className="font-mono text-xs break-all">{c.target}</span>
           {onRemove && (
             <Button className="px-2 py-0.5 text-xs" loading={removing === c.id} onClick={() => onRemove(c.id)}>
