@@ -17,6 +17,7 @@ import { benchWeb } from "./web-bench";
 import { benchFailureToWebhook } from "./failure-bench";
 import { benchOffsetReset } from "./offsets-bench";
 import { benchDriftDetection } from "./drift-bench";
+import { benchBulkRestart } from "./bulk-bench";
 import { benchReplicas } from "./replica-bench";
 import { postgresAdminUrl, postgresConfig, postgresDown, postgresUp } from "@switchboard/stack/postgres";
 
@@ -246,6 +247,7 @@ try {
   await benchFailureToWebhook({ endpoints: stackEndpoints, record, log });
   await benchOffsetReset({ endpoints: stackEndpoints, record, log });
   await benchDriftDetection({ endpoints: stackEndpoints, record, log });
+  await benchBulkRestart({ endpoints: stackEndpoints, record, log });
   await postgresUp(log, pgCfg);
   await benchReplicas({ endpoints: stackEndpoints, postgresAdminUrl: postgresAdminUrl(pgCfg), record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
