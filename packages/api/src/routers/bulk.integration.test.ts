@@ -29,6 +29,7 @@ const { connectUrls } = testEndpoints();
 const PREFIX = `bulk-it-${randomBytes(3).toString("hex")}`;
 const MANY = 22;
 const HALT = 12;
+const OPS = 3;
 
 let t: TestDb;
 let cluster: Cluster;
@@ -51,7 +52,7 @@ async function sink(name: string, teamId: string): Promise<Connector> {
 }
 
 /** Opens the bulk change as the owner, submits it, has the approver approve it and deploys it; resolves the deployment id. */
-async function openAndDeploy(selection: { labels: string[] }, operation: { action: "pause" | "resume" }, applyOptions: { concurrency: number; ratePerSecond: number; haltAfterFailures: number }) {
+async function openAndDeploy(selection: { labels: string[] }, operation: { action: "pause" | "resume" | "stop" | "delete" } | { action: "restart"; taskId?: number; onlyFailed?: boolean }, applyOptions: { concurrency: number; ratePerSecond: number; haltAfterFailures: number }) {
   const opened = await as(owner).bulk.open({ selection, operation, applyOptions });
   expect(opened.changeRequests).toHaveLength(1);
   const id = opened.changeRequests[0]!.id;
@@ -88,6 +89,10 @@ beforeAll(async () => {
   for (let i = 0; i < HALT; i++) {
     const c = await sink(`${PREFIX}-halt-${String(i).padStart(2, "0")}`, team.id);
     await as(owner).connector.setLabels({ id: c.id, labels: ["suite=bulk", "batch=halt"] });
+  }
+  for (let i = 0; i < OPS; i++) {
+    const c = await sink(`${PREFIX}-ops-${i}`, team.id);
+    await as(owner).connector.setLabels({ id: c.id, labels: ["suite=bulk", "batch=ops"] });
   }
   worker = startWorker({
     db: t.db,
@@ -158,5 +163,30 @@ describe("bulk changes on the real stack", () => {
     // The database records only what was verified: the untouched ones are still RUNNING there.
     const board = await as(owner).connector.board({ labels: ["batch=halt"], pageSize: 50, sort: { column: "name", direction: "asc" } });
     expect(board.items.map((i) => i.desiredState)).toEqual([...names.slice(0, 5).map(() => "PAUSED"), ...names.slice(5).map(() => "RUNNING")]);
+  });
+
+  it("restarts one task of each, then stops them, then deletes them, each in one approved change request", async () => {
+    const names = created.filter((c) => c.name.includes("-ops-")).map((c) => c.name);
+    const options = { concurrency: 3, ratePerSecond: 10, haltAfterFailures: 1 };
+    const run = async (operation: Parameters<typeof openAndDeploy>[1]) => {
+      const { deploymentId } = await openAndDeploy({ labels: ["batch=ops"] }, operation, options);
+      const d = await finished(deploymentId);
+      expect(d.status, JSON.stringify((d.report as DeploymentReport).failures)).toBe("succeeded");
+      return d.report as DeploymentReport;
+    };
+
+    const restarted = await run({ action: "restart", taskId: 0 });
+    expect([...restarted.summary.restarted].sort()).toEqual(names);
+    expect(restarted.plan?.actions.filter((a) => a.kind === "restart").map((a) => a.reason)).toEqual(names.map(() => "restart of task 0 requested"));
+    expect(Object.values(await liveStates(names))).toEqual(names.map(() => "RUNNING"));
+
+    const stopped = await run({ action: "stop" });
+    expect([...stopped.summary.stopped].sort()).toEqual(names);
+    expect(Object.values(await liveStates(names))).toEqual(names.map(() => "STOPPED"));
+
+    const deleted = await run({ action: "delete" });
+    expect([...deleted.summary.removed].sort()).toEqual(names);
+    expect(Object.values(await liveStates(names))).toEqual(names.map(() => "ABSENT"));
+    expect((await as(owner).connector.board({ labels: ["batch=ops"] })).total).toBe(0);
   });
 });
