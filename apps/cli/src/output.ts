@@ -107,6 +107,7 @@ export function emptyReport(now: Date = new Date()): ApplyReport {
     restarted: [],
     skipped: [],
     unmanaged: [],
+    notAttempted: [],
     topicsCreated: [],
     topicsDeleted: [],
     failures: [],
