@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { DiffTable } from "../../../components/diff-table";
+import { OffsetsTable } from "../../../components/offsets-table";
 import type { RouterOutputs } from "../../../trpc/types";
 import { Card } from "./card";
 import { TopicChange } from "./topic-change";
@@ -59,6 +60,7 @@ export function ItemCard({ item, preview }: { item: Item; preview: PlannedPrevie
       )}
       {(item.action === "create" || item.action === "update" || item.action === "delete") && <DiffTable rows={item.diff} caption={`Config changes of ${item.connectorName}`} />}
       <TopicChange item={item} />
+      {(item.action === "reset_offsets" || item.action === "set_offsets") && <OffsetsChange item={item} preview={preview} />}
       {item.moveTo && (
         <p className="border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
           To cluster <strong>{item.moveTo.name}</strong>. The deploy stops it here and reads its offsets, creates it stopped on {item.moveTo.name}, writes the offsets there, brings it to its
@@ -96,5 +98,27 @@ export function ItemCard({ item, preview }: { item: Item; preview: PlannedPrevie
         </div>
       )}
     </Card>
+  );
+}
+
+/** Offsets items: old (live) and new offsets from the preview; without one, the partitions the item sets. */
+function OffsetsChange({ item, preview }: { item: Item; preview: PlannedPreview | null }) {
+  const planned = preview?.offsets?.find((o) => o.connector === item.connectorName);
+  return (
+    <div className="flex flex-col gap-1 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        The deploy stops the connector, saves its offsets in the report, {item.action === "reset_offsets" ? "deletes them" : "sets these partitions"}, then brings it back to its
+        desired state.
+      </p>
+      {planned ? (
+        planned.before === null ? (
+          <p className="text-sm text-amber-800 dark:text-amber-300">Live offsets unknown: {planned.error ?? "not read"}</p>
+        ) : (
+          <OffsetsTable caption={`Offsets of ${item.connectorName}: live now and after the change`} offsets={planned.before} after={planned.after} />
+        )
+      ) : item.action === "set_offsets" ? (
+        <OffsetsTable caption={`Offsets ${item.connectorName} gets`} offsets={item.offsets ?? []} />
+      ) : null}
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RelativeTime } from "../../../components/relative-time";
+import { RollbackButton } from "../../../components/rollback-button";
 import type { RouterOutputs } from "../../../trpc/types";
 
 type Revision = RouterOutputs["connector"]["byId"]["revisions"][number];
@@ -31,7 +32,7 @@ function ChangeLine({ change }: { change: KeyChange }) {
 }
 
 /** Revisions newest first, each with its key-level diff from the one before (secrets as changed/unchanged only). */
-export function RevisionHistory({ revisions }: { revisions: Revision[] }) {
+export function RevisionHistory({ revisions, rollback = null }: { revisions: Revision[]; rollback?: { connectorId: string; connectorName: string } | null }) {
   if (revisions.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No revisions recorded.</p>;
   return (
     <ol className="flex flex-col gap-3">
@@ -77,6 +78,11 @@ export function RevisionHistory({ revisions }: { revisions: Revision[] }) {
             )}
             {!first && r.unchangedSecretKeys.length > 0 && (
               <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Unchanged secrets: {r.unchangedSecretKeys.join(", ")}</p>
+            )}
+            {rollback && i > 0 && (
+              <div className="mt-2">
+                <RollbackButton target={{ kind: "connector", ...rollback, version: r.version }} label={`Roll back to v${r.version}`} />
+              </div>
             )}
           </li>
         );
