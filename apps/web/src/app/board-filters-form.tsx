@@ -22,7 +22,7 @@ export function BoardFiltersForm({ filters, teams, clusters, navigate }: BoardFi
   const searchRef = useRef<HTMLInputElement>(null);
   const [search, setSearch] = useState(filters.search ?? "");
   const ids = { search: useId(), team: useId(), cluster: useId(), group: useId() };
-  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine || filters.labels);
+  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine || filters.labels || filters.drifted);
 
   // Typing updates the URL after a pause, not on every key.
   useEffect(() => {
@@ -101,7 +101,7 @@ export function BoardFiltersForm({ filters, teams, clusters, navigate }: BoardFi
           className={buttonClasses("secondary")}
           onClick={() => {
             setSearch("");
-            navigate({ state: undefined, teamId: undefined, clusterId: undefined, search: undefined, mine: undefined, labels: undefined });
+            navigate({ state: undefined, teamId: undefined, clusterId: undefined, search: undefined, mine: undefined, labels: undefined, drifted: undefined });
           }}
         >
           Clear filters

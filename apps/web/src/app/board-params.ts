@@ -19,6 +19,8 @@ export type BoardFilters = {
   search?: string;
   /** `?label=env=prod&label=pci`: every one must match (a bare key matches any value). */
   labels?: string[];
+  /** `?drift=1`: only connectors with the DRIFTED mark. */
+  drifted?: boolean;
   mine?: boolean;
   groupBy?: "team" | "cluster";
   sort?: { column: SortColumn; direction: "asc" | "desc" };
@@ -56,6 +58,7 @@ export function parseBoardFilters(params: Params): BoardFilters {
     clusterId: params.get("cluster") || undefined,
     search: q ? q.slice(0, 200) : undefined,
     ...labelsOf(params),
+    drifted: params.get("drift") === "1" || undefined,
     mine: params.get("mine") === "1" || undefined,
     groupBy: oneOf(["team", "cluster"] as const, params.get("group")),
     sort: sortColumn && sortDirection ? { column: sortColumn, direction: sortDirection } : undefined,
@@ -75,6 +78,7 @@ export function boardQueryString(f: BoardFilters): string {
   if (f.clusterId) p.set("cluster", f.clusterId);
   if (f.search) p.set("q", f.search);
   for (const label of f.labels ?? []) p.append("label", label);
+  if (f.drifted) p.set("drift", "1");
   if (f.mine) p.set("mine", "1");
   if (f.groupBy) p.set("group", f.groupBy);
   if (f.sort) p.set("sort", `${f.sort.column}.${f.sort.direction}`);

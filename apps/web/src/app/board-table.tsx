@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { LabelChips } from "../components/label-chips";
 import { DataTable, DataTableHead, SortableHeader, type SortState } from "../components/data-table";
+import { DriftedBadge } from "../components/drifted-badge";
 import { RelativeTime } from "../components/relative-time";
 import { StateBadge } from "../components/state-badge";
 import type { RouterOutputs } from "../trpc/types";
@@ -37,7 +38,14 @@ function BoardRowView({ row, onPickLabel }: { row: BoardItem; onPickLabel: (labe
       <td>
         {row.cluster.name} <span className="text-xs text-zinc-500 dark:text-zinc-400">{row.cluster.environment}</span>
       </td>
-      <td>{row.state === "UNKNOWN" ? <span className="text-xs text-zinc-600 dark:text-zinc-400">not observed yet</span> : <StateBadge state={row.state} />}</td>
+      <td>
+        {row.state === "UNKNOWN" ? <span className="text-xs text-zinc-600 dark:text-zinc-400">not observed yet</span> : <StateBadge state={row.state} />}
+        {row.driftedAt && (
+          <span className="ml-1">
+            <DriftedBadge />
+          </span>
+        )}
+      </td>
       <td className="tabular-nums">
         {row.tasksTotal === 0 && row.state === "UNKNOWN" ? "—" : `${row.tasksRunning}/${row.tasksTotal}`}
         {row.tasksFailed > 0 && <span className="ml-1 text-xs text-red-700 dark:text-red-400">({row.tasksFailed} failed)</span>}

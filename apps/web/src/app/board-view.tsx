@@ -11,6 +11,7 @@ import { useTRPC } from "../trpc/react";
 import type { RouterOutputs } from "../trpc/types";
 import { BoardFiltersForm } from "./board-filters-form";
 import { CountChips } from "./board-count-chips";
+import { DriftChip } from "./board-drift-chip";
 import { UpdatedAgo, useLiveBoard } from "./board-live";
 import { boardQueryString, PAGE_SIZES, parseBoardFilters, type BoardFilters } from "./board-params";
 import { BoardTable } from "./board-table";
@@ -49,7 +50,7 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
   };
 
   const data = query.data;
-  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine || filters.labels);
+  const hasFilters = Boolean(filters.state || filters.teamId || filters.clusterId || filters.search || filters.mine || filters.labels || filters.drifted);
   const pageCount = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
   return (
@@ -62,6 +63,7 @@ export function BoardView({ initial, initialFilters, teams, clusters }: { initia
       </div>
 
       <CountChips counts={data?.counts} active={filters.state} onPick={(state) => navigate({ state })} />
+      <DriftChip count={data?.drifted} active={Boolean(filters.drifted)} onToggle={() => navigate({ drifted: filters.drifted ? undefined : true })} />
 
       <BoardFiltersForm filters={filters} teams={teams} clusters={clusters} navigate={navigate} />
 

@@ -4,7 +4,7 @@ import type { RouterOutputs } from "../../../trpc/types";
 
 type Incident = RouterOutputs["connector"]["byId"]["incidents"][number];
 
-/** The connector's failures, newest first: when each opened and closed, the auto-restarts it took, its trace. */
+/** The connector's failures and drifts, newest first: when each opened and closed, the auto-restarts it took, its trace (for a drift: what drifted). */
 export function IncidentsTable({ incidents }: { incidents: Incident[] }) {
   if (incidents.length === 0) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No incidents: this connector has not failed since Switchboard has been watching it.</p>;
@@ -14,6 +14,7 @@ export function IncidentsTable({ incidents }: { incidents: Incident[] }) {
       <DataTableHead>
         <tr>
           <th scope="col">State</th>
+          <th scope="col">Kind</th>
           <th scope="col">Opened</th>
           <th scope="col">Closed</th>
           <th scope="col">Auto-restarts</th>
@@ -30,6 +31,7 @@ export function IncidentsTable({ incidents }: { incidents: Incident[] }) {
                 <span className="rounded border border-zinc-500/40 px-1.5 py-0.5 text-xs text-zinc-700 dark:text-zinc-300">✓ closed</span>
               )}
             </td>
+            <td className="text-xs">{i.kind === "drift" ? "drift" : "failure"}</td>
             <td>
               <RelativeTime value={i.openedAt} />
             </td>

@@ -8,6 +8,7 @@ import { api } from "../../../trpc/server";
 import { ConfigTable } from "./config-table";
 import { ConnectorHeader } from "./connector-header";
 import { Contacts } from "./contacts";
+import { DriftPanel } from "./drift-panel";
 import { IncidentsTable } from "./incidents-table";
 import { LabelsEditor } from "./labels-editor";
 import { LiveStatus } from "./live-status";
@@ -75,6 +76,7 @@ export default async function ConnectorPage({ params }: Params) {
             <pre className="mt-2 max-h-96 overflow-auto text-xs whitespace-pre">{c.health.lastTrace}</pre>
           </details>
         )}
+        <DriftPanel connectorId={c.id} connectorName={c.name} canChange={c.permissions.proposeChanges} />
         <LiveStatus connectorId={c.id} />
       </Section>
 

@@ -1,0 +1,72 @@
+import { expect, test } from "@playwright/test";
+import { putConnector, testEndpoints } from "@switchboard/stack/cluster-fixture";
+import { demoIds, signIn, switchUser, trpcOk, waitForDeploy } from "../src/support/session";
+
+const MOCK_SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
+
+async function liveConfig(name: string): Promise<Record<string, string>> {
+  const res = await fetch(`${testEndpoints().connectUrls[0]}/connectors/${name}/config`);
+  expect(res.ok).toBe(true);
+  return (await res.json()) as Record<string, string>;
+}
+
+test("a connector changed behind Switchboard's back shows DRIFTED on the board; a revert from its page, approved by another user and deployed, clears the mark", async ({ page }) => {
+  test.setTimeout(300_000);
+  const name = `e2e-drift-${Date.now()}`;
+
+  // Deployed through the API first: an owner's change request, approved and deployed by an approver.
+  await switchUser(page, "owner@example.com");
+  const { clusterId, teams } = await demoIds(page.request);
+  const created = (await trpcOk(page.request, "mutation", "changeRequest.create", {
+    clusterId,
+    title: `Add ${name}`,
+    items: [{ action: "create", name, teamId: teams.payments, config: { "connector.class": MOCK_SINK, "tasks.max": "1", topics: "sb-e2e-drift" } }],
+  })) as { id: string };
+  await trpcOk(page.request, "mutation", "changeRequest.submit", { id: created.id });
+  const connectorId = ((await trpcOk(page.request, "query", "changeRequest.byId", { id: created.id })) as { items: Array<{ id: string }> }).items[0]!.id;
+  await switchUser(page, "approver@example.com");
+  await trpcOk(page.request, "mutation", "changeRequest.review", { id: created.id, decision: "approve", comment: "" });
+  await trpcOk(page.request, "mutation", "changeRequest.deploy", { id: created.id });
+  expect(await waitForDeploy(page.request, created.id)).toBe("deployed");
+
+  // Someone edits it straight on Connect.
+  await putConnector(name, { ...(await liveConfig(name)), "tasks.max": "2" });
+
+  // The board marks it (the monitor's REST poll sees configs) and filters on the mark.
+  await signIn(page, "owner@example.com");
+  await page.goto(`/?drift=1&q=${name}`);
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText("DRIFTED", { timeout: 90_000 });
+  await expect(page.getByRole("button", { name: /DRIFTED/ })).toHaveAttribute("aria-pressed", "true");
+
+  // The connector page says what drifted, by key name, and opens a revert.
+  await row.getByRole("link", { name }).click();
+  await expect(page).toHaveURL(new RegExp(`/connectors/${connectorId}$`));
+  const drift = page.getByRole("region", { name: "Drift" });
+  await expect(drift).toContainText("config: changed tasks.max");
+  await drift.getByRole("button", { name: "Revert…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Create draft change request" }).click();
+  await expect(page).toHaveURL(/\/changes\/[^/]+$/);
+  const changeUrl = page.url();
+  await expect(page.getByRole("main")).toContainText(`Revert drift of ${name}`);
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
+  // Its author cannot approve it.
+  await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
+
+  // Another user approves and deploys.
+  await signIn(page, "approver@example.com");
+  await page.goto(changeUrl);
+  const actions = page.getByRole("complementary", { name: "Status and actions" });
+  await actions.getByRole("button", { name: "Approve", exact: true }).click();
+  await actions.getByRole("button", { name: /^Deploy 1 change/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  expect((await liveConfig(name))["tasks.max"]).toBe("1");
+
+  // Back in step: the mark is gone from the board.
+  await page.goto(`/?q=${name}`);
+  const after = page.getByRole("row").filter({ hasText: name });
+  await expect(after).toBeVisible();
+  await expect(after).not.toContainText("DRIFTED", { timeout: 90_000 });
+});
