@@ -8,7 +8,7 @@
  */
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import { getConnectorSecrets, listConnectorsWithSecrets, type Connector } from "@switchboard/db/repos/connectors";
-import { driftContext, listDriftMarks, listOpenDriftIncidents, openDriftIncident, recordDriftMarks, type DriftMark } from "@switchboard/db/repos/drift";
+import { deployInFlight, listDriftMarks, listOpenDriftIncidents, openDriftIncident, recordDriftMarks, stampedConnectorIds, type DriftMark } from "@switchboard/db/repos/drift";
 import { claimIncidentNotification, closeIncident, type Incident } from "@switchboard/db/repos/health";
 import { createNotifications, type NotificationInput } from "@switchboard/db/repos/notifications";
 import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
@@ -28,8 +28,10 @@ type Seen = { observed: ObservedConnector; connector: Connector | undefined };
  */
 export async function reconcileDrift(ctx: MonitorContext, cluster: Cluster, seen: Seen[], scope: ObservationScope, now: Date): Promise<DriftResult> {
   const result: DriftResult = { drifted: [], inStep: [], notified: [] };
-  const { deployInFlight, stampedIds } = await driftContext(ctx.db, cluster.id, now);
-  if (deployInFlight) return result;
+  if (await deployInFlight(ctx.db, cluster.id, now)) return result;
+  // Stamps are compared only where a config was observed; a poll asks for the whole cluster at once.
+  const withConfig = seen.flatMap(({ observed, connector }) => (connector && observed.config !== null ? [connector.id] : []));
+  const stampedIds = await stampedConnectorIds(ctx.db, cluster.id, scope === null ? null : withConfig);
 
   const previous = new Map((await listDriftMarks(ctx.db, cluster.id)).map((m) => [m.connectorName, m]));
   const secretsOf = await secretLookup(ctx, cluster, scope);

@@ -53,17 +53,26 @@ export async function listDriftMarks(db: DbOrTx, clusterId: string): Promise<Arr
 }
 
 /**
- * What a drift check on `clusterId` must know: whether a deploy may be changing the cluster (one is
- * running, or one ended at or after `since`, the time the observation was taken: the observation may
- * predate what it applied), and which connectors a deploy has stamped (a change request wrote one of
- * their revisions; adopted connectors keep whatever stamps they had until their next deploy).
+ * Whether a deploy may be changing `clusterId`, as far as an observation taken at `since` can tell:
+ * one is running, or one ended at or after `since` (the observation may predate what it applied).
  */
-export async function driftContext(db: DbOrTx, clusterId: string, since: Date): Promise<{ deployInFlight: boolean; stampedIds: Set<string> }> {
-  const [inFlight, stamped] = await Promise.all([
-    db.deployment.count({ where: { clusterId, OR: [{ status: "running" }, { finishedAt: { gte: since } }] } }),
-    db.connectorRevision.findMany({ where: { changeRequestId: { not: null }, connector: { clusterId, deletedAt: null } }, select: { connectorId: true }, distinct: ["connectorId"] }),
-  ]);
-  return { deployInFlight: inFlight > 0, stampedIds: new Set(stamped.map((r) => r.connectorId)) };
+export async function deployInFlight(db: DbOrTx, clusterId: string, since: Date): Promise<boolean> {
+  return (await db.deployment.count({ where: { clusterId, OR: [{ status: "running" }, { finishedAt: { gte: since } }] } })) > 0;
+}
+
+/**
+ * Which connectors a deploy has stamped (a change request wrote one of their revisions): every one of
+ * the cluster's (`ids` null), or those of `ids`. Adopted connectors keep whatever stamps they had
+ * until their next deploy.
+ */
+export async function stampedConnectorIds(db: DbOrTx, clusterId: string, ids: string[] | null): Promise<Set<string>> {
+  if (ids !== null && ids.length === 0) return new Set();
+  const rows = await db.connectorRevision.findMany({
+    where: { changeRequestId: { not: null }, ...(ids === null ? { connector: { clusterId, deletedAt: null } } : { connectorId: { in: ids } }) },
+    select: { connectorId: true },
+    distinct: ["connectorId"],
+  });
+  return new Set(rows.map((r) => r.connectorId));
 }
 
 /** The open drift incident of a connector, if any. */
