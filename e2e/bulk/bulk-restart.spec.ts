@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "@switchboard/db/client";
 import { getClusterByName } from "@switchboard/db/repos/clusters";
 import { createConnector, markConnectorDeployed, setConnectorLabels } from "@switchboard/db/repos/connectors";
@@ -13,6 +13,8 @@ const dir = `/tmp/sb-e2e-bulk-${stamp}`;
 const label = `e2e-bulk=${stamp}`;
 const names = ["a", "b", "c"].map((s) => `e2e-bulk-${stamp}-${s}`);
 const healthy = `e2e-bulk-${stamp}-ok`;
+const opsLabel = `e2e-bulk-ops=${stamp}`;
+const ops = ["x", "y"].map((s) => `e2e-bulk-ops-${stamp}-${s}`);
 
 test.beforeAll(async () => {
   await resetCluster();
@@ -22,10 +24,11 @@ test.beforeAll(async () => {
   const team = await getTeamByName(db, "payments");
   const cluster = await getClusterByName(db, "local");
   if (!team || !cluster) throw new Error("the seed has no payments team or local cluster");
-  for (const name of [...names, healthy]) {
-    const config = { "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max": "1", topics: "sb-e2e-bulk", file: name === healthy ? `/tmp/${name}.txt` : `${dir}/${name}.txt` };
+  for (const name of [...names, healthy, ...ops]) {
+    const failing = names.includes(name);
+    const config = { "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max": "1", topics: "sb-e2e-bulk", file: failing ? `${dir}/${name}.txt` : `/tmp/${name}.txt` };
     const c = await createConnector(db, null, { name, clusterId: cluster.id, teamId: team.id, desiredState: "RUNNING", config, secrets: {} });
-    await setConnectorLabels(db, null, c.id, [label]);
+    await setConnectorLabels(db, null, c.id, [ops.includes(name) ? opsLabel : label]);
     await markConnectorDeployed(db, null, c.id, 1);
     await putConnector(name, { ...config, "switchboard.id": c.id, "switchboard.version": "1", "switchboard.managed-by": `web/${cluster.id}` });
   }
@@ -81,4 +84,33 @@ test("restart every FAILED connector with a label: two clicks on the board, an a
   // The board shows them RUNNING again.
   await page.goto(`/?label=${encodeURIComponent(label)}`);
   for (const name of names) await expect(page.getByRole("row").filter({ hasText: name })).toContainText("RUNNING", { timeout: 90_000 });
+});
+
+/** One bulk operation from the board's bar by the owner, approved and deployed by the approver; resolves when deployed. */
+async function bulkFromBoard(page: Page, option: string, button: string, listed: string) {
+  await signIn(page, "owner@example.com");
+  await page.goto(`/?label=${encodeURIComponent(opsLabel)}`);
+  await expect(page.getByRole("row").filter({ hasText: `e2e-bulk-ops-${stamp}` })).toHaveCount(2);
+  await page.getByLabel("Bulk action").selectOption({ label: option });
+  await page.getByRole("button", { name: button }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Open change request" }).click();
+  await expect(page).toHaveURL(/\/changes\/[^/]+$/);
+  const changeUrl = page.url();
+  await signIn(page, "approver@example.com");
+  await page.goto(changeUrl);
+  const actions = page.getByRole("complementary", { name: "Status and actions" });
+  await actions.getByRole("button", { name: "Approve", exact: true }).click();
+  await actions.getByRole("button", { name: /^Deploy \d+ changes? to local$/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByRole("list", { name: "Outcome summary" }).getByRole("listitem").filter({ hasText: listed })).toContainText(`2 ${listed}`);
+}
+
+test("pause, resume, stop and delete every connector with a label from the board, each through an approved change request", async ({ page }) => {
+  await bulkFromBoard(page, "Pause", "Pause all (2)", "paused");
+  await bulkFromBoard(page, "Resume", "Resume all (2)", "resumed");
+  await bulkFromBoard(page, "Stop", "Stop all (2)", "stopped");
+  await bulkFromBoard(page, "Delete", "Delete all (2)", "removed");
+  await page.goto(`/?label=${encodeURIComponent(opsLabel)}`);
+  await expect(page.getByText("No connectors match these filters")).toBeVisible();
 });
