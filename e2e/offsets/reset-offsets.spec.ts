@@ -1,12 +1,12 @@
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { demoIds, signIn, switchUser, trpcOk, waitForDeploy } from "../src/support/session";
+import { demoIds, signIn, switchUser, trpcOk, trpcQuery, waitForDeploy } from "../src/support/session";
 
 const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
 
-test("the connector page shows committed offsets; a reset goes through a change request, another user approves and deploys, the report keeps the snapshot", async ({ page }) => {
+test("the connector page shows committed offsets; a reset goes through a change request, another user approves and deploys, the report keeps the snapshot; rolling that deployment back restores it", async ({ page }) => {
   const stamp = Date.now();
   const name = `e2e-offsets-${stamp}`;
   // A FileStreamSource commits {filename} → {position} once it has read the file (the workers flush every 2 s).
@@ -67,5 +67,33 @@ test("the connector page shows committed offsets; a reset goes through a change 
   const snapshot = page.getByRole("table", { name: `Offsets of ${name} before and after` });
   await expect(snapshot).toContainText(`filename=${file}`);
   await expect(snapshot).toContainText("position=14");
-  await expect(page.getByRole("button", { name: "Roll back this deployment" })).toBeVisible();
+
+  // The source reads the file again from the start, and two more lines: its offset moves past the snapshot.
+  appendFileSync(file, "four\nfive\n");
+  await expect
+    .poll(async () => JSON.stringify((await trpcQuery(page.request, "offsets.live", { id: connectorId })).data), { timeout: 60_000, intervals: [1_000] })
+    .toContain('"position":24');
+
+  // Rolling the deployment back opens a draft back to the snapshot; its author (this approver) cannot approve it.
+  await page.getByRole("button", { name: "Roll back this deployment" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Create draft change request" }).click();
+  await expect(page).not.toHaveURL(changeUrl);
+  await expect(page).toHaveURL(/\/changes\/[^/]+$/);
+  const rollbackUrl = page.url();
+  await expect(page.getByRole("main")).toContainText("set offsets of");
+  await expect(page.getByRole("table", { name: `Offsets of ${name}: live now and after the change` })).toContainText("position=24");
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
+
+  await signIn(page, "approver2@example.com");
+  await page.goto(rollbackUrl);
+  const rollbackActions = page.getByRole("complementary", { name: "Status and actions" });
+  await rollbackActions.getByRole("button", { name: "Approve", exact: true }).click();
+  await rollbackActions.getByRole("button", { name: "Deploy 1 change to local" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  // Before: 24; read back while stopped: the snapshot's 14.
+  const restored = page.getByRole("table", { name: `Offsets of ${name} before and after` });
+  await expect(restored.getByRole("row").filter({ hasText: `filename=${file}` })).toContainText(/position=24\s*position=14/);
 });
