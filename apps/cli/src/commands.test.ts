@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createFakeConnect, type FakeConnect, type FakeConnectInit } from "@switchboard/engine/fake-connect";
+import { ConnectError } from "@switchboard/engine/port";
 import type { CliIo } from "./context";
 import { runCaptured } from "./run-captured";
 
@@ -95,6 +96,22 @@ describe("switchboard apply", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("No changes.");
     expect((await runCaptured(["plan", "state.json", ...CONNECT], io)).code).toBe(0);
+  });
+
+  it("halts after --halt-after failed steps, leaving the rest untouched and listed; --rate must be positive", async () => {
+    const { fake, io } = fakeCluster();
+    fake.failNext("createConnector", new ConnectError("BAD_REQUEST", "Connector configuration is invalid", 400));
+    const r = await runCaptured(["apply", "state.json", "--yes", "--concurrency", "1", "--rate", "50", "--halt-after", "1", ...CONNECT], io);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Apply failed/);
+    expect(r.stdout).toMatch(/untouched\s+\S+, \S+ \(not attempted: the apply halted\)/);
+    expect(r.stdout).toContain("halted after 1 failed step; 2 connectors were not attempted and left untouched");
+    expect(fake.calls.filter((c) => c.method === "createConnector")).toHaveLength(1);
+    expect(fake.connectors.size).toBe(0);
+
+    const bad = await runCaptured(["apply", "state.json", "--yes", "--rate", "0", ...CONNECT], io);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("expected a positive number");
   });
 
   it("shows a live list of steps with a status word when stderr is a terminal", async () => {

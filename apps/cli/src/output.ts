@@ -70,6 +70,7 @@ export function renderReport(report: ApplyReport, c: Colors): string {
   }
   if (report.topicsCreated.length > 0) lines.push(`  ${"topics +".padEnd(10)} ${report.topicsCreated.join(", ")}`);
   if (report.topicsDeleted.length > 0) lines.push(`  ${"topics -".padEnd(10)} ${report.topicsDeleted.join(", ")}`);
+  if (report.notAttempted.length > 0) lines.push(`  ${c.yellow("untouched".padEnd(10))} ${report.notAttempted.join(", ")} ${c.dim("(not attempted: the apply halted)")}`);
 
   const v = report.verification;
   const checked = v.connectors.length;

@@ -145,6 +145,8 @@ Exit codes: 0 no changes, 2 changes to apply, 1 error or conflicts.`,
         .option(...SCOPE_OPTION)
         .option(...TAKE_OVER_OPTION)
         .option("--concurrency <n>", "how many connectors to change at once (default 8)", positiveInt)
+        .option("--rate <n>", "start at most n connectors per second, evenly spread (default: no limit)", positiveNumber)
+        .option("--halt-after <n>", "start no more connectors once n steps failed; the rest is left untouched and reported as not attempted (default: never)", positiveInt)
         .option("--verify-timeout <ms>", "how long verification waits for the desired states (default 120000)", positiveInt),
     ),
   )
@@ -244,6 +246,12 @@ const TAKE_OVER_OPTION = [
 function scopeName(value: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(value)) throw new InvalidArgumentError('use only letters, digits, ".", "_" and "-".');
   return value;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number.");
+  return n;
 }
 
 function positiveInt(value: string): number {

@@ -10,7 +10,7 @@ import { planAgainstCluster, reportConflicts, type PlanRequest } from "../planni
 
 export type ApplyCommandOptions = OutputOptions &
   ClusterOptions &
-  Pick<PlanRequest, "prune" | "scope" | "takeOver"> & { yes?: boolean; concurrency?: number; verifyTimeout?: number };
+  Pick<PlanRequest, "prune" | "scope" | "takeOver"> & { yes?: boolean; concurrency?: number; rate?: number; haltAfter?: number; verifyTimeout?: number };
 
 /**
  * `switchboard apply <path>`: plan, confirm (or --yes), apply with live progress, verify, report.
@@ -68,6 +68,8 @@ export async function applyCommand(path: string, opts: ApplyCommandOptions, io: 
       report = await applyPlan(p, cluster.connect, {
         ...io.services?.applyTiming,
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+        ...(opts.rate !== undefined ? { ratePerSecond: opts.rate } : {}),
+        ...(opts.haltAfter !== undefined ? { haltAfterFailures: opts.haltAfter } : {}),
         ...(opts.verifyTimeout !== undefined ? { verifyTimeoutMs: opts.verifyTimeout } : {}),
         ...(cluster.topics ? { topics: cluster.topics } : {}),
         onEvent: (e) => progress.onEvent(e),
