@@ -18,7 +18,7 @@ import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import { connectForCluster } from "@switchboard/domain/cluster-access";
 import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import type { DeploymentReport } from "@switchboard/domain/deployments";
-import { rollbackDeployment } from "@switchboard/domain/rollback";
+import { rollbackConnector, rollbackDeployment } from "@switchboard/domain/rollback";
 import { canonical } from "@switchboard/engine/offsets";
 import type { ConnectorOffset } from "@switchboard/engine/port";
 import type { ConnectClient } from "@switchboard/connect-client/client";
@@ -156,5 +156,21 @@ describe("offsets as a change on the real stack", () => {
     expect(restored.status, JSON.stringify(restored.report.failures)).toBe("succeeded");
     expect(sorted(await client.getOffsets(sinkName))).toEqual(sorted([at(0, 10), at(1, 10)]));
     expect((await client.getConnector(sinkName))?.state).toBe("PAUSED");
+  }, 300_000);
+
+  it("rolls the connector back to an earlier revision: config and desired state as approved then", async () => {
+    const before = await sink();
+    const config = { ...before.config, "consumer.override.max.poll.records": "50" };
+    const updated = await deployItems("Smaller polls, running", [{ action: "update", connectorName: sinkName, connectorId: sinkId, baseVersion: before.version, proposedConfig: config, proposedState: "RUNNING" }]);
+    expect(updated.status, JSON.stringify(updated.report.failures)).toBe("succeeded");
+    expect((await client.getConnector(sinkName))?.config?.["consumer.override.max.poll.records"]).toBe("50");
+
+    const rollback = await rollbackConnector(t.db, owner, await sink(), before.version);
+    const restored = await deployDraft(rollback.id);
+    expect(restored.status, JSON.stringify(restored.report.failures)).toBe("succeeded");
+    const live = await client.getConnector(sinkName);
+    expect(live?.config?.["consumer.override.max.poll.records"]).toBeUndefined();
+    expect(live?.state).toBe("PAUSED");
+    expect(await sink()).toMatchObject({ desiredState: "PAUSED", version: before.version + 2, config: before.config });
   }, 300_000);
 });
