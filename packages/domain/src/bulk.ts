@@ -7,7 +7,7 @@
  * deployed like any other, throttled by its apply options.
  */
 import { z } from "zod";
-import { inTransaction, type Db } from "@switchboard/db/client";
+import type { Db } from "@switchboard/db/client";
 import { HEALTH_STATES } from "@switchboard/db/enums";
 import { createChangeRequest } from "@switchboard/db/repos/change-requests";
 import { getTeam } from "@switchboard/db/repos/teams";
@@ -118,7 +118,8 @@ export async function openBulkChange(db: Db, user: SessionUser, input: OpenBulkI
     op.action === "restart" ? { action: "restart", connectorId, onlyFailed: op.onlyFailed, ...(op.taskId === undefined ? {} : { taskId: op.taskId }) } : { action: op.action, connectorId };
   const what = await describeSelection(db, input.selection, op);
   const several = selected.clusters.length > 1;
-  return inTransaction(db, async (tx) => {
+  // Up to 200 items, each checked again: more than the default 5 s a busy machine may need.
+  return db.$transaction(async (tx) => {
     const changeRequests: OpenedBulk["changeRequests"] = [];
     for (const { cluster, connectors } of selected.clusters) {
       // Only pause/resume/restart/stop/delete items: no config, so no password keys to ask the cluster for.
@@ -130,7 +131,7 @@ export async function openBulkChange(db: Db, user: SessionUser, input: OpenBulkI
       changeRequests.push({ id: cr.id, cluster: { id: cluster.id, name: cluster.name }, items: items.length });
     }
     return { changeRequests, total: selected.total, excluded: selected.excluded };
-  });
+  }, { timeout: 60_000 });
 }
 
 /** " (team payments, state FAILED, label env=prod)" for a title; empty without filters. */
