@@ -61,7 +61,8 @@ test("an owner moves a connector to another cluster through a change request; an
   await expect(row("From")).toContainText("delete");
   await expect(row("From")).toContainText("ABSENT");
   await expect(row("To")).toContainText("local-b");
-  await expect(row("To")).toContainText("write-offsets");
+  await expect(row("To")).toContainText("create");
+  await expect(row("To")).toContainText("start");
   await expect(row("To")).toContainText("RUNNING");
 
   // The connector page now shows it on local-b.

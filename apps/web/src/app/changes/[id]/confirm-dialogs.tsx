@@ -30,6 +30,11 @@ export function ConfirmDialogs({ cr, okPreview, deployLabel, actions }: { cr: De
               <span className="font-medium">{a.kind}</span> <code>{a.name}</code>
             </li>
           ))}
+          {okPreview?.moves?.map((m) => (
+            <li key={`move:${m.connectorName}`}>
+              <span className="font-medium">move</span> <code>{m.connectorName}</code> from {m.from.name} to {m.to.name}
+            </li>
+          ))}
           {!okPreview && cr.items.map((i) => <li key={i.id}>{`${i.action} ${i.connectorName}`}</li>)}
         </ul>
         {deploy.error && (

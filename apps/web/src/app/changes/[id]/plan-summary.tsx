@@ -32,10 +32,15 @@ export function PlanSummary({ query, recorded, onRetry }: { query: { data: Previ
       <>
         <p>
           {recorded && <span className="text-zinc-600 dark:text-zinc-400">The plan the deploy ran: </span>}
-          <span className="font-medium">{data.plan.hasChanges ? parts.join(", ") : "No changes on the cluster."}</span>
+          <span className="font-medium">{data.plan.hasChanges ? parts.join(", ") : (data.moves ?? []).length > 0 ? "No other changes on the cluster." : "No changes on the cluster."}</span>
           {s.unchanged > 0 && <span className="text-zinc-600 dark:text-zinc-400">; {s.unchanged} unchanged</span>}
           {s.skip > 0 && <span className="text-zinc-600 dark:text-zinc-400">; {s.skip} skipped</span>}
         </p>
+        {(data.moves ?? []).map((m) => (
+          <p key={m.connectorName}>
+            <span className="font-medium">Move</span> <code>{m.connectorName}</code> from {m.from.name} to {m.to.name} (with its offsets; checked on both clusters).
+          </p>
+        ))}
         {!recorded &&
           (data.valid ? (
             <p className="text-green-800 dark:text-green-300">✓ Valid: the cluster&apos;s validator accepts every config and nothing conflicts.</p>
