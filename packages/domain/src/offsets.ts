@@ -9,97 +9,13 @@ import type { DbOrTx } from "@switchboard/db/client";
 import type { ChangeAction, DesiredState } from "@switchboard/db/enums";
 import type { ChangeItem } from "@switchboard/db/repos/change-requests";
 import { getConnector, getConnectorSecrets, type Connector } from "@switchboard/db/repos/connectors";
-import type { OffsetChange, OffsetOutcome } from "@switchboard/engine/offsets";
+import { connectorOffsetsSchema, partitionKey, type OffsetChange, type OffsetOutcome } from "@switchboard/engine/offsets";
 import { ConnectError, type ConnectorOffset, type ConnectPort } from "@switchboard/engine/port";
 import { redactDeep, redactText } from "@switchboard/engine/secrets";
 import { precondition } from "./errors";
 
-export const OFFSET_LIMITS = {
-  /** Partitions in one "set offsets" item (a rollback's snapshot included). */
-  partitions: 10_000,
-  /** Nesting of a partition or offset object: `{a: {b: [..]}}` is depth 3. */
-  depth: 4,
-  keysPerObject: 50,
-  itemsPerArray: 100,
-  keyLength: 256,
-  stringLength: 1_024,
-} as const;
-
-/** Keys that would reach an object's prototype when copied by careless code: refused outright. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
-/** The first problem of a JSON value against the limits, with its path; null when it is fine. */
-function jsonProblem(value: unknown, path: string, depth: number): string | null {
-  if (value === null || typeof value === "boolean") return null;
-  if (typeof value === "string") return value.length > OFFSET_LIMITS.stringLength ? `${path}: strings have at most ${OFFSET_LIMITS.stringLength} characters.` : null;
-  if (typeof value === "number") return Number.isFinite(value) ? null : `${path}: numbers must be finite.`;
-  if (typeof value !== "object") return `${path}: only JSON values (objects, arrays, strings, numbers, booleans, null).`;
-  if (depth >= OFFSET_LIMITS.depth) return `${path}: nested deeper than ${OFFSET_LIMITS.depth} levels.`;
-  if (Array.isArray(value)) {
-    if (value.length > OFFSET_LIMITS.itemsPerArray) return `${path}: arrays have at most ${OFFSET_LIMITS.itemsPerArray} items.`;
-    for (const [i, v] of value.entries()) {
-      const p = jsonProblem(v, `${path}[${i}]`, depth + 1);
-      if (p) return p;
-    }
-    return null;
-  }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return `${path}: only plain JSON objects.`;
-  const keys = Reflect.ownKeys(value);
-  if (keys.length > OFFSET_LIMITS.keysPerObject) return `${path}: objects have at most ${OFFSET_LIMITS.keysPerObject} keys.`;
-  for (const key of keys) {
-    if (typeof key !== "string") return `${path}: only string keys.`;
-    if (FORBIDDEN_KEYS.has(key)) return `${path}: the key "${key}" is not allowed.`;
-    if (key.length > OFFSET_LIMITS.keyLength) return `${path}: keys have at most ${OFFSET_LIMITS.keyLength} characters.`;
-    const p = jsonProblem((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
-    if (p) return p;
-  }
-  return null;
-}
-
-/** A copy built with own data properties only (a key is never assigned through a setter). */
-function copyJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(copyJson);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyJson(v)]));
-  return value;
-}
-
-/** A bounded JSON object (a partition or an offset), checked before anything reads it. */
-function jsonObject(value: unknown, ctx: z.RefinementCtx, what: string, example: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    ctx.addIssue({ code: "custom", message: `The ${what} must be an object, e.g. ${example}.` });
-    return z.NEVER;
-  }
-  const problem = jsonProblem(value, what, 1);
-  if (problem) {
-    ctx.addIssue({ code: "custom", message: problem });
-    return z.NEVER;
-  }
-  return copyJson(value) as Record<string, unknown>;
-}
-
-export const connectorOffsetSchema = z.strictObject({
-  partition: z
-    .unknown()
-    .transform((v, ctx) => jsonObject(v, ctx, "partition", '{"kafka_topic": "orders", "kafka_partition": 0}'))
-    .refine((p) => Object.keys(p).length > 0, "A partition cannot be empty."),
-  /** null removes the partition's offset (checked in one transform, not a union, so the message stays clear). */
-  offset: z.unknown().transform((v, ctx) => (v === null ? null : jsonObject(v, ctx, "offset", '{"kafka_offset": 42}'))),
-});
-
-/** The partitions of a "set offsets" item, as Connect's PATCH `/offsets` takes them; no partition twice. */
-export const connectorOffsetsSchema = z
-  .array(connectorOffsetSchema)
-  .min(1, "Give at least one partition and its offset.")
-  .max(OFFSET_LIMITS.partitions, `At most ${OFFSET_LIMITS.partitions.toLocaleString("en")} partitions in one change.`)
-  .superRefine((offsets, ctx) => {
-    const seen = new Set<string>();
-    offsets.forEach((o, i) => {
-      const key = partitionKey(o.partition);
-      if (seen.has(key)) ctx.addIssue({ code: "custom", path: [i, "partition"], message: `Partition ${key} appears twice.` });
-      seen.add(key);
-    });
-  });
+/** The bounded schema of the partitions Connect expects lives in the engine, which the CLI shares. */
+export { connectorOffsetsSchema, OFFSET_LIMITS, partitionKey } from "@switchboard/engine/offsets";
 
 const connectorId = z.string().min(1).max(100);
 
@@ -143,10 +59,6 @@ export function offsetChangeOf(item: ChangeItem & { action: "reset_offsets" | "s
   return { name: connector.name, kind: "set", offsets: payload.offsets, ...(payload.replace ? { replace: true } : {}), state };
 }
 
-/** One partition's identity: its map with keys sorted. */
-export function partitionKey(partition: Record<string, unknown>): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(partition).sort().map((k) => [k, partition[k]])));
-}
 
 /** Snapshots an earlier attempt of a deployment recorded (its `offsets-snapshot` events), by connector name. */
 export function snapshotsFromEvents(events: readonly unknown[]): Map<string, ConnectorOffset[]> {
