@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { ApplyCommandOptions } from "./commands/apply";
 import type { ExportCommandOptions } from "./commands/export";
+import type { OffsetsCommandOptions } from "./commands/offsets";
 import type { PlanCommandOptions } from "./commands/plan";
 import type { StatusCommandOptions } from "./commands/status";
 import type { ValidateCommandOptions } from "./commands/validate";
@@ -210,6 +211,33 @@ Examples:
 Exit codes: 0 exported, 1 error.`,
     )
     .action(action(async (_, opts) => (await import("./commands/export")).exportCommand(opts as ExportCommandOptions, io)));
+
+  withOutputOptions(
+    withClusterOptions(
+      program
+        .command("offsets")
+        .description("Show a connector's committed offsets (KIP-875); with --reset or --set, change them: stop, snapshot, change, check, bring it back.")
+        .argument("<connector>", "connector name")
+        .option("--reset", "delete every committed offset")
+        .option("--set <file>", 'set the partitions in this JSON file: [{"partition": {...}, "offset": {...}}] (a null offset removes one)')
+        .option("-y, --yes", "change them (required with --reset and --set)"),
+      { bootstrap: false },
+    ),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ switchboard offsets orders-sink --connect http://localhost:8083
+  $ switchboard offsets orders-sink --connect http://localhost:8083 --reset --yes
+  $ switchboard offsets orders-sink --connect http://localhost:8083 --set offsets.json --yes --json > outcome.json
+
+The connector is stopped while its offsets change (Connect 3.6+ refuses otherwise), then brought back
+to the run state it had. The snapshot taken before the change is printed (in the outcome with --json).
+
+Exit codes: 0 shown or changed and read back as asked, 1 error.`,
+    )
+    .action(action(async ([name = ""], opts) => (await import("./commands/offsets")).offsetsCommand(name, opts as OffsetsCommandOptions, io)));
 
   return program;
 }
