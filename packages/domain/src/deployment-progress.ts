@@ -23,9 +23,12 @@ export type DeployEvent =
 
 export type StepStatus = "pending" | "running" | "done" | "uncertain" | "failed";
 
+/** A plan step, or a step of a move to another cluster (e.g. `stop on source`). */
+export type StepKind = PlanAction["kind"] | `${MoveEvent["step"]} on ${MoveEvent["cluster"]}`;
+
 export type ConnectorProgress = {
   name: string;
-  steps: Array<{ kind: PlanAction["kind"]; status: StepStatus; error?: string }>;
+  steps: Array<{ kind: StepKind; status: StepStatus; error?: string }>;
   /** Worst-first summary of the steps ("unchanged" when the plan leaves it alone). */
   status: StepStatus | "unchanged";
   /** Verification of this connector once it started: still waiting for it, or settled (ready or failed; the report tells). */
@@ -89,6 +92,14 @@ export function summarizeProgress(events: readonly unknown[]): DeploymentProgres
       sawVerifyProgress = true;
     } else if (e.type === "verify-done") {
       verifyOk = e.ok;
+    } else if (e.type === "move") {
+      // A move runs after the plan, outside it: its steps are listed under its connector as they happen.
+      const c = connectors.get(e.name) ?? { name: e.name, steps: [], status: "unchanged" as const };
+      connectors.set(e.name, c);
+      const kind: StepKind = `${e.step} on ${e.cluster}`;
+      const running = c.steps.find((s) => s.kind === kind && s.status === "running");
+      if (e.status === "start" || !running) c.steps.push({ kind, status: e.status === "start" ? "running" : e.status === "done" ? "done" : "failed", ...(e.detail && e.status === "failed" ? { error: e.detail } : {}) });
+      else Object.assign(running, e.status === "done" ? { status: "done" } : { status: "failed", ...(e.detail ? { error: e.detail } : {}) });
     }
   }
   if (verification && verifyOk !== null) verification.ok = verifyOk;

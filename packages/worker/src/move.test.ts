@@ -9,6 +9,7 @@ import { createCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { getConnector, listConnectorRevisions } from "@switchboard/db/repos/connectors";
 import { getDeployment } from "@switchboard/db/repos/deployments";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
+import { summarizeProgress } from "@switchboard/domain/deployment-progress";
 import type { DeploymentReport } from "@switchboard/domain/deployments";
 import { createFakeConnect, type FakeConnect } from "@switchboard/engine/fake-connect";
 import { readMark, stampConfig } from "@switchboard/engine/managed";
@@ -83,6 +84,14 @@ describe("deploying a move", () => {
     expect(JSON.stringify(report)).not.toContain(SECRET);
     expect(JSON.stringify(d.events)).not.toContain(SECRET);
     expect(d.events).toContainEqual(expect.objectContaining({ type: "move", cluster: "target", step: "write-offsets", status: "done" }));
+    // The live view lists the move's steps under its connector.
+    expect(summarizeProgress(d.events).connectors).toEqual([
+      expect.objectContaining({
+        name: w.connector.name,
+        status: "done",
+        steps: ["read on source", "read on target", "stop on source", "read-offsets on source", "create on target", "write-offsets on target", "start on target", "delete on source"].map((kind) => ({ kind, status: "done" })),
+      }),
+    ]);
   });
 
   it("fails without touching the source when the name is taken on the target, naming the holder", async () => {

@@ -17,6 +17,8 @@ export type ActionPanelProps = { cr: Detail; ended: boolean; deployable: boolean
 export function ActionPanel({ cr, ended, deployable, deployLabel, actions }: ActionPanelProps) {
   const { submit, refresh, sendReview, sending, setConfirm, lastError } = actions;
   const p = cr.permissions;
+  // A move needs the stricter of its two clusters' policies (the server counts it so).
+  const moveTargets = [...new Set(cr.items.flatMap((i) => (i.moveTo ? [i.moveTo.name] : [])))];
   const id = cr.id;
   // One primary action: the next step this viewer can take.
   const primaryKind = p.canSubmit.allowed
@@ -71,7 +73,10 @@ export function ActionPanel({ cr, ended, deployable, deployLabel, actions }: Act
               {cr.approvals.count} of {cr.approvals.required}
             </span>{" "}
             {cr.approvals.required === 1 ? "approval" : "approvals"}
-            <span className="block text-xs text-zinc-600 dark:text-zinc-400">required by {cr.cluster.name}&apos;s policy; approvals from writers of the change do not count</span>
+            <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+              required by {moveTargets.length > 0 ? `the stricter policy of ${[cr.cluster.name, ...moveTargets].join(" and ")}` : `${cr.cluster.name}'s policy`}; approvals from writers of the
+              change do not count
+            </span>
           </p>
           {primary}
           {waitingReason && <p className="text-xs text-zinc-600 dark:text-zinc-400">{waitingReason}</p>}
