@@ -6,10 +6,12 @@ import { clusterRouter } from "./routers/cluster";
 import { connectorRouter } from "./routers/connector";
 import { deploymentRouter } from "./routers/deployment";
 import { driftRouter } from "./routers/drift";
+import { incidentRouter } from "./routers/incident";
 import { notificationRouter } from "./routers/notification";
 import { offsetsRouter } from "./routers/offsets";
 import { rollbackRouter } from "./routers/rollback";
 import { teamRouter } from "./routers/team";
+import { tokenRouter } from "./routers/token";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter, protectedProcedure } from "./trpc";
 
@@ -28,6 +30,8 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   offsets: offsetsRouter,
   rollback: rollbackRouter,
+  incident: incidentRouter,
+  token: tokenRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -41,12 +41,13 @@ import { isOffsetAction, previewOffsets, recordedOffsets, storedOffsetPayload, t
 import { moveLiveConflicts, moveNameClashes, moveTargetView, moveViews, requiredApprovals, type ConnectFactory, type MoveView } from "./move";
 import { deployJob } from "./jobs";
 import { topicOfItem, type TopicItemPayload } from "./topic-items";
-import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
+import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, isScopeDenial, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
 
 export type { ChangePermissions, Permission };
 
 function refuse(p: Permission, code: "FORBIDDEN" | "PRECONDITION_FAILED"): void {
-  if (!p.allowed) throw new DomainError(code, p.reason ?? "Not allowed.");
+  // An API token limited to other teams is forbidden, whatever the change's state.
+  if (!p.allowed) throw new DomainError(isScopeDenial(p) ? "FORBIDDEN" : code, p.reason ?? "Not allowed.");
 }
 
 async function load(db: DbOrTx, id: string): Promise<ChangeRequest> {

@@ -19,9 +19,16 @@ export function hasRoleAtLeast(user: Pick<SessionUser, "role">, role: Role): boo
  * them): owners for the teams they belong to; approvers and admins, who review across teams, for
  * every team; viewers never, whatever their memberships.
  */
-export function mayActForTeam(user: Pick<SessionUser, "role" | "teamIds">, teamId: string): boolean {
+export function mayActForTeam(user: Pick<SessionUser, "role" | "teamIds" | "scopeTeamIds">, teamId: string): boolean {
+  if (!withinScope(user, [teamId])) return false;
   if (hasRoleAtLeast(user, "approver")) return true;
   return user.role === "owner" && user.teamIds.includes(teamId);
+}
+
+/** Whether a team-limited API token (see `SessionUser.scopeTeamIds`) covers every one of these teams; always true for sessions. */
+export function withinScope(user: Pick<SessionUser, "scopeTeamIds">, teamIds: readonly string[]): boolean {
+  const scope = user.scopeTeamIds;
+  return scope === undefined || teamIds.every((t) => scope.includes(t));
 }
 
 /** A decision with the reason when it is no. */
@@ -117,8 +124,24 @@ export function deployBlocker(f: ChangeFacts): string | null {
   return null;
 }
 
+const scopeDenial = deny("This API token is limited to teams this change request goes beyond.");
+/** Whether a refusal is the one for a team-limited token (forbidden, not a matter of the change's state). */
+export const isScopeDenial = (p: Permission): boolean => p === scopeDenial;
+const outOfScope: ChangePermissions = {
+  canEdit: scopeDenial,
+  canSubmit: scopeDenial,
+  canApprove: scopeDenial,
+  canReject: scopeDenial,
+  canComment: scopeDenial,
+  canDeploy: scopeDenial,
+  canRetry: scopeDenial,
+  canCancel: scopeDenial,
+  canRefresh: scopeDenial,
+};
+
 /** What the user may do with a change request, each with the reason when not. The use cases enforce exactly these. */
 export function changePermissions(user: SessionUser, f: ChangeFacts): ChangePermissions {
+  if (!withinScope(user, f.teamIds)) return outOfScope;
   const writer = f.writerIds.includes(user.id);
   const isApprover = hasRoleAtLeast(user, "approver");
   const notWriter = deny("Only the author or an admin can do this.");

@@ -29,6 +29,14 @@ const rationale = z.string().trim().max(10_000, "At most 10,000 characters.");
 /** State files up to this size; the HTTP handler refuses larger bodies before parsing them. */
 export const MAX_STATE_FILE_BYTES = 5_000_000;
 
+/** `changeRequest.create`'s input; the REST API's `POST /change-requests` body is the same schema. */
+export const createChangeRequestInput = z.object({ clusterId: id, title, rationale: rationale.default(""), items: changeItemsSchema });
+
+/** `changeRequest.review`'s input besides the id; the REST API's review body is the same schema. */
+export const reviewInput = z
+  .object({ decision: z.enum(["approve", "reject", "comment"]), comment: z.string().trim().max(10_000).default("") })
+  .refine((r) => r.decision === "approve" || r.comment !== "", { message: "Say why in a comment.", path: ["comment"] });
+
 async function clusterOrThrow(db: ContextInner["db"], clusterId: string) {
   const cluster = await getCluster(db, clusterId);
   if (!cluster) throw notFound("No such cluster.");
@@ -59,7 +67,7 @@ export const changeRequestRouter = createTRPCRouter({
 
   /** A new draft; which keys are secret is asked of the cluster, never taken from the caller. */
   create: authorProcedure
-    .input(z.object({ clusterId: id, title, rationale: rationale.default(""), items: changeItemsSchema }))
+    .input(createChangeRequestInput)
     .mutation(({ ctx, input }) => withClusterConnect(ctx, input.clusterId, (connect) => createDraft(ctx.db, ctx.user, input, connect))),
 
   update: changeRequestProcedure
@@ -76,11 +84,7 @@ export const changeRequestRouter = createTRPCRouter({
 
   /** Approve / reject (approvers who wrote no revision) or comment (owners and up). Rejecting needs a comment. */
   review: changeRequestProcedure
-    .input(
-      z
-        .object({ decision: z.enum(["approve", "reject", "comment"]), comment: z.string().trim().max(10_000).default("") })
-        .refine((r) => r.decision === "approve" || r.comment !== "", { message: "Say why in a comment.", path: ["comment"] }),
-    )
+    .input(reviewInput)
     .mutation(({ ctx, input }) => review(ctx.db, ctx.user, input.id, input.decision, input.comment)),
 
   cancel: changeRequestProcedure.mutation(async ({ ctx, input }) => {

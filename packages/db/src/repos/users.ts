@@ -14,7 +14,18 @@ export const userSelect = { id: true, email: true, name: true, role: true, disab
 export type User = { id: string; email: string; name: string; role: Role; disabled: boolean; createdAt: Date };
 
 /** The signed-in user as the API needs it: the public fields plus the ids of the user's teams. */
-export type SessionUser = { id: string; email: string; name: string; role: Role; teamIds: string[] };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  teamIds: string[];
+  /**
+   * Set when the caller is an API token limited to some teams: it may act for these teams only,
+   * whatever its role (approvers and admins otherwise act for every team).
+   */
+  scopeTeamIds?: string[];
+};
 
 export const BCRYPT_ROUNDS = 10;
 

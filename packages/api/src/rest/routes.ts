@@ -1,0 +1,194 @@
+/**
+ * The REST API's routes. Each calls one tRPC procedure through a server-side caller, so the REST API
+ * and the web app run the same input schemas, the same authorization builders and the same use case:
+ * they cannot diverge. The zod schemas here (inputs shared with the routers where they take a body)
+ * are also what the OpenAPI document is generated from.
+ */
+import { z } from "zod";
+import { CHANGE_REQUEST_STATUSES, HEALTH_STATES, INCIDENT_STATES } from "@switchboard/db/enums";
+import type { createCaller } from "../root";
+import { createChangeRequestInput, reviewInput } from "../routers/change-request";
+import * as s from "./schemas";
+
+type Caller = ReturnType<typeof createCaller>;
+
+const id = z.string().min(1).max(100).meta({ description: "The object's id." });
+const idParams = z.object({ id });
+const page = z.coerce.number().int().min(1).max(100_000).default(1);
+const pageSize = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+export type RouteInput = { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
+
+export type RestRoute = {
+  method: "get" | "post";
+  /** OpenAPI path under the base path, with `{name}` parameters. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  status: 200 | 201 | 202;
+  response: z.ZodType;
+  /** Calls the procedure; `base` is the API's base URL path, for links in the answer. */
+  call: (caller: Caller, input: RouteInput, base: string) => Promise<unknown>;
+};
+
+const route = (r: RestRoute) => r;
+const str = (v: unknown) => v as string;
+
+export const routes: RestRoute[] = [
+  route({
+    method: "get",
+    path: "/me",
+    operationId: "getMe",
+    summary: "Who this token acts as: its user, the role and teams it has now.",
+    tag: "Tokens",
+    status: 200,
+    response: s.meSchema,
+    call: async () => undefined, // answered by the handler, which knows the token
+  }),
+  route({ method: "get", path: "/clusters", operationId: "listClusters", summary: "Every cluster.", tag: "Clusters", status: 200, response: z.object({ items: z.array(s.clusterSchema) }), call: async (c) => ({ items: await c.cluster.list() }) }),
+  route({ method: "get", path: "/clusters/{id}", operationId: "getCluster", summary: "One cluster.", tag: "Clusters", params: idParams, status: 200, response: s.clusterSchema, call: (c, i) => c.cluster.byId({ id: str(i.params.id) }) }),
+  route({
+    method: "get",
+    path: "/connectors",
+    operationId: "listConnectors",
+    summary: "Connectors with their health, failing first, with counts per state.",
+    tag: "Connectors",
+    query: z.object({
+      page,
+      pageSize: pageSize(200, 50),
+      state: z.enum([...HEALTH_STATES, "UNKNOWN"]).optional(),
+      teamId: id.optional(),
+      clusterId: id.optional(),
+      search: z.string().trim().max(200).optional().meta({ description: "By name, team, class or topic." }),
+    }),
+    status: 200,
+    response: s.connectorPageSchema,
+    call: (c, i) => c.connector.board(i.query as Parameters<Caller["connector"]["board"]>[0]),
+  }),
+  route({ method: "get", path: "/connectors/{id}", operationId: "getConnector", summary: "One connector: masked config, health, incidents.", tag: "Connectors", params: idParams, status: 200, response: s.connectorSchema, call: (c, i) => c.connector.byId({ id: str(i.params.id) }) }),
+  route({
+    method: "get",
+    path: "/connectors/{id}/status",
+    operationId: "getConnectorStatus",
+    summary: "The connector's status read from its cluster now, each task's state and failed tasks' traces.",
+    tag: "Connectors",
+    params: idParams,
+    status: 200,
+    response: s.liveStatusSchema,
+    call: (c, i) => c.connector.liveStatus({ id: str(i.params.id) }),
+  }),
+  route({
+    method: "get",
+    path: "/change-requests",
+    operationId: "listChangeRequests",
+    summary: "Change requests, newest activity first, with counts per status.",
+    tag: "Change requests",
+    query: z.object({ page, pageSize: pageSize(200, 25), status: z.enum(CHANGE_REQUEST_STATUSES).optional(), clusterId: id.optional() }),
+    status: 200,
+    response: s.changeRequestPageSchema,
+    call: (c, i) => c.changeRequest.list(i.query as Parameters<Caller["changeRequest"]["list"]>[0]),
+  }),
+  route({
+    method: "post",
+    path: "/change-requests",
+    operationId: "createChangeRequest",
+    summary: "A new draft from items (create, update, delete, pause, resume, stop, restart, move). Which keys are secret is asked of the cluster.",
+    tag: "Change requests",
+    body: createChangeRequestInput,
+    status: 201,
+    response: s.createdSchema,
+    call: async (c, i, base) => {
+      const { id: created } = await c.changeRequest.create(i.body as z.input<typeof createChangeRequestInput>);
+      return { id: created, url: `${base}/change-requests/${created}` };
+    },
+  }),
+  route({ method: "get", path: "/change-requests/{id}", operationId: "getChangeRequest", summary: "One change request: items with key-level diffs (secrets only as sensitive), reviews, approvals, what the caller may do.", tag: "Change requests", params: idParams, status: 200, response: s.changeRequestSchema, call: (c, i) => c.changeRequest.byId({ id: str(i.params.id) }) }),
+  route({
+    method: "post",
+    path: "/change-requests/{id}/submit",
+    operationId: "submitChangeRequest",
+    summary: "Submits a draft for review (its author or an admin).",
+    tag: "Change requests",
+    params: idParams,
+    status: 200,
+    response: s.statusSchema,
+    call: async (c, i) => {
+      await c.changeRequest.submit({ id: str(i.params.id) });
+      return { status: (await c.changeRequest.byId({ id: str(i.params.id) })).status };
+    },
+  }),
+  route({
+    method: "post",
+    path: "/change-requests/{id}/reviews",
+    operationId: "reviewChangeRequest",
+    summary: "Approve or reject (approvers who wrote no revision of it), or comment. Rejecting needs a comment.",
+    tag: "Change requests",
+    params: idParams,
+    body: reviewInput,
+    status: 200,
+    response: s.statusSchema,
+    call: (c, i) => c.changeRequest.review({ id: str(i.params.id), ...(i.body as z.input<typeof reviewInput>) }),
+  }),
+  route({
+    method: "post",
+    path: "/change-requests/{id}/deploy",
+    operationId: "deployChangeRequest",
+    summary: "Queues the deploy of an approved change request. Answers 202 at once; poll the deployment.",
+    tag: "Change requests",
+    params: idParams,
+    status: 202,
+    response: s.deployAcceptedSchema,
+    call: async (c, i, base) => {
+      const { deploymentId } = await c.changeRequest.deploy({ id: str(i.params.id) });
+      return { deploymentId, status: "queued", statusUrl: `${base}/deployments/${deploymentId}` };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/deployments",
+    operationId: "listDeployments",
+    summary: "Deployments, newest first (50 a page).",
+    tag: "Deployments",
+    query: z.object({ changeRequestId: id.optional(), clusterId: id.optional(), page }),
+    status: 200,
+    response: s.deploymentListSchema,
+    call: async (c, i) => ({ items: await c.deployment.list(i.query as Parameters<Caller["deployment"]["list"]>[0]) }),
+  }),
+  route({
+    method: "get",
+    path: "/deployments/{id}",
+    operationId: "getDeployment",
+    summary: "A deployment's status and progress; once it ended (succeeded or failed), its report.",
+    tag: "Deployments",
+    params: idParams,
+    status: 200,
+    response: s.deploymentSchema,
+    call: (c, i) => c.deployment.byId({ id: str(i.params.id) }),
+  }),
+  route({
+    method: "get",
+    path: "/deployments/{id}/report",
+    operationId: "getDeploymentReport",
+    summary: "The report of a deployment that ended (404 while it runs).",
+    tag: "Deployments",
+    params: idParams,
+    status: 200,
+    response: s.reportSchema,
+    call: (c, i) => c.deployment.report({ id: str(i.params.id) }),
+  }),
+  route({
+    method: "get",
+    path: "/incidents",
+    operationId: "listIncidents",
+    summary: "Incidents (a connector or task FAILED, or drift), newest first.",
+    tag: "Incidents",
+    query: z.object({ state: z.enum(INCIDENT_STATES).optional(), clusterId: id.optional(), connectorId: id.optional(), page, pageSize: pageSize(200, 50) }),
+    status: 200,
+    response: s.incidentPageSchema,
+    call: (c, i) => c.incident.list(i.query as Parameters<Caller["incident"]["list"]>[0]),
+  }),
+];
