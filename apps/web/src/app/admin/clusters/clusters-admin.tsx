@@ -1,8 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { Button } from "../../../components/button";
+import { Button, buttonClasses } from "../../../components/button";
 import { DataTable, DataTableHead } from "../../../components/data-table";
 import { EmptyState } from "../../../components/empty-state";
 import { ErrorMessage } from "../../../components/error-message";
@@ -172,6 +173,9 @@ export function ClustersAdmin() {
                       Edit<span className="sr-only"> {c.name}</span>
                     </Button>
                     <TestConnection cluster={c} />
+                    <Link href={`/clusters/${encodeURIComponent(c.id)}`} className={`${buttonClasses()} px-2 py-1 text-xs`}>
+                      Workers<span className="sr-only"> of {c.name}</span>
+                    </Link>
                   </div>
                 </td>
               </tr>
