@@ -170,7 +170,7 @@ export function checkWorkers(desired: DesiredSet, workers: readonly WorkerReport
   }
   const silent = workers.filter((w) => !w.reachable || w.plugins === null);
   for (const w of silent) {
-    warnings.push({ code: "WORKER_UNREACHABLE", message: `worker ${w.url} did not answer (${w.error ?? "no answer"}): its plugins and version were not checked.` });
+    warnings.push({ code: "WORKER_UNREACHABLE", message: `worker ${w.url} could not be read (${w.error ?? "no answer"}): its plugins and version were not checked.` });
   }
   return { warnings, problems };
 }
