@@ -90,7 +90,10 @@ export async function runDeployJob(job: Job, ctx: JobContext): Promise<JobResult
       return void (await finish(ctx.db, { deployment, cr, cluster, job, input, planned, report: null, error: `nothing was applied: ${reasons.join(" ")}` }));
     }
     if (problems.length > 0) {
-      return void (await finish(ctx.db, { deployment, cr, cluster, job, input, planned: { ...planned, problems: mask(problems) }, report: null, error: "the cluster's validator rejected the configuration" }));
+      // The first problem in the reason, so a refusal (say, a plugin version pin on a worker older than 4.1) says why where it is shown.
+      const masked = mask(problems);
+      const first = `${masked[0]?.message ?? ""}${masked.length > 1 ? ` (and ${masked.length - 1} more)` : ""}`;
+      return void (await finish(ctx.db, { deployment, cr, cluster, job, input, planned: { ...planned, problems: masked }, report: null, error: `the cluster's validator rejected the configuration: ${first}` }));
     }
 
     await append({ type: "plan", actions: plan.actions.map((a) => ({ name: a.name, kind: a.kind })), at: at() });

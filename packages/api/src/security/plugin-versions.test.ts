@@ -58,6 +58,8 @@ describe("connector.plugin.version", () => {
     const { deploymentId } = await w.caller("owner").changeRequest.deploy({ id });
     const ended = await w.finished(deploymentId);
     expect(ended.status).toBe("failed");
+    // The reason names the refusal, not only "the validator".
+    expect((await w.caller("owner").changeRequest.byId({ id })).statusNote).toContain("needs Kafka Connect 4.1 or newer on every worker");
     const report = ended.report as DeploymentReport & { validation: Array<{ message: string }> };
     expect(JSON.stringify(report)).toContain("needs Kafka Connect 4.1 or newer on every worker");
     expect(w.fake.calls.filter((c) => c.method === "putConfig" || c.method === "createConnector")).toEqual([]);
