@@ -91,5 +91,7 @@ function conflictHint(conflict: PlanConflict): string {
     }
     case "VERSION_MISMATCH":
       return "the connector changed since this definition was written: plan again from its current version";
+    case "TOPIC_IN_USE":
+      return `remove or change "${conflict.connector}" first, or keep the topic`;
   }
 }
