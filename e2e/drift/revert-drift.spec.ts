@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { putConnector, testEndpoints } from "@switchboard/stack/cluster-fixture";
 import { demoIds, signIn, switchUser, trpcOk, waitForDeploy } from "../src/support/session";
 
@@ -10,11 +10,8 @@ async function liveConfig(name: string): Promise<Record<string, string>> {
   return (await res.json()) as Record<string, string>;
 }
 
-test("a connector changed behind Switchboard's back shows DRIFTED on the board; a revert from its page, approved by another user and deployed, clears the mark", async ({ page }) => {
-  test.setTimeout(300_000);
-  const name = `e2e-drift-${Date.now()}`;
-
-  // Deployed through the API first: an owner's change request, approved and deployed by an approver.
+/** A MockSink deployed through the API: an owner's change request, approved and deployed by an approver. */
+async function deployedConnector(page: Page, name: string): Promise<string> {
   await switchUser(page, "owner@example.com");
   const { clusterId, teams } = await demoIds(page.request);
   const created = (await trpcOk(page.request, "mutation", "changeRequest.create", {
@@ -28,6 +25,29 @@ test("a connector changed behind Switchboard's back shows DRIFTED on the board; 
   await trpcOk(page.request, "mutation", "changeRequest.review", { id: created.id, decision: "approve", comment: "" });
   await trpcOk(page.request, "mutation", "changeRequest.deploy", { id: created.id });
   expect(await waitForDeploy(page.request, created.id)).toBe("deployed");
+  return connectorId;
+}
+
+/** Submitted by its author (who cannot approve it), then approved and deployed by another user. */
+async function approveAndDeploy(page: Page, changeUrl: string): Promise<void> {
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
+  await signIn(page, "approver@example.com");
+  await page.goto(changeUrl);
+  const actions = page.getByRole("complementary", { name: "Status and actions" });
+  await actions.getByRole("button", { name: "Approve", exact: true }).click();
+  // An adoption changes nothing on the cluster (it records what runs): "Deploy 0 changes".
+  await actions.getByRole("button", { name: /^Deploy \d+ changes? to local/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+}
+
+test("a connector changed behind Switchboard's back shows DRIFTED on the board; a revert from its page, approved by another user and deployed, clears the mark", async ({ page }) => {
+  test.setTimeout(300_000);
+  const name = `e2e-drift-${Date.now()}`;
+
+  const connectorId = await deployedConnector(page, name);
 
   // Someone edits it straight on Connect.
   await putConnector(name, { ...(await liveConfig(name)), "tasks.max": "2" });
@@ -49,19 +69,7 @@ test("a connector changed behind Switchboard's back shows DRIFTED on the board; 
   await expect(page).toHaveURL(/\/changes\/[^/]+$/);
   const changeUrl = page.url();
   await expect(page.getByRole("main")).toContainText(`Revert drift of ${name}`);
-  await page.getByRole("button", { name: "Submit for review" }).click();
-  await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
-  // Its author cannot approve it.
-  await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
-
-  // Another user approves and deploys.
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: /^Deploy 1 change/ }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  await approveAndDeploy(page, changeUrl);
   expect((await liveConfig(name))["tasks.max"]).toBe("1");
 
   // Back in step: the mark is gone from the board.
@@ -69,4 +77,27 @@ test("a connector changed behind Switchboard's back shows DRIFTED on the board; 
   const after = page.getByRole("row").filter({ hasText: name });
   await expect(after).toBeVisible();
   await expect(after).not.toContainText("DRIFTED", { timeout: 90_000 });
+});
+
+test("adopt from the connector page records the live config as the next revision; approved by another user and deployed, the mark goes", async ({ page }) => {
+  test.setTimeout(300_000);
+  const name = `e2e-adopt-drift-${Date.now()}`;
+  const connectorId = await deployedConnector(page, name);
+  await putConnector(name, { ...(await liveConfig(name)), "tasks.max": "3" });
+
+  await signIn(page, "owner@example.com");
+  await page.goto(`/connectors/${connectorId}`);
+  const drift = page.getByRole("region", { name: "Drift" });
+  await expect(drift).toContainText("config: changed tasks.max", { timeout: 90_000 });
+  await drift.getByRole("button", { name: "Adopt live config…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Create draft change request" }).click();
+  await expect(page).toHaveURL(/\/changes\/[^/]+$/);
+  const changeUrl = page.url();
+  await expect(page.getByRole("main")).toContainText(`Adopt the live config of ${name}`);
+  await approveAndDeploy(page, changeUrl);
+
+  await page.goto(`/connectors/${connectorId}`);
+  await expect(page.getByRole("region", { name: "Drift" })).toHaveCount(0, { timeout: 90_000 });
+  await expect(page.getByRole("main")).toContainText("v2 · deployed");
+  expect((await liveConfig(name))["tasks.max"]).toBe("3");
 });
