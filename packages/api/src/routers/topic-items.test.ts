@@ -75,6 +75,22 @@ describe("topic items: who may ask", () => {
   });
 });
 
+describe("topic items: review", () => {
+  it("another user approves a submitted topic change and deploys it; its author cannot approve it", async () => {
+    const { id } = await draft("owner", [createTopic(w.payments.id)]);
+    await w.caller("owner").changeRequest.submit({ id });
+    expect((await w.caller("owner").changeRequest.byId({ id })).permissions.canApprove.allowed).toBe(false);
+    const view = await w.caller("approver").changeRequest.byId({ id });
+    expect(view.permissions.canApprove).toEqual({ allowed: true, reason: null });
+    await w.caller("approver").changeRequest.review({ id, decision: "approve", comment: "" });
+    await w.caller("approver2").changeRequest.review({ id, decision: "approve", comment: "" });
+    const after = await w.caller("approver").changeRequest.byId({ id });
+    expect(after.status).toBe("approved");
+    expect(after.permissions.canDeploy).toEqual({ allowed: true, reason: null });
+    expect(await outcome(() => w.caller("approver").changeRequest.deploy({ id }))).toBe("OK");
+  });
+});
+
 describe("topic items: input", () => {
   it.each([
     ["a name with a slash", { name: "a/b" }],

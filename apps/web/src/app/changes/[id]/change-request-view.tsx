@@ -41,8 +41,15 @@ export function ChangeRequestView({ id }: { id: string }) {
   const okPreview = preview.data?.ok && preview.data.plan ? { ...preview.data, plan: preview.data.plan } : null;
   const livePreview = preview.data?.ok && preview.data.source === "live" ? preview.data : null;
   const blocking = ended ? [] : blockingProblems(cr.clashes, livePreview?.conflicts ?? []);
-  // Offsets changes run beside the plan (their connectors show as unchanged in it): counted on their own.
-  const changeCount = okPreview && !ended ? okPreview.plan.actions.filter((a) => a.kind !== "noop" && a.kind !== "skip").length + (okPreview.offsets?.length ?? 0) + (okPreview.moves?.length ?? 0) : cr.items.length;
+  // Offsets changes run beside the plan (their connectors show as unchanged in it): counted on their own, as are topics.
+  const changeCount =
+    okPreview && !ended
+      ? okPreview.plan.actions.filter((a) => a.kind !== "noop" && a.kind !== "skip").length +
+        (okPreview.offsets?.length ?? 0) +
+        (okPreview.moves?.length ?? 0) +
+        okPreview.plan.topicsToCreate.length +
+        okPreview.plan.topicsToDelete.length
+      : cr.items.length;
   const deployLabel = `Deploy ${changeCount} ${changeCount === 1 ? "change" : "changes"} to ${cr.cluster.name}`;
   // The server refuses name clashes itself; a conflict only the live plan finds (a name held by a
   // connector Switchboard does not manage) would fail the deploy in the worker, so it is not offered.

@@ -35,6 +35,16 @@ export function ConfirmDialogs({ cr, okPreview, deployLabel, actions }: { cr: De
               <span className="font-medium">move</span> <code>{m.connectorName}</code> from {m.from.name} to {m.to.name}
             </li>
           ))}
+          {okPreview?.plan.topicsToCreate.map((t) => (
+            <li key={`create-topic:${t.name}`}>
+              <span className="font-medium">create topic</span> <code>{t.name}</code>
+            </li>
+          ))}
+          {okPreview?.plan.topicsToDelete.map((name) => (
+            <li key={`delete-topic:${name}`} className="text-red-800 dark:text-red-300">
+              <span className="font-medium">delete topic</span> <code>{name}</code>: every record in it is lost
+            </li>
+          ))}
           {!okPreview && cr.items.map((i) => <li key={i.id}>{`${i.action} ${i.connectorName}`}</li>)}
         </ul>
         {deploy.error && (

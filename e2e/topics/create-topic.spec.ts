@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { Kafka, logLevel } from "kafkajs";
+import { testEndpoints } from "@switchboard/stack/cluster-fixture";
+import { signIn } from "../src/support/session";
+
+const { bootstrap } = testEndpoints();
+
+test("an owner asks for a topic in a change request, another user approves and deploys it, and the broker has it", async ({ page }) => {
+  const topic = `e2e-payments-refunds-${Date.now()}`;
+
+  // The owner drafts a change request with one topic creation and submits it.
+  await signIn(page, "owner@example.com");
+  await page.goto("/changes/new");
+  await page.getByLabel("Title").fill(`Topic ${topic}`);
+  const cluster = page.getByLabel("Cluster");
+  await cluster.selectOption((await cluster.locator("option", { hasText: /^local \(/ }).getAttribute("value")) ?? "");
+  // A new change request starts with one item.
+  await page.getByLabel("Action").selectOption({ label: "Create a topic" });
+  await page.getByLabel("Topic name").fill(topic);
+  await page.getByLabel("For team").selectOption({ label: "payments" });
+  await page.getByLabel("Partitions").fill("3");
+  await page.getByLabel("Cleanup policy").selectOption("compact");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page).toHaveURL(/\/changes\/(?!new$)[^/]+$/);
+  const changeUrl = page.url();
+  const main = page.getByRole("main");
+  await expect(main.getByRole("heading", { name: new RegExp(`create topic\\s*${topic}`) })).toBeVisible();
+  await expect(main).toContainText("3 partitions, replication factor 1");
+  await expect(main).toContainText("1 topic to create");
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
+
+  // An approver (not the author) approves and deploys.
+  await signIn(page, "approver@example.com");
+  await page.goto(changeUrl);
+  const actions = page.getByRole("complementary", { name: "Status and actions" });
+  await actions.getByRole("button", { name: "Approve", exact: true }).click();
+  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`create topic ${topic}`);
+  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+
+  // The topic is on the broker with its partitions and config.
+  const admin = new Kafka({ brokers: [bootstrap], clientId: "e2e-topics", logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    expect(meta.topics[0]?.partitions).toHaveLength(3);
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic, configNames: ["cleanup.policy"] }] });
+    expect(configs.resources[0]?.configEntries[0]?.configValue).toBe("compact");
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+});
