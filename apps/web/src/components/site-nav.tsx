@@ -66,6 +66,13 @@ export function SiteNav({ user, unreadCount = 0 }: { user: SiteNavUser; unreadCo
           </ul>
         </nav>
         <div className="flex items-center gap-3 text-sm">
+          <Link
+            href="/settings/tokens"
+            aria-current={isCurrent(pathname, "/settings/tokens") ? "page" : undefined}
+            className="rounded text-zinc-700 hover:text-zinc-950 focus-visible:outline-2 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:text-zinc-50"
+          >
+            API tokens
+          </Link>
           <span title={user.email}>
             <span className="font-medium">{user.name}</span>{" "}
             <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
