@@ -323,7 +323,7 @@ async function recordTarget(tx: Tx, changeRequestId: string, clusterId: string, 
       return true;
     case "create_topic":
     case "delete_topic":
-      // Not recorded yet: these actions are being built (issue 8); until then they change no stored definition.
+      // Never reached: topic items have no target (a topic has no stored definition; the report lists it).
       return false;
   }
 }
