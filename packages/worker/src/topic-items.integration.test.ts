@@ -121,7 +121,7 @@ describe("topic items on the real stack", () => {
 
     const d = await deployChange([{ action: "delete_topic", teamId, name: topic }]);
     expect(d.status, JSON.stringify(d.report)).toBe("succeeded");
-    expect((d.report as DeploymentReport).plan.topicsToDelete).toEqual([topic]);
+    expect((d.report as DeploymentReport).plan?.topicsToDelete).toEqual([topic]);
     expect((d.report as DeploymentReport).summary.topicsDeleted).toEqual([topic]);
     await waitFor(async () => !(await admin.listTopics()).includes(topic), 30_000, "the topic to disappear");
   });
