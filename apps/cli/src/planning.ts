@@ -32,6 +32,7 @@ export async function planAgainstCluster(io: CliIo, path: string, cluster: Clust
     manager: cliManager(loaded.desired, opts.scope),
     prune: opts.prune ?? false,
     ...(opts.takeOver ? { takeOver: true } : {}),
+    ...(loaded.desired.deleteTopics ? { topics: { delete: loaded.desired.deleteTopics } } : {}),
   });
   if (result.problems.length > 0) {
     reportProblems(io, path, loaded.show(result.problems), opts);

@@ -66,7 +66,7 @@ export function formatPlanText(p: Plan, opts: FormatOptions): string {
       (t) =>
         `${c.green("+")} topic ${t.name} (${t.partitions} ${t.partitions === 1 ? "partition" : "partitions"}, rf ${t.replicationFactor})`,
     ),
-    ...p.topicsToDelete.map((name) => `${c.red("-")} topic ${name}`),
+    ...p.topicsToDelete.map((name) => `${c.red("-")} topic ${name} ${c.red("(deleted with every record in it: the data is lost)")}`),
   ]);
 
   if (p.unmanaged.length > 0) {

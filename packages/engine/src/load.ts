@@ -67,6 +67,15 @@ const connectBodySchema = z.strictObject({
 const stateFileSchema = z.strictObject({
   $schema: z.string().optional(),
   connectors: z.array(z.unknown()),
+  /** Explicit topic deletions (Kafka's name rule; never an internal "_" topic). */
+  deleteTopics: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a topic name: 1 to 249 letters, digits, ".", "_" or "-"')
+        .refine((n) => !n.startsWith("_"), 'internal topics (names starting with "_") are never deleted'),
+    )
+    .optional(),
 });
 
 type Path = Array<string | number>;
@@ -196,7 +205,8 @@ export function parseStateFile(text: string, file: string): LoadResult {
   });
   problems.push(...duplicateProblems(loaded));
   if (problems.length > 0) return fail(problems);
-  return { ok: true, format: seed ? "seed-state-file" : "state-file", desired: { connectors: loaded.map((l) => l.spec) } };
+  const deleteTopics = top.success && top.data.deleteTopics && top.data.deleteTopics.length > 0 ? { deleteTopics: [...new Set(top.data.deleteTopics)] } : {};
+  return { ok: true, format: seed ? "seed-state-file" : "state-file", desired: { connectors: loaded.map((l) => l.spec), ...deleteTopics } };
 }
 
 /**

@@ -44,7 +44,11 @@ export type ConnectorSpec = {
   source?: { location: SourceLocation; configKeys?: Record<string, SourceLocation> };
 };
 
-export type DesiredSet = { connectors: ConnectorSpec[] };
+export type DesiredSet = {
+  connectors: ConnectorSpec[];
+  /** Topics to delete: a state file's top-level `deleteTopics`, the only way a topic is ever deleted from a file. */
+  deleteTopics?: string[];
+};
 
 /** Runtime states as reported by Connect. */
 export type RuntimeState = "UNASSIGNED" | "RUNNING" | "PAUSED" | "FAILED" | "RESTARTING" | "STOPPED";
