@@ -23,6 +23,7 @@ import { deploy, review } from "@switchboard/domain/change-requests";
 import { stampConfig } from "@switchboard/engine/managed";
 import { endpoints as stackEndpoints, stackConfig, type StackEndpoints } from "@switchboard/stack/stack";
 import { startWorker } from "@switchboard/worker/loop";
+import { until } from "./measure";
 
 const COUNT = 200;
 const RAW_CONCURRENCY = 16;
@@ -33,15 +34,6 @@ type Options = { endpoints: StackEndpoints; record: (key: string, value: unknown
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 300_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`bulk bench: no ${what} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function benchBulkRestart({ endpoints, record, log }: Options): Promise<void> {
   const { connectUrls } = endpoints;
@@ -87,7 +79,7 @@ export async function benchBulkRestart({ endpoints, record, log }: Options): Pro
         }),
       ),
     );
-    await until("all connectors RUNNING", allRunning);
+    await until("all connectors RUNNING", allRunning, 300_000, 200);
 
     worker = startWorker({
       db: t.db,
@@ -112,7 +104,7 @@ export async function benchBulkRestart({ endpoints, record, log }: Options): Pro
       }, 400_000, 20);
       if (d.status !== "succeeded") throw new Error(`bulk bench: the bulk restart failed: ${JSON.stringify((d.report as { failures?: unknown } | null)?.failures)?.slice(0, 500)}`);
       const ms = performance.now() - t0;
-      await until("all connectors RUNNING", allRunning);
+      await until("all connectors RUNNING", allRunning, 300_000, 200);
       return Math.round(ms);
     };
 

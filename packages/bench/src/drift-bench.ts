@@ -18,6 +18,7 @@ import { createTestDb } from "@switchboard/db/testing";
 import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import { endpoints as stackEndpoints, stackConfig, type StackEndpoints } from "@switchboard/stack/stack";
 import { startWorker } from "@switchboard/worker/loop";
+import { stats, until } from "./measure";
 
 const TRIALS = 10;
 const POLL_SECONDS = 2;
@@ -27,20 +28,7 @@ type Options = { endpoints: StackEndpoints; record: (key: string, value: unknown
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { medianMs: s[Math.floor(s.length / 2)]!, p95Ms: s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!, maxMs: s.at(-1)!, runs: xs };
-}
 
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000, everyMs = 10): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`drift bench: no ${what} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function benchDriftDetection({ endpoints, record, log }: Options): Promise<void> {
   const { connectUrls } = endpoints;

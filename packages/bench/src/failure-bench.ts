@@ -19,6 +19,7 @@ import { putConnector, resetCluster } from "@switchboard/stack/cluster-fixture";
 import type { StackEndpoints } from "@switchboard/stack/stack";
 import { startWorker } from "@switchboard/worker/loop";
 import { createWebhookSender } from "@switchboard/worker/senders";
+import { stats, until } from "./measure";
 
 const TRIALS = 10;
 const FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
@@ -27,21 +28,7 @@ type Options = { endpoints: StackEndpoints; record: (key: string, value: unknown
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-  return { medianMs: at(0.5), p95Ms: at(0.95), maxMs: s.at(-1)!, runs: xs };
-}
 
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`failure bench: no ${what} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export async function benchFailureToWebhook({ endpoints, record, log }: Options): Promise<void> {
   const { connectUrls, bootstrap, statusTopic } = endpoints;

@@ -17,6 +17,7 @@ import { createTestDb } from "@switchboard/db/testing";
 import { deploy, review, submitForReview } from "@switchboard/domain/change-requests";
 import { endpoints as stackEndpoints, stackConfig, type StackEndpoints } from "@switchboard/stack/stack";
 import { startWorker } from "@switchboard/worker/loop";
+import { stats, until } from "./measure";
 
 const TRIALS = 5;
 const MOCK_SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
@@ -26,20 +27,7 @@ type Options = { endpoints: StackEndpoints; record: (key: string, value: unknown
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { medianMs: s[Math.floor(s.length / 2)]!, maxMs: s.at(-1)!, runs: xs };
-}
 
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`offsets bench: no ${what} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function benchOffsetReset({ endpoints, record, log }: Options): Promise<void> {
   const { connectUrls, bootstrap } = endpoints;
@@ -108,7 +96,7 @@ export async function benchOffsetReset({ endpoints, record, log }: Options): Pro
       await until("RUNNING after the reset", async () => {
         const c = await client.getConnector(name);
         return c?.state === "RUNNING" && c.tasks.length > 0 && c.tasks.every((x) => x.state === "RUNNING") ? true : undefined;
-      });
+      }, 120_000, 100);
       toRunning.push(performance.now() - approvedAt);
       const d = await finished(deploymentId);
       if (d.status !== "succeeded") throw new Error(`offsets bench: trial ${trial} failed: ${JSON.stringify((d.report as { failures?: unknown } | null)?.failures)}`);

@@ -641,7 +641,8 @@ function notAttempted(plan: Plan, results: ReadonlyMap<number, StepResult>): str
   return names.filter((n) => !touched.has(n));
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts; never rejects. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const onAbort = () => {

@@ -7,6 +7,7 @@
  */
 import pLimit from "p-limit";
 import { z } from "zod";
+import { sleep } from "./apply";
 import type { DesiredRunState } from "./model";
 import { ConnectError, mayHaveSucceeded, type ConnectorOffset, type ConnectPort } from "./port";
 
@@ -297,19 +298,4 @@ function sortKeys(value: unknown): unknown {
 function describe(err: unknown): string {
   if (err instanceof ConnectError) return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
