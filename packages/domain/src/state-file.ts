@@ -11,13 +11,16 @@ import { getTeam, listTeams } from "@switchboard/db/repos/teams";
 import { parseStateFile, toStateFile } from "@switchboard/engine/load";
 import type { ConnectorSpec, Problem } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
-import { diffDefinitions, LIMITS, nameClash, passwordKeysFromCluster, resolveDefinition, storedDefinition, type Definition } from "./change-items";
+import { configSchema, diffDefinitions, LIMITS, nameClash, passwordKeysFromCluster, resolveDefinition, storedDefinition, type Definition } from "./change-items";
 import { displayConfig } from "./display";
 import { DomainError } from "./errors";
 import { addOwnerContacts, missingOwnerContacts, ownersOf, ownersPayloadOf, type OwnerContact } from "./owner-contacts";
 import { mayActForTeam, type SessionUser } from "./policy";
 
 export const STATE_FILE_NAME = "state.json";
+
+/** The problem an import answers when the file changes nothing (a sync answers it as "unchanged"). */
+export const NOTHING_TO_IMPORT = "nothing to import: every connector in the file matches its stored definition";
 
 export type ImportProblem = { message: string; line: number | null; column: number | null; path: string | null; hint: string | null; connector: string | null };
 
@@ -78,6 +81,12 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
       problems.push(problem(current ? `connector ${current.name} cannot be renamed to ${spec.name}: ${clash}` : clash, spec.name));
       continue;
     }
+    // The same bounds as a change written in the app (key count, key and value lengths).
+    const bounded = configSchema.safeParse(spec.config);
+    if (!bounded.success) {
+      problems.push(...bounded.error.issues.map((i) => problem(`connector ${spec.name}: ${["config", ...i.path.map(String)].join(".")}: ${i.message}`, spec.name)));
+      continue;
+    }
     const stored = current ? await storedDefinition(db, current) : null;
     let definition: Definition;
     try {
@@ -115,7 +124,7 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
   if (items.length > LIMITS.itemsPerChange) problems.push(problem(`the file changes ${items.length} connectors; one change request holds at most ${LIMITS.itemsPerChange}: split the file`));
   if (problems.length > 0) return { ok: false, problems };
   if (input.dryRun) return { ok: true, changeRequestId: null, entries };
-  if (items.length === 0 && ownerAdds.length === 0) return { ok: false, problems: [problem("nothing to import: every connector in the file matches its stored definition")] };
+  if (items.length === 0 && ownerAdds.length === 0) return { ok: false, problems: [problem(NOTHING_TO_IMPORT)] };
   const changeRequestId = await inTransaction(db, async (tx) => {
     for (const add of ownerAdds) await addOwnerContacts(tx, user.id, add.connectorId, add.owners);
     if (items.length === 0) return null;

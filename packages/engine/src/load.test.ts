@@ -56,6 +56,19 @@ describe("syntax errors", () => {
   });
 });
 
+describe("hostile documents", () => {
+  it("refuses a __proto__ key (it would set the prototype, not a field) with its place", () => {
+    const problems = problemsOf(parseStateFile('{"connectors": [{"id": "a", "name": "a", "__proto__": {"x": 1}, "config": {"connector.class": "X"}}]}', "s.json"));
+    expect(problems).toEqual([{ message: 'field "__proto__" is not allowed', location: { file: "s.json", line: 1, column: 42 } }]);
+  });
+
+  it("refuses nesting deeper than 64 levels without walking it", () => {
+    const depth = 200_000;
+    const problems = problemsOf(parseStateFile(`{"connectors": ${"[".repeat(depth)}${"]".repeat(depth)}}`, "s.json"));
+    expect(problems).toEqual([expect.objectContaining({ message: "nested deeper than 64 levels", location: { file: "s.json", line: 1, column: 79 } })]);
+  });
+});
+
 describe("seed-001 state files", () => {
   it("maps nameSpace, connectorName, paused and owner onto connector specs", async () => {
     const result = await loadDesired(fixture("seed-state.json"));

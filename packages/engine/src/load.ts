@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+import { createScanner, findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { z } from "zod";
 import { RESERVED_PREFIX } from "./managed";
 import type { ConnectorSpec, DesiredRunState, DesiredSet, Owner, Problem, SourceLocation, TopicSpec } from "./model";
@@ -477,14 +477,51 @@ function parseDoc(rawText: string, file: string): { ok: true; doc: Doc } | { ok:
   const text = rawText.startsWith("\uFEFF") ? ` ${rawText.slice(1)}` : rawText;
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+  const at = (offset: number): SourceLocation => offsetLocation(file, lineStarts, offset);
+  const deep = tooDeepAt(text);
+  if (deep !== null) return fail([{ message: `nested deeper than ${MAX_DEPTH} levels`, location: at(deep), hint: "a state file needs a handful of levels" }]);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const at = (offset: number): SourceLocation => offsetLocation(file, lineStarts, offset);
   if (text.trim() === "") return fail([{ message: "file is empty", location: at(0), hint: 'a state file starts with {"connectors": [' }]);
   const first = errors[0];
   // Only the first syntax error: after it the parser is guessing and later errors mislead.
   if (first || !root) return fail([syntaxProblem(text, first, at)]);
+  const proto = protoKeyProblems(root, at);
+  if (proto.length > 0) return fail(proto);
   return { ok: true, doc: { file, text, root, value: getNodeValue(root), lineStarts } };
+}
+
+/**
+ * `__proto__` keys: building the value would set the object's prototype instead of a field, so the
+ * key would vanish from every later check; refused wherever it is.
+ */
+function protoKeyProblems(root: Node, at: (offset: number) => SourceLocation): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (node: Node): void => {
+    if (node.type === "property" && node.children?.[0]?.value === "__proto__") problems.push({ message: 'field "__proto__" is not allowed', location: at(node.offset) });
+    node.children?.forEach(walk);
+  };
+  walk(root);
+  return problems;
+}
+
+/** Far deeper than a state file needs, and far from the stack's limit in the parser's recursive walks. */
+const MAX_DEPTH = 64;
+
+/** The offset where nesting goes deeper than MAX_DEPTH, or null; a flat token scan, so any depth is safe. */
+function tooDeepAt(text: string): number | null {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  // SyntaxKind is a const enum (unreadable under isolated modules): brackets are one-character tokens, strings are whole tokens.
+  for (scanner.scan(); scanner.getTokenOffset() < text.length; scanner.scan()) {
+    const offset = scanner.getTokenOffset();
+    if (scanner.getTokenLength() !== 1) continue;
+    const ch = text[offset];
+    if (ch === "{" || ch === "[") {
+      if (++depth > MAX_DEPTH) return offset;
+    } else if (ch === "}" || ch === "]") depth--;
+  }
+  return null;
 }
 
 function syntaxProblem(text: string, err: ParseError | undefined, at: (offset: number) => SourceLocation): Problem {

@@ -109,6 +109,11 @@ describe("every /api/v1 route against the document", () => {
     const incidents = await call(owner, "GET", "/incidents", { query: { state: "open" } });
     expect(incidents.body).toMatchObject({ total: 1, items: [{ connectorName: "payments-sink", state: "open" }] });
 
+    const stateFile = JSON.stringify({ connectors: [{ nameSpace: "payments", connectorName: "payments-sink", connectorConfig: { "connector.class": MOCK_SINK, "tasks.max": "1", topics: "payments.audit", "connection.password": "(sensitive)" }, paused: true, ownerName: "Olive", ownerEmail: "payments-oncall@example.com" }] });
+    const synced = await call(owner, "POST", "/clusters/{id}/sync", { params: { id: w.cluster.id }, body: { text: stateFile, teamId: w.team.id } });
+    expect(synced.status).toBe(202);
+    expect(synced.body).toMatchObject({ outcome: "in_review", paused: ["payments-sink"], added: [], deploymentId: null });
+
     expect([...contract.seen].sort()).toEqual(contract.operations().sort());
     expect(faults).toEqual([]);
   });

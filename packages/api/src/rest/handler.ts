@@ -15,7 +15,7 @@ import { withConnect, type ConnectFactory } from "../connect-context";
 import { createCaller } from "../root";
 import { createContextInner } from "../trpc";
 import { API_BASE, DEFAULT_RATE_LIMIT, openApiDocument } from "./openapi";
-import { routes, type RestRoute } from "./routes";
+import { InputProblems, routes, type RestRoute } from "./routes";
 
 export type RestHandlerOptions = {
   db?: Db;
@@ -23,6 +23,8 @@ export type RestHandlerOptions = {
   connectFor?: ConnectFactory;
   rateLimit?: RequestLimit;
   now?: () => Date;
+  /** The web app's public URL, for review links in answers. */
+  publicUrl?: string;
   /** Unexpected faults (never bad input or refusals), for the server's log. */
   onError?: (err: unknown, operationId: string | null) => void;
 };
@@ -30,7 +32,7 @@ export type RestHandlerOptions = {
 /** Bodies over this are refused (413) before parsing; change requests from items fit easily. */
 export const MAX_BODY_BYTES = 1_000_000;
 
-type ErrorDetail = { path: string; message: string };
+type ErrorDetail = { path: string; message: string; line?: number; column?: number };
 
 class RestError extends Error {
   constructor(
@@ -159,8 +161,12 @@ export function createRestHandler(opts: RestHandlerOptions = {}): (req: Request)
         const ctx = createContextInner({ db, user: auth.user });
         const caller = createCaller(opts.connectFor ? withConnect(ctx, opts.connectFor) : ctx);
         try {
-          result = await route.call(caller, { params: parsed.params.data, query: parsed.query.data, body }, API_BASE);
+          result = await route.call(caller, { params: parsed.params.data, query: parsed.query.data, body }, API_BASE, opts.publicUrl ?? "");
         } catch (err) {
+          if (err instanceof InputProblems) {
+            const details = err.problems.map((p) => ({ path: p.path ?? "", message: p.message, ...(p.line !== null ? { line: p.line } : {}), ...(p.column !== null ? { column: p.column } : {}) }));
+            throw new RestError(400, "BAD_REQUEST", err.message, details);
+          }
           const known = fromTRPCError(err);
           if (known) throw known;
           throw err;
@@ -169,8 +175,9 @@ export function createRestHandler(opts: RestHandlerOptions = {}): (req: Request)
       // Only what the response schema declares is sent (dates as ISO strings).
       const out = route.response.safeParse(JSON.parse(JSON.stringify(result ?? null)));
       if (!out.success) throw new Error(`${route.operationId}: the answer does not match its schema: ${out.error.message}`);
-      const location: Record<string, string> = route.status === 202 ? { location: (out.data as { statusUrl: string }).statusUrl } : {};
-      response = jsonResponse(route.status, out.data, location);
+      const status = route.statusOf?.(out.data) ?? route.status;
+      const statusUrl = (out.data as { statusUrl?: string | null }).statusUrl;
+      response = jsonResponse(status, out.data, status === 202 && statusUrl ? { location: statusUrl } : {});
     } catch (err) {
       if (!(err instanceof RestError)) opts.onError?.(err, audit?.operationId ?? null);
       response = errorResponse(err instanceof RestError ? err : new RestError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on the server; it was logged."));

@@ -21,7 +21,12 @@ limited to teams, only for those teams. Every call is audited under the token an
 
 **Long work is asynchronous.** \`POST /change-requests/{id}/deploy\` answers 202 with the deployment id and its status URL.
 Poll \`GET /deployments/{id}\`: \`status\` goes queued → running → succeeded | failed; once it ended the answer carries the report.
-A change request goes draft → in_review (submit) → approved (reviews) → deploying (deploy) → deployed | failed.`;
+A change request goes draft → in_review (submit) → approved (reviews) → deploying (deploy) → deployed | failed.
+
+**Sync** (\`POST /clusters/{id}/sync\`, seed 001): a state file becomes a change request submitted for review; the answer's lists
+come from its plan against the live cluster. If the cluster needs no approval its deploy is queued and the answer is 202 with
+the deployment's status URL (poll it as above); otherwise 202 with the change request's review link. With \`mode: "propose"\`
+it never deploys. Problems in the file: 400 with one detail per problem (line and column), nothing created.`;
 
 let cached: ReturnType<typeof createDocument> | undefined;
 
@@ -38,7 +43,9 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...(r.body ? { requestBody: { required: true, content: json(r.body) } } : {}),
       responses: {
         [String(r.status)]: { description: r.status === 202 ? "Accepted: the work goes on asynchronously." : "OK", content: json(r.response) },
+        ...(r.statusOf ? { "200": { description: "Done: nothing was left to do.", content: json(r.response) } } : {}),
         ...(r.body || r.query || r.params ? { "400": error("Bad input (the body is not JSON, or a field is invalid).") } : {}),
+        ...(r.body ? { "413": error("The body is larger than 1 MB.") } : {}),
         "401": error("No token, a malformed one, or a token that is unknown, revoked, expired, or whose user is disabled."),
         "403": error("The token (its role, its teams, or its user) may not do this."),
         ...(r.params ? { "404": error("No such object.") } : {}),

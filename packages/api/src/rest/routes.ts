@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { CHANGE_REQUEST_STATUSES, HEALTH_STATES, INCIDENT_STATES } from "@switchboard/db/enums";
 import type { createCaller } from "../root";
-import { createChangeRequestInput, reviewInput } from "../routers/change-request";
+import { createChangeRequestInput, reviewInput, syncInput } from "../routers/change-request";
 import * as s from "./schemas";
 
 type Caller = ReturnType<typeof createCaller>;
@@ -31,9 +31,18 @@ export type RestRoute = {
   body?: z.ZodType;
   status: 200 | 201 | 202;
   response: z.ZodType;
-  /** Calls the procedure; `base` is the API's base URL path, for links in the answer. */
-  call: (caller: Caller, input: RouteInput, base: string) => Promise<unknown>;
+  /** When the answer is this status instead of `status` (e.g. 200 when there was nothing to do). */
+  statusOf?: (answer: unknown) => 200 | 201 | 202;
+  /** Calls the procedure; `base` is the API's base URL path and `web` the app's public URL, for links in the answer. */
+  call: (caller: Caller, input: RouteInput, base: string, web: string) => Promise<unknown>;
 };
+
+/** Bad input found by the use case (a state file's problems): 400 with one detail per problem. */
+export class InputProblems extends Error {
+  constructor(readonly problems: Array<{ message: string; path: string | null; line: number | null; column: number | null }>) {
+    super("The state file is not valid.");
+  }
+}
 
 const route = (r: RestRoute) => r;
 const str = (v: unknown) => v as string;
@@ -145,6 +154,34 @@ export const routes: RestRoute[] = [
     call: async (c, i, base) => {
       const { deploymentId } = await c.changeRequest.deploy({ id: str(i.params.id) });
       return { deploymentId, status: "queued", statusUrl: `${base}/deployments/${deploymentId}` };
+    },
+  }),
+  route({
+    method: "post",
+    path: "/clusters/{id}/sync",
+    operationId: "syncStateFile",
+    summary:
+      "Seed 001's sync: a state file (canonical or seed shape) becomes a change request submitted for review, answered with the sync lists from its plan against the live cluster. When the cluster needs no approval (and mode is sync) its deploy is queued: 202 with the deployment's status URL. Otherwise 202 with the change request's review link. Nothing to change: 200. Connectors missing from the file are left alone. A file with problems: 400, one detail per problem (line:col), nothing created.",
+    tag: "Clusters",
+    params: idParams,
+    body: syncInput.omit({ clusterId: true }),
+    status: 202,
+    statusOf: (answer) => ((answer as { outcome: string }).outcome === "unchanged" ? 200 : 202),
+    response: s.syncSchema,
+    call: async (c, i, base, web) => {
+      const result = await c.changeRequest.syncStateFile({ clusterId: str(i.params.id), ...(i.body as Omit<z.input<typeof syncInput>, "clusterId">) });
+      if (!result.ok) throw new InputProblems(result.problems);
+      const { changeRequestId: crId, deploymentId } = result;
+      return {
+        outcome: result.outcome,
+        ...result.lists,
+        changeRequestId: crId,
+        deploymentId,
+        reviewUrl: crId ? `${web.replace(/\/+$/, "")}/changes/${crId}` : null,
+        changeRequestUrl: crId ? `${base}/change-requests/${crId}` : null,
+        statusUrl: deploymentId ? `${base}/deployments/${deploymentId}` : crId ? `${base}/change-requests/${crId}` : null,
+        plan: result.plan?.actions ?? [],
+      };
     },
   }),
   route({

@@ -16,7 +16,10 @@ export const errorSchema = z
     error: z.object({
       code: z.string().meta({ description: "A stable code: BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, CONFLICT, PRECONDITION_FAILED, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS, BAD_GATEWAY, TIMEOUT, INTERNAL_SERVER_ERROR." }),
       message: z.string().meta({ description: "A sentence for people; never a stack trace." }),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: "Bad input: one entry per field (dotted path)." }),
+      details: z
+        .array(z.object({ path: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() }))
+        .optional()
+        .meta({ description: "Bad input: one entry per field (dotted path); for a state file, its line and column where known." }),
     }),
   })
   .meta({ id: "Error", description: "Every error the API answers has this shape." });
@@ -232,3 +235,23 @@ export const meSchema = z.object({
   user: person.extend({ role: z.enum(ROLES).meta({ description: "The role this token acts with: min(token's, user's current)." }), teamIds: z.array(z.string()) }),
   token: z.object({ id: z.string(), name: z.string() }),
 });
+
+const names = z.array(z.string());
+export const syncSchema = z
+  .object({
+    outcome: z.enum(["unchanged", "in_review", "deploying"]).meta({ description: "unchanged (200): nothing to do; in_review: waits for approvals; deploying: its deploy is queued." }),
+    added: names,
+    removed: names,
+    paused: names,
+    resumed: names,
+    updated: names,
+    restarted: names,
+    stopped: names,
+    changeRequestId: z.string().nullable(),
+    deploymentId: z.string().nullable(),
+    reviewUrl: z.string().nullable().meta({ description: "The change request in the web app." }),
+    changeRequestUrl: z.string().nullable(),
+    statusUrl: z.string().nullable().meta({ description: "Poll it: the deployment when one was queued, else the change request." }),
+    plan: z.array(z.object({ kind: z.string(), name: z.string(), reason: z.string() })).meta({ description: "The plan's actions against the live cluster (no config values)." }),
+  })
+  .meta({ id: "SyncResult" });

@@ -19,6 +19,7 @@ import {
 import { applyOptionsSchema, setApplyOptions } from "@switchboard/domain/apply-options";
 import { DomainError, notFound } from "@switchboard/domain/errors";
 import { exportStateFile, importStateFile } from "@switchboard/domain/state-file";
+import { syncStateFile } from "@switchboard/domain/sync";
 import { connectFactory, usingConnect } from "../connect-context";
 import { authorProcedure, changeRequestProcedure, createTRPCRouter, protectedProcedure, type ContextInner } from "../trpc";
 
@@ -28,6 +29,14 @@ const rationale = z.string().trim().max(10_000, "At most 10,000 characters.");
 
 /** State files up to this size; the HTTP handler refuses larger bodies before parsing them. */
 export const MAX_STATE_FILE_BYTES = 5_000_000;
+
+export const syncInput = z.object({
+  clusterId: id,
+  text: z.string().min(1, "Send the state file's text.").max(MAX_STATE_FILE_BYTES, "The file is larger than 5 MB.").meta({ description: "The state file (canonical or seed-001 shape) as text, so problems carry line:col." }),
+  teamId: id.meta({ description: "The team that owns new connectors unless the file names one (owner.team)." }),
+  title: title.default("Sync from a state file"),
+  mode: z.enum(["sync", "propose"]).default("sync").meta({ description: "propose: open the change request for review, never deploy." }),
+});
 
 /** `changeRequest.create`'s input; the REST API's `POST /change-requests` body is the same schema. */
 export const createChangeRequestInput = z.object({ clusterId: id, title, rationale: rationale.default(""), items: changeItemsSchema });
@@ -130,6 +139,14 @@ export const changeRequestRouter = createTRPCRouter({
   importStateFile: authorProcedure
     .input(z.object({ clusterId: id, text: z.string().max(MAX_STATE_FILE_BYTES, "The file is larger than 5 MB."), title, teamId: id, dryRun: z.boolean().default(false) }))
     .mutation(({ ctx, input }) => withClusterConnect(ctx, input.clusterId, (connect) => importStateFile(ctx.db, ctx.user, input, connect))),
+
+  /**
+   * Seed 001's sync: a state file as a change request submitted for review, its plan as sync lists;
+   * deployed at once when the cluster needs no approval and `mode` is sync (propose never deploys).
+   */
+  syncStateFile: authorProcedure
+    .input(syncInput)
+    .mutation(({ ctx, input }) => withClusterConnect(ctx, input.clusterId, (connect) => syncStateFile(ctx.db, ctx.user, input, connect, connectFactory(ctx)))),
 
   /** The cluster's stored definitions as a canonical state file, secrets masked. */
   exportStateFile: protectedProcedure.input(z.object({ clusterId: id })).query(({ ctx, input }) => exportStateFile(ctx.db, input.clusterId)),

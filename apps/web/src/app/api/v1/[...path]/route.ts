@@ -4,13 +4,14 @@
  */
 import { createRestHandler } from "@switchboard/api/rest/handler";
 import { instrumentRoute } from "@switchboard/telemetry/http";
+import { env } from "../../../../env";
 import { log } from "../../../../server/log";
 
 export const dynamic = "force-dynamic";
 
 const handler = instrumentRoute(
   "/api/v1",
-  createRestHandler({ onError: (err, operationId) => log.error({ err, operation: operationId }, "REST API call failed") }),
+  createRestHandler({ publicUrl: env.nextAuthUrl, onError: (err, operationId) => log.error({ err, operation: operationId }, "REST API call failed") }),
 );
 
 export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };
