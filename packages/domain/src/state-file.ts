@@ -4,7 +4,7 @@
  * with secrets masked.
  */
 import { inTransaction, type DbOrTx } from "@switchboard/db/client";
-import { createChangeRequest, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
+import { createChangeRequest, editChangeRequest, listChangeRequests, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { getConnector, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam, listTeams } from "@switchboard/db/repos/teams";
@@ -37,12 +37,22 @@ function toImportProblem(p: Problem): ImportProblem {
 
 const problem = (message: string, connector: string | null = null): ImportProblem => ({ message, line: null, column: null, path: null, hint: null, connector });
 
-export type ImportInput = { clusterId: string; text: string; title: string; teamId: string; dryRun?: boolean };
+/** `source`: where the file comes from (e.g. "pr-42:state.json"); an open change request of the same author, cluster and source is updated instead of opening another. */
+export type ImportInput = { clusterId: string; text: string; title: string; teamId: string; dryRun?: boolean; source?: string };
+
+const sourceLine = (source: string) => `Source: ${source}`;
+
+/** The caller's open (draft or in review) change request on the cluster from this source, if any. */
+async function openFromSource(db: DbOrTx, authorId: string, clusterId: string, source: string): Promise<string | null> {
+  const { items } = await listChangeRequests(db, { status: ["draft", "in_review"], clusterId, authorId, pageSize: 200 });
+  return items.find((cr) => cr.rationale.split("\n").includes(sourceLine(source)))?.id ?? null;
+}
 
 /**
  * Parses a state file (canonical or seed-001 shape) and, unless `dryRun`, creates a draft change
- * request: `create` for names not on the cluster, `update` for changed ones, nothing for unchanged
- * ones; connectors missing from the file are left alone. Owner teams come from `owner.team` when it
+ * request (or, with `source`, updates the caller's open one from that source): `create` for names
+ * not on the cluster, `update` for changed ones, nothing for unchanged ones; connectors missing from
+ * the file are left alone. Owner teams come from `owner.team` when it
  * names a team, else `teamId`. Which keys are secret is decided as for any change (the cluster's
  * PASSWORD types, key patterns, stored secrets, credentials in values); a secret given as
  * "(sensitive)" (as exports write them) keeps the stored value. Owners (seed 001's ownerName and
@@ -128,13 +138,12 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
   const changeRequestId = await inTransaction(db, async (tx) => {
     for (const add of ownerAdds) await addOwnerContacts(tx, user.id, add.connectorId, add.owners);
     if (items.length === 0) return null;
-    const cr = await createChangeRequest(tx, user.id, {
-      clusterId: cluster.id,
-      title: input.title,
-      rationale: `Imported from a state file (${entries.filter((e) => e.action === "create").length} to create, ${entries.filter((e) => e.action === "update").length} to update).`,
-      items,
-    });
-    return cr.id;
+    const counts = `${entries.filter((e) => e.action === "create").length} to create, ${entries.filter((e) => e.action === "update").length} to update`;
+    const rationale = `Imported from a state file (${counts}).${input.source ? `\n${sourceLine(input.source)}` : ""}`;
+    // Editing makes a new revision: standing approvals are dismissed, as for any edit.
+    const open = input.source ? await openFromSource(tx, user.id, cluster.id, input.source) : null;
+    if (open) return (await editChangeRequest(tx, user.id, open, { title: input.title, rationale, items })).id;
+    return (await createChangeRequest(tx, user.id, { clusterId: cluster.id, title: input.title, rationale, items })).id;
   });
   return { ok: true, changeRequestId, entries };
 }

@@ -15,7 +15,7 @@ import type { ConnectFactory } from "./move";
 import type { SessionUser } from "./policy";
 import { importStateFile, NOTHING_TO_IMPORT, type ImportProblem } from "./state-file";
 
-export type SyncInput = { clusterId: string; text: string; teamId: string; title: string; mode: "sync" | "propose" };
+export type SyncInput = { clusterId: string; text: string; teamId: string; title: string; mode: "sync" | "propose"; source?: string };
 
 export type SyncLists = { added: string[]; removed: string[]; paused: string[]; resumed: string[]; updated: string[]; restarted: string[]; stopped: string[] };
 
@@ -44,14 +44,15 @@ function listsOf(plan: PlanJson | null): SyncLists {
 
 /** Syncs (or, with mode "propose", only proposes) a state file on a cluster; see the file comment. */
 export async function syncStateFile(db: DbOrTx, user: SessionUser, input: SyncInput, connect: ConnectPort, connectFor?: ConnectFactory): Promise<SyncResult> {
-  const imported = await importStateFile(db, user, { clusterId: input.clusterId, text: input.text, title: input.title, teamId: input.teamId }, connect);
+  const imported = await importStateFile(db, user, { clusterId: input.clusterId, text: input.text, title: input.title, teamId: input.teamId, source: input.source }, connect);
   const unchanged = { ok: true as const, outcome: "unchanged" as const, changeRequestId: null, deploymentId: null, lists: listsOf(null), plan: null };
   if (!imported.ok) return imported.problems.length === 1 && imported.problems[0]?.message === NOTHING_TO_IMPORT ? unchanged : imported;
   const id = imported.changeRequestId;
   if (!id) return unchanged; // only owner contacts were added
   const seen = await preview(db, id, connect, connectFor);
   const plan = seen.ok ? seen.plan : null;
-  await submitForReview(db, user, id);
+  // An updated change request may be in review already.
+  if ((await getChangeRequest(db, id))?.status === "draft") await submitForReview(db, user, id);
   const cr = await getChangeRequest(db, id);
   const needsApproval = !cr || (await changeFacts(db, cr)).approvalsRequired > 0;
   if (input.mode === "propose" || needsApproval) return { ok: true, outcome: "in_review", changeRequestId: id, deploymentId: null, lists: listsOf(plan), plan };

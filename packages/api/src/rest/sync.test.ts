@@ -101,6 +101,35 @@ describe("sync on a cluster that needs approval", () => {
   });
 });
 
+describe("proposing again from the same source", () => {
+  it("updates the caller's open change request from that source (a new revision), and opens another for another source", async () => {
+    const first = await sync(owner, { text: seedFile(), mode: "propose", source: "pr-1:state.json" });
+    const id = first.body.changeRequestId as string;
+    const revised = JSON.parse(seedFile()) as { connectors: Array<{ connectorConfig: Record<string, string> }> };
+    revised.connectors[1]!.connectorConfig.topics = "orders,refunds";
+    const again = await sync(owner, { text: JSON.stringify(revised), mode: "propose", source: "pr-1:state.json" });
+    expect(again.status).toBe(202);
+    expect(again.body.changeRequestId).toBe(id);
+    const cr = await rest.call(owner, "GET", "/change-requests/{id}", { params: { id } });
+    expect(cr.body).toMatchObject({ status: "in_review", revision: 2 });
+    expect(cr.body.items.find((i: { connectorName: string }) => i.connectorName === "orders-sink").diff).toContainEqual(expect.objectContaining({ key: "topics", after: "orders,refunds" }));
+
+    const other = await sync(owner, { text: seedFile(), mode: "propose", source: "pr-2:state.json" });
+    expect(other.body.changeRequestId).not.toBe(id);
+    const noSource = await sync(owner, { text: seedFile(), mode: "propose" });
+    expect(new Set([id, other.body.changeRequestId, noSource.body.changeRequestId]).size).toBe(3);
+  });
+
+  it("never updates another user's change request from the same source", async () => {
+    const first = await sync(owner, { text: seedFile(), mode: "propose", source: "pr-1:state.json" });
+    const other = (await createToken(t.db, w.owner2, { name: "ci-2", expiresInDays: 30, role: "owner" })).secret;
+    const second = await sync(other, { text: seedFile(), mode: "propose", source: "pr-1:state.json" });
+    expect(second.status).toBe(202);
+    expect(second.body.changeRequestId).not.toBe(first.body.changeRequestId);
+    expect((await rest.call(owner, "GET", "/change-requests/{id}", { params: { id: first.body.changeRequestId } })).body.revision).toBe(1);
+  });
+});
+
 describe("a state file with problems", () => {
   it("answers 400 with the loader's messages (as the CLI's validate prints them) and their lines, and creates nothing", async () => {
     const typo = seedFile({ pausedd: true });

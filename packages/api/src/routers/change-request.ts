@@ -36,6 +36,14 @@ export const syncInput = z.object({
   teamId: id.meta({ description: "The team that owns new connectors unless the file names one (owner.team)." }),
   title: title.default("Sync from a state file"),
   mode: z.enum(["sync", "propose"]).default("sync").meta({ description: "propose: open the change request for review, never deploy." }),
+  source: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .regex(/^[^\n]*$/, "One line.")
+    .optional()
+    .meta({ description: 'Where the file comes from (e.g. "pr-42:state.json"): the caller\'s open change request on this cluster from the same source is updated instead of opening another.' }),
 });
 
 /** `changeRequest.create`'s input; the REST API's `POST /change-requests` body is the same schema. */
