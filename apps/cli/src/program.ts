@@ -3,6 +3,7 @@ import type { ApplyCommandOptions } from "./commands/apply";
 import type { ExportCommandOptions } from "./commands/export";
 import type { OffsetsCommandOptions } from "./commands/offsets";
 import type { PlanCommandOptions } from "./commands/plan";
+import type { ProposeCommandOptions, WaitCommandOptions } from "./commands/server";
 import type { StatusCommandOptions } from "./commands/status";
 import type { ValidateCommandOptions } from "./commands/validate";
 import type { CliIo } from "./context";
@@ -32,6 +33,8 @@ Environment:
   SWITCHBOARD_BOOTSTRAP         default for --bootstrap
   SWITCHBOARD_CONNECT_USER      default for --user
   SWITCHBOARD_CONNECT_PASSWORD  default for --password (safer than the flag: not visible in ps)
+  SWITCHBOARD_SERVER            default for --server (propose, wait)
+  SWITCHBOARD_TOKEN             the API token for propose and wait (no flag: it would land in shell history)
   NO_COLOR                      disables colour`;
 
 /**
@@ -239,7 +242,62 @@ Exit codes: 0 shown or changed and read back as asked, 1 error.`,
     )
     .action(action(async ([name = ""], opts) => (await import("./commands/offsets")).offsetsCommand(name, opts as OffsetsCommandOptions, io)));
 
+  withOutputOptions(
+    program
+      .command("propose")
+      .description("Open a change request for review on a Switchboard server from a state file or directory (never deploys); prints the plan and the review link.")
+      .argument("<path>", "state file (canonical or seed-001 shape) or directory of connector files")
+      .option(...SERVER_OPTION)
+      .requiredOption("--cluster <id|name>", "the server's cluster to propose the change on")
+      .option("--team <id>", "the team that owns new connectors (default: the token's only team)")
+      .option("--title <text>", "the change request's title")
+      .option("--source <key>", "names where the file comes from (default: the path); proposing again from the same source updates your open change request", sourceKey),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples (a CI job on a pull request):
+  $ export SWITCHBOARD_TOKEN=sbt_...
+  $ switchboard propose state.json --server https://switchboard.example.com --cluster prod --title "PR #42" --source "pr-42:state.json"
+
+Exit codes: 0 proposed (or nothing to propose), 1 invalid file or refused by the server.`,
+    )
+    .action(action(async ([path = ""], opts) => (await import("./commands/server")).proposeCommand(path, opts as ProposeCommandOptions, io)));
+
+  withOutputOptions(
+    program
+      .command("wait")
+      .description("Wait until a change request is deployed; progress on stderr.")
+      .argument("<id>", "the change request id (propose prints it)")
+      .option(...SERVER_OPTION)
+      .option("--timeout <duration>", "give up after this long: 90s, 10m, 1h (default 10m)", duration, 600_000)
+      .option("--interval <duration>", "time between polls (default 5s)", duration, 5_000),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples (a CI job after the merge):
+  $ switchboard wait cr_123 --server https://switchboard.example.com --timeout 30m
+
+Exit codes: 0 deployed, 1 failed, rejected or cancelled (or an error), 2 timed out.`,
+    )
+    .action(action(async ([id = ""], opts) => (await import("./commands/server")).waitCommand(id, opts as WaitCommandOptions, io)));
+
   return program;
+}
+
+const SERVER_OPTION = ["--server <url>", "the Switchboard server (env SWITCHBOARD_SERVER); the token comes from env SWITCHBOARD_TOKEN"] as const;
+
+function sourceKey(value: string): string {
+  if (value.trim() === "" || value.length > 300 || value.includes("\n")) throw new InvalidArgumentError("expected one line of at most 300 characters.");
+  return value.trim();
+}
+
+/** "90s", "10m", "1h", "250ms" or plain seconds, in milliseconds. */
+function duration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError("expected a duration such as 90s, 10m or 1h.");
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
 }
 
 function withClusterOptions(cmd: Command, { bootstrap = true }: { bootstrap?: boolean } = {}): Command {

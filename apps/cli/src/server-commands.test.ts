@@ -1,0 +1,145 @@
+/**
+ * `propose` and `wait` against a real HTTP server running the REST handler over a test database, the
+ * worker and a fake Connect. The CLI only speaks HTTP to it; the server side is reached by relative
+ * paths because the CLI package does not (and must not) depend on the server's packages.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createRestHandler } from "../../../packages/api/src/rest/handler";
+import { createTestDb, type TestDb } from "../../../packages/db/src/testing";
+import { review } from "../../../packages/domain/src/change-requests";
+import { createToken } from "../../../packages/domain/src/api-tokens";
+import { startWorker } from "../../../packages/worker/src/loop";
+import { buildWorkerWorld, MOCK_SINK, type WorkerWorld } from "../../../packages/worker/src/worker.fixture";
+import { runCaptured } from "./run-captured";
+
+let t: TestDb;
+let w: WorkerWorld;
+let server: Server;
+let url: string;
+let dir: string;
+let token: string;
+let stop: AbortController;
+
+beforeEach(async () => {
+  stop = new AbortController();
+  t = await createTestDb();
+  w = await buildWorkerWorld(t.db);
+  const handler = createRestHandler({ db: t.db, connectFor: () => w.fake, publicUrl: "https://switchboard.example.com" });
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : []));
+      void handler(new Request(`${url}${req.url}`, { method: req.method, headers, body })).then(async (answer) => {
+        res.writeHead(answer.status, Object.fromEntries(answer.headers));
+        res.end(await answer.text());
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dir = await mkdtemp(join(tmpdir(), "switchboard-propose-"));
+  token = (await createToken(t.db, w.owner, { name: "ci", expiresInDays: 30, role: "owner" })).secret;
+});
+afterEach(async () => {
+  stop.abort();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(dir, { recursive: true, force: true });
+  await t.cleanup();
+});
+
+const OWNER = { ownerName: "Olive", ownerEmail: "payments-oncall@example.com" };
+const stateFile = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify(
+    {
+      connectors: [
+        { nameSpace: "payments", connectorName: "payments-sink", connectorConfig: { "connector.class": MOCK_SINK, "tasks.max": "1", topics: "payments.audit", "connection.password": "(sensitive)" }, paused: true, ...OWNER, ...extra },
+        { nameSpace: "payments", connectorName: "orders-sink", connectorConfig: { "connector.class": MOCK_SINK, "tasks.max": "1", topics: "orders" }, paused: false, ...OWNER },
+      ],
+    },
+    null,
+    2,
+  );
+
+const cli = (argv: string[], env: Record<string, string> = { SWITCHBOARD_TOKEN: token }) => runCaptured(argv, { cwd: dir, env });
+
+async function propose(extra: string[] = []): Promise<string> {
+  await writeFile(join(dir, "state.json"), stateFile());
+  const r = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--json", ...extra]);
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { changeRequestId: string }).changeRequestId;
+}
+
+describe("switchboard propose", () => {
+  it("opens a change request in review, prints the server's plan and the review link, never the token", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    const r = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--title", "PR #42"]);
+    expect(r.code).toBe(0);
+    const cr = await t.db.changeRequest.findFirstOrThrow();
+    expect(cr).toMatchObject({ status: "in_review", title: "PR #42", authorId: w.owner.id });
+    expect(r.stdout).toContain("⏸ payments-sink");
+    expect(r.stdout).toContain("+ orders-sink");
+    expect(r.stdout).toContain(`https://switchboard.example.com/changes/${cr.id}`);
+    expect(r.stdout + r.stderr).not.toContain(token);
+
+    const again = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--json"]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).changeRequestId).toBe(cr.id);
+    expect(await t.db.changeRequest.count()).toBe(1);
+  });
+
+  it("validates locally first: a bad file exits 1 with the loader's message and the server is never called", async () => {
+    await writeFile(join(dir, "state.json"), stateFile({ pausedd: true }));
+    const r = await cli(["propose", "state.json", "--server", url, "--cluster", "prod"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown field "pausedd" (did you mean "paused"?)');
+    expect(await t.db.auditEvent.count({ where: { action: "api.call" } })).toBe(0);
+  });
+
+  it("exits 1 with one line without a token, and when the server refuses the token's role", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    const missing = await cli(["propose", "state.json", "--server", url, "--cluster", "prod"], {});
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("SWITCHBOARD_TOKEN is not set");
+    const viewer = (await createToken(t.db, w.viewer, { name: "v", expiresInDays: 30, role: "viewer" })).secret;
+    const refused = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--team", w.team.id], { SWITCHBOARD_TOKEN: viewer });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: could not propose: .*\(FORBIDDEN\)$/m);
+    expect(refused.stderr).not.toContain(viewer);
+    expect(await t.db.changeRequest.count()).toBe(0);
+  });
+});
+
+describe("switchboard wait", () => {
+  it("exits 0 once the change is deployed", async () => {
+    const id = await propose();
+    await review(t.db, w.approver, id, "approve", "Fine.");
+    const deployed = await fetch(`${url}/api/v1/change-requests/${id}/deploy`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(deployed.status).toBe(202);
+    void startWorker({ db: t.db, workerId: "worker-a", signal: stop.signal, pollMs: 10, leaseMs: 300, stopGraceMs: 0, scheduleHealth: false, deliverNotifications: false, services: w.services });
+    const r = await cli(["wait", id, "--server", url, "--interval", "20ms", "--timeout", "30s"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${id}: deployed`);
+  });
+
+  it("exits 1 when the change is rejected", async () => {
+    const id = await propose();
+    await review(t.db, w.approver, id, "reject", "Not this week.");
+    const r = await cli(["wait", id, "--server", url, "--interval", "20ms", "--json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ id, status: "rejected", timedOut: false });
+  });
+
+  it("exits 2 when the timeout passes first", async () => {
+    const id = await propose();
+    const r = await cli(["wait", id, "--server", url, "--interval", "20ms", "--timeout", "100ms"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${id}: in_review`);
+  });
+});
