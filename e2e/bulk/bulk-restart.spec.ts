@@ -7,6 +7,7 @@ import { getTeamByName } from "@switchboard/db/repos/teams";
 import { putConnector, resetCluster } from "@switchboard/stack/cluster-fixture";
 import { DATABASE_URL } from "../src/support/env";
 import { signIn } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 const stamp = Date.now();
 const dir = `/tmp/sb-e2e-bulk-${stamp}`;
@@ -69,14 +70,7 @@ test("restart every FAILED connector with a label: two clicks on the board, an a
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
 
   // Another user approves and deploys.
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: /^Deploy \d+ changes? to local$/ }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 150_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: /^Deploy \d+ changes? to local$/ });
   const summary = page.getByRole("list", { name: "Outcome summary" });
   await expect(summary.getByRole("listitem").filter({ hasText: "restarted" })).toContainText("3 restarted");
   await expect(page.getByText("4 at a time, at most 10 per second, halting after 5 failures")).toBeVisible();
@@ -96,13 +90,7 @@ async function bulkFromBoard(page: Page, option: string, button: string, listed:
   await page.getByRole("dialog").getByRole("button", { name: "Open change request" }).click();
   await expect(page).toHaveURL(/\/changes\/[^/]+$/);
   const changeUrl = page.url();
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: /^Deploy \d+ changes? to local$/ }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 150_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: /^Deploy \d+ changes? to local$/ });
   await expect(page.getByRole("list", { name: "Outcome summary" }).getByRole("listitem").filter({ hasText: listed })).toContainText(`2 ${listed}`);
 }
 

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { SMTP_PORT } from "../src/support/env";
 import { startSmtpReceiver } from "../src/support/receivers";
 import { signIn } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 
@@ -42,13 +43,7 @@ test("a seed-001 state file's owner becomes the connector's contact, and its fai
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
 
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: "Deploy 1 change to local", timeoutMs: 120_000 });
 
   // The connector's page lists the owner as its own contact.
   await page.goto(`/?q=${name}`);

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { putConnector, testEndpoints } from "@switchboard/stack/cluster-fixture";
 import { demoIds, signIn, switchUser, trpcOk, waitForDeploy } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 const MOCK_SINK = "org.apache.kafka.connect.tools.MockSinkConnector";
 
@@ -33,14 +34,8 @@ async function approveAndDeploy(page: Page, changeUrl: string): Promise<void> {
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
   // An adoption changes nothing on the cluster (it records what runs): "Deploy 0 changes".
-  await actions.getByRole("button", { name: /^Deploy \d+ changes? to local/ }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  await approveAndDeploy(page, changeUrl, { timeoutMs: 120_000 });
 }
 
 test("a connector changed behind Switchboard's back shows DRIFTED on the board; a revert from its page, approved by another user and deployed, clears the mark", async ({ page }) => {

@@ -4,6 +4,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
 import { postgresAdminUrl, postgresConfig } from "@switchboard/stack/postgres";
 import { signIn } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 const run = Date.now().toString(36);
 const database = `sb_e2e_dbz_${run}`;
@@ -58,13 +59,7 @@ test("an owner creates a PostgreSQL source from its template, another user appro
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
 
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 150_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: "Deploy 1 change to local" });
   await expect(page.getByRole("main")).not.toContainText(PASSWORD);
 
   psql("INSERT INTO orders (item) VALUES ('first'), ('second')", database);

@@ -6,6 +6,7 @@ import { getTeamByName } from "@switchboard/db/repos/teams";
 import { putConnector, resetCluster, testEndpoints } from "@switchboard/stack/cluster-fixture";
 import { DATABASE_URL } from "../src/support/env";
 import { signIn } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 const name = `e2e-move-${Date.now()}`;
 let connectorId = "";
@@ -44,16 +45,7 @@ test("an owner moves a connector to another cluster through a change request; an
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
 
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
-  const dialog = page.getByRole("dialog");
-  await expect(dialog).toContainText(name);
-  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
-
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 180_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: "Deploy 1 change to local", confirmContains: name, timeoutMs: 180_000 });
   await expect(page.getByText("Moved from local to local-b")).toBeVisible();
   const table = page.getByRole("table", { name: `Move of ${name}: what happened on each cluster` });
   const row = (role: string) => table.getByRole("row").filter({ has: page.getByRole("rowheader", { name: role, exact: true }) });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { demoIds, signIn, switchUser, trpcOk, trpcQuery, waitForDeploy } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 const FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector";
 
@@ -57,13 +58,7 @@ test("the connector page shows committed offsets; a reset goes through a change 
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
 
   // Another user approves and deploys; the report keeps the snapshot.
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: "Deploy 1 change to local", timeoutMs: 120_000 });
   const snapshot = page.getByRole("table", { name: `Offsets of ${name} before and after` });
   await expect(snapshot).toContainText(`filename=${file}`);
   await expect(snapshot).toContainText("position=14");

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { Kafka, logLevel } from "kafkajs";
 import { testEndpoints } from "@switchboard/stack/cluster-fixture";
 import { signIn } from "../src/support/session";
+import { approveAndDeploy } from "../src/support/review";
 
 const { bootstrap } = testEndpoints();
 
@@ -32,15 +33,7 @@ test("an owner asks for a topic in a change request, another user approves and d
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
 
   // An approver (not the author) approves and deploys.
-  await signIn(page, "approver@example.com");
-  await page.goto(changeUrl);
-  const actions = page.getByRole("complementary", { name: "Status and actions" });
-  await actions.getByRole("button", { name: "Approve", exact: true }).click();
-  await actions.getByRole("button", { name: "Deploy 1 change to local" }).click();
-  const dialog = page.getByRole("dialog");
-  await expect(dialog).toContainText(`create topic ${topic}`);
-  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Deployed" })).toBeVisible({ timeout: 120_000 });
+  await approveAndDeploy(page, changeUrl, { deployButton: "Deploy 1 change to local", confirmContains: `create topic ${topic}`, timeoutMs: 120_000 });
 
   // The topic is on the broker with its partitions and config.
   const admin = new Kafka({ brokers: [bootstrap], clientId: "e2e-topics", logLevel: logLevel.NOTHING }).admin();
