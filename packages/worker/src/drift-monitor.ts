@@ -9,13 +9,12 @@
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import { getConnectorSecrets, listConnectorsWithSecrets, type Connector } from "@switchboard/db/repos/connectors";
 import { deployInFlight, listDriftMarks, listOpenDriftIncidents, openDriftIncident, recordDriftMarks, stampedConnectorIds, type DriftMark } from "@switchboard/db/repos/drift";
-import { claimIncidentNotification, closeIncident, type Incident } from "@switchboard/db/repos/health";
-import { createNotifications, type NotificationInput } from "@switchboard/db/repos/notifications";
-import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
+import { closeIncident, type Incident } from "@switchboard/db/repos/health";
+import type { NotificationInput } from "@switchboard/db/repos/notifications";
 import { webManager } from "@switchboard/domain/change-pipeline";
 import { describeDrift, detectDrift, type DriftReport } from "@switchboard/engine/drift";
 import type { ObservedConnector } from "@switchboard/engine/model";
-import { connectorUrl } from "./notify";
+import { connectorUrl, fanOut, incidentRecipients, notifyIncidentOnce, type IncidentRecipients } from "./notify";
 import type { MonitorContext, ObservationScope } from "./monitor";
 
 export type DriftResult = { drifted: string[]; inStep: string[]; notified: string[] };
@@ -103,7 +102,7 @@ function parseReport(json: string | undefined): DriftReport {
 /** The notifications of a drift incident: what drifted (key names, states, versions; never values) and the two ways back. */
 export function driftNotifications(
   facts: { incidentId: string; connector: { id: string; name: string }; cluster: { name: string; environment: string }; team: { id: string; name: string }; report: DriftReport },
-  recipients: { userIds: string[]; emails: string[]; webhooks: string[] },
+  recipients: IncidentRecipients,
   publicUrl: string,
 ): NotificationInput[] {
   const { connector, cluster, team } = facts;
@@ -124,27 +123,16 @@ export function driftNotifications(
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open connector" }, url }] },
     ],
   });
-  const common = { incidentId: facts.incidentId, teamId: team.id, subject };
-  const unique = (xs: string[]) => [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
-  return [
-    ...unique(recipients.userIds).map((userId): NotificationInput => ({ ...common, channel: "inapp", recipient: userId, userId, body: what.join("\n") })),
-    ...unique(recipients.emails).map((to): NotificationInput => ({ ...common, channel: "email", recipient: to, body: text })),
-    ...unique(recipients.webhooks).map((hook): NotificationInput => ({ ...common, channel: "webhook", recipient: hook, body: webhookBody })),
-  ];
+  return fanOut({ incidentId: facts.incidentId, teamId: team.id, subject }, recipients, { inapp: what.join("\n"), email: text, webhook: webhookBody });
 }
 
 async function notifyDrift(ctx: MonitorContext, cluster: Cluster, connector: Connector, incident: Incident, report: DriftReport, now: Date): Promise<boolean> {
-  const [team, members, contacts] = await Promise.all([getTeam(ctx.db, connector.teamId), listTeamMembers(ctx.db, connector.teamId), contactsForConnector(ctx.db, connector.id)]);
-  if (!team) return false;
+  const to = await incidentRecipients(ctx.db, connector);
+  if (!to) return false;
   const inputs = driftNotifications(
-    { incidentId: incident.id, connector: { id: connector.id, name: connector.name }, cluster: { name: cluster.name, environment: cluster.environment }, team: { id: team.id, name: team.name }, report },
-    { userIds: members.map((m) => m.id), emails: contacts.filter((c) => c.kind === "email").map((c) => c.target), webhooks: contacts.filter((c) => c.kind === "webhook").map((c) => c.target) },
+    { incidentId: incident.id, connector: { id: connector.id, name: connector.name }, cluster: { name: cluster.name, environment: cluster.environment }, team: to.team, report },
+    to.recipients,
     ctx.publicUrl,
   );
-  // Claim and rows together: a crash in between must neither lose nor double the notification.
-  return ctx.db.$transaction(async (tx) => {
-    if (!(await claimIncidentNotification(tx, incident.id, now))) return false;
-    await createNotifications(tx, inputs, now);
-    return true;
-  });
+  return notifyIncidentOnce(ctx.db, incident.id, inputs, now);
 }

@@ -7,7 +7,6 @@ import type { Db } from "@switchboard/db/client";
 import { getCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { findConnectorByName, getConnector, getConnectorSecrets, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import {
-  claimIncidentNotification,
   closeIncident,
   listOpenIncidents,
   openIncident,
@@ -19,8 +18,6 @@ import {
 } from "@switchboard/db/repos/health";
 import { jobPayload, type Job } from "@switchboard/db/repos/jobs";
 import { healthJob, healthPayloadSchema } from "@switchboard/domain/jobs";
-import { createNotifications } from "@switchboard/db/repos/notifications";
-import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
 import { readMark } from "@switchboard/engine/managed";
 import { redactText, secretValuesOf } from "@switchboard/engine/secrets";
 import { healthPollDuration } from "@switchboard/telemetry/metrics";
@@ -28,7 +25,7 @@ import type { ObservedConnector } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import type { JobContext, JobResult } from "./loop";
 import { reconcileDrift, type DriftResult } from "./drift-monitor";
-import { incidentNotifications } from "./notify";
+import { incidentNotifications, incidentRecipients, notifyIncidentOnce } from "./notify";
 import { closeQuietly, type WorkerServices } from "./services";
 
 
@@ -225,30 +222,21 @@ async function handleIncident(
 }
 
 async function notifyOwners(ctx: MonitorContext, cluster: Cluster, connector: Connector, incident: Incident, o: Observation, now: Date): Promise<boolean> {
-  const [team, members, contacts] = await Promise.all([getTeam(ctx.db, connector.teamId), listTeamMembers(ctx.db, connector.teamId), contactsForConnector(ctx.db, connector.id)]);
-  if (!team) return false;
+  const to = await incidentRecipients(ctx.db, connector);
+  if (!to) return false;
   const inputs = incidentNotifications(
     {
       incidentId: incident.id,
       connector: { id: connector.id, name: o.connectorName },
       cluster: { name: cluster.name, environment: cluster.environment },
-      team: { id: team.id, name: team.name },
+      team: to.team,
       state: o.state,
       tasksFailed: o.tasksFailed,
       tasksTotal: o.tasksTotal,
       trace: o.trace ?? null,
     },
-    {
-      userIds: members.map((m) => m.id),
-      emails: contacts.filter((c) => c.kind === "email").map((c) => c.target),
-      webhooks: contacts.filter((c) => c.kind === "webhook").map((c) => c.target),
-    },
+    to.recipients,
     ctx.publicUrl,
   );
-  // Claim and rows together: a crash in between must neither lose nor double the notification.
-  return ctx.db.$transaction(async (tx) => {
-    if (!(await claimIncidentNotification(tx, incident.id, now))) return false;
-    await createNotifications(tx, inputs, now);
-    return true;
-  });
+  return notifyIncidentOnce(ctx.db, incident.id, inputs, now);
 }

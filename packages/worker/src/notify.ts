@@ -5,15 +5,19 @@
  */
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
-import type { DbOrTx } from "@switchboard/db/client";
+import type { Db, DbOrTx } from "@switchboard/db/client";
+import type { Connector } from "@switchboard/db/repos/connectors";
+import { claimIncidentNotification } from "@switchboard/db/repos/health";
 import {
   claimNotificationDelivery,
+  createNotifications,
   dueNotifications,
   markNotificationFailed,
   markNotificationSent,
   type Notification,
   type NotificationInput,
 } from "@switchboard/db/repos/notifications";
+import { contactsForConnector, getTeam, listTeamMembers } from "@switchboard/db/repos/teams";
 import { WebhookRefused } from "@switchboard/domain/webhooks";
 import { notificationDeliveries } from "@switchboard/telemetry/metrics";
 import type { WorkerServices } from "./services";
@@ -36,6 +40,40 @@ export type IncidentRecipients = {
   emails: string[];
   webhooks: string[];
 };
+
+/**
+ * Who hears of a connector's incident (failure or drift): its team's members in-app, and its email
+ * and webhook contacts. Null when the team no longer exists.
+ */
+export async function incidentRecipients(db: DbOrTx, connector: Pick<Connector, "id" | "teamId">): Promise<{ team: { id: string; name: string }; recipients: IncidentRecipients } | null> {
+  const [team, members, contacts] = await Promise.all([getTeam(db, connector.teamId), listTeamMembers(db, connector.teamId), contactsForConnector(db, connector.id)]);
+  if (!team) return null;
+  const targets = (kind: string) => contacts.filter((c) => c.kind === kind).map((c) => c.target);
+  return { team: { id: team.id, name: team.name }, recipients: { userIds: members.map((m) => m.id), emails: targets("email"), webhooks: targets("webhook") } };
+}
+
+/** One notification per recipient and channel, recipients deduplicated; the bodies are per channel. */
+export function fanOut(
+  common: Pick<NotificationInput, "incidentId" | "teamId" | "subject">,
+  recipients: IncidentRecipients,
+  bodies: { inapp: string; email: string; webhook: string },
+): NotificationInput[] {
+  const unique = (xs: string[]) => [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
+  return [
+    ...unique(recipients.userIds).map((userId): NotificationInput => ({ ...common, channel: "inapp", recipient: userId, userId, body: bodies.inapp })),
+    ...unique(recipients.emails).map((to): NotificationInput => ({ ...common, channel: "email", recipient: to, body: bodies.email })),
+    ...unique(recipients.webhooks).map((hook): NotificationInput => ({ ...common, channel: "webhook", recipient: hook, body: bodies.webhook })),
+  ];
+}
+
+/** Stores an incident's notifications once: the claim and the rows together, so a crash in between neither loses nor doubles them. */
+export function notifyIncidentOnce(db: Db, incidentId: string, inputs: NotificationInput[], now: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    if (!(await claimIncidentNotification(tx, incidentId, now))) return false;
+    await createNotifications(tx, inputs, now);
+    return true;
+  });
+}
 
 /** The first non-empty line of a stack trace: the exception and its message. */
 export function firstTraceLine(trace: string | null | undefined): string | null {
@@ -82,19 +120,11 @@ export function incidentNotifications(facts: IncidentFacts, recipients: Incident
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open connector" }, url }] },
     ],
   });
-  const common = { incidentId: facts.incidentId, teamId: team.id, subject };
-  const unique = (xs: string[]) => [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
-  return [
-    ...unique(recipients.userIds).map((userId): NotificationInput => ({
-      ...common,
-      channel: "inapp",
-      recipient: userId,
-      userId,
-      body: [`${tasks}.`, ...(error ? [error] : [])].join("\n"),
-    })),
-    ...unique(recipients.emails).map((to): NotificationInput => ({ ...common, channel: "email", recipient: to, body: lines.join("\n") })),
-    ...unique(recipients.webhooks).map((hook): NotificationInput => ({ ...common, channel: "webhook", recipient: hook, body: webhookBody })),
-  ];
+  return fanOut({ incidentId: facts.incidentId, teamId: team.id, subject }, recipients, {
+    inapp: [`${tasks}.`, ...(error ? [error] : [])].join("\n"),
+    email: lines.join("\n"),
+    webhook: webhookBody,
+  });
 }
 
 export type DeliveryResult = { sent: number; failed: number };
