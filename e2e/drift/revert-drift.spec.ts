@@ -30,7 +30,7 @@ async function deployedConnector(page: Page, name: string): Promise<string> {
 }
 
 /** Submitted by its author (who cannot approve it), then approved and deployed by another user. */
-async function approveAndDeploy(page: Page, changeUrl: string): Promise<void> {
+async function submitThenApproveAndDeploy(page: Page, changeUrl: string): Promise<void> {
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
@@ -64,7 +64,7 @@ test("a connector changed behind Switchboard's back shows DRIFTED on the board; 
   await expect(page).toHaveURL(/\/changes\/[^/]+$/);
   const changeUrl = page.url();
   await expect(page.getByRole("main")).toContainText(`Revert drift of ${name}`);
-  await approveAndDeploy(page, changeUrl);
+  await submitThenApproveAndDeploy(page, changeUrl);
   expect((await liveConfig(name))["tasks.max"]).toBe("1");
 
   // Back in step: the mark is gone from the board.
@@ -89,7 +89,7 @@ test("adopt from the connector page records the live config as the next revision
   await expect(page).toHaveURL(/\/changes\/[^/]+$/);
   const changeUrl = page.url();
   await expect(page.getByRole("main")).toContainText(`Adopt the live config of ${name}`);
-  await approveAndDeploy(page, changeUrl);
+  await submitThenApproveAndDeploy(page, changeUrl);
 
   await page.goto(`/connectors/${connectorId}`);
   await expect(page.getByRole("region", { name: "Drift" })).toHaveCount(0, { timeout: 90_000 });
