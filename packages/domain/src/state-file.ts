@@ -82,8 +82,12 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
     const current = (await byId(db, spec.id, cluster.id)) ?? existing.find((c) => c.name === spec.name) ?? null;
     const team = current ? teams.find((t) => t.id === current.teamId) : (spec.owner?.team && teamsByName.get(spec.owner.team)) || defaultTeam;
     if (!team) continue;
-    if (!mayActForTeam(user, team.id)) {
-      problems.push(problem(`you are not a member of team ${team.name}, which ${current ? "owns" : "would own"} connector ${spec.name}`, spec.name));
+    // A whole-cluster file (a Git mirror's, an export) names other teams' connectors: left as they
+    // are, they are no change; changed or new, they are refused.
+    const mayAct = mayActForTeam(user, team.id);
+    const refuse = () => problems.push(problem(`you are not a member of team ${team.name}, which ${current ? "owns" : "would own"} connector ${spec.name}`, spec.name));
+    if (!mayAct && !current) {
+      refuse();
       continue;
     }
     const clash = spec.name !== current?.name ? await nameClash(db, cluster.id, spec.name, current?.id) : null;
@@ -123,7 +127,12 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
       .map((d) => d.key);
     const renamed = spec.name !== current.name;
     const stateChanged = spec.state !== current.desiredState;
-    if (changedKeys.length === 0 && !renamed && !stateChanged) {
+    const unchanged = changedKeys.length === 0 && !renamed && !stateChanged;
+    if (!mayAct && (!unchanged || newOwners.length > 0)) {
+      refuse();
+      continue;
+    }
+    if (unchanged) {
       entries.push({ action: "unchanged", name: spec.name, team: team.name, changedKeys: [], contacts });
       continue;
     }

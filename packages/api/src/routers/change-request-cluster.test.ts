@@ -133,6 +133,26 @@ describe("state files", () => {
     expect(result).toEqual({ ok: false, problems: [expect.objectContaining({ message: expect.stringContaining("team analytics") })] });
   });
 
+  it("takes back the whole cluster's export edited in one place: other teams' connectors left as they are are no change, changed they are refused", async () => {
+    const { text } = await w.caller("viewer").changeRequest.exportStateFile({ clusterId: w.prod.id });
+    type Doc = { connectors: Array<{ name: string; config: Record<string, string> }> };
+    const edit = (name: string, key: string, value: string) => {
+      const doc = JSON.parse(text) as Doc;
+      const spec = doc.connectors.find((c) => c.name === name);
+      if (!spec) throw new Error(`no ${name} in the export`);
+      spec.config[key] = value;
+      return JSON.stringify(doc, null, 2);
+    };
+    const result = await w.caller("owner").changeRequest.importStateFile({ clusterId: w.prod.id, text: edit("payments-ledger", "tasks.max", "3"), title: "From Git", teamId: w.payments.id });
+    if (!result.ok || !result.changeRequestId) throw new Error(JSON.stringify(result));
+    const page = await w.caller("owner").changeRequest.byId({ id: result.changeRequestId });
+    expect(page.items.map((i) => [i.action, i.connectorName])).toEqual([["update", "payments-ledger"]]);
+    expect(page.items[0]?.diff.filter((d) => d.status !== "unchanged").map((d) => d.key)).toEqual(["tasks.max"]);
+
+    const other = await w.caller("owner").changeRequest.importStateFile({ clusterId: w.prod.id, text: edit(w.clicks.name, "tasks.max", "9"), title: "Not mine", teamId: w.payments.id });
+    expect(other).toEqual({ ok: false, problems: [expect.objectContaining({ message: `you are not a member of team analytics, which owns connector ${w.clicks.name}` })] });
+  });
+
   it("exports the canonical state file with secrets masked", async () => {
     const { text, fileName } = await w.caller("viewer").changeRequest.exportStateFile({ clusterId: w.prod.id });
     expect(fileName).toBe("prod-state.json");
