@@ -189,9 +189,14 @@ export async function connectorDetail(db: Db, user: SessionUser, id: string) {
     listConnectorContacts(db, id),
     listTeamContacts(db, connector.teamId),
   ]);
+  // Deletion is soft until the cluster confirms: the record is marked deleted only when the deploy
+  // verified the connector gone; until then it is shown, as deleting.
+  const deletion = openChanges.find((c) => c.action === "delete" && c.status === "deploying");
   return {
     id: connector.id,
     name: connector.name,
+    lifecycle: deletion ? ("deleting" as const) : ("active" as const),
+    deletion: deletion ? { changeRequestId: deletion.id } : null,
     connectorClass: connector.connectorClass,
     topics: connector.topics,
     team: team && { id: team.id, name: team.name },

@@ -80,14 +80,27 @@ describe("every /api/v1 route against the document", () => {
     expect(detail.text).not.toContain(NEW_SECRET);
     expect((await call(owner, "GET", "/change-requests", { query: { status: "draft" } })).body.items.map((c: { id: string }) => c.id)).toEqual([crId]);
 
+    const plan = await call(approver, "GET", "/change-requests/{id}/plan", { params: { id: crId } });
+    expect(plan.body).toMatchObject({ ok: true, source: "live", valid: true, actions: [{ kind: "create", name: "orders-sink" }], problems: [], conflicts: [] });
+    expect(plan.text).not.toContain(NEW_SECRET);
+
     expect((await call(owner, "POST", "/change-requests/{id}/submit", { params: { id: crId } })).body).toEqual({ status: "in_review" });
     expect((await call(approver, "POST", "/change-requests/{id}/reviews", { params: { id: crId }, body: { decision: "approve", comment: "Fine." } })).body).toEqual({ status: "approved" });
 
     const accepted = await call(owner, "POST", "/change-requests/{id}/deploy", { params: { id: crId } });
     expect(accepted.status).toBe(202);
     const deploymentId = accepted.body.deploymentId as string;
-    expect(accepted.body).toEqual({ deploymentId, status: "queued", statusUrl: `/api/v1/deployments/${deploymentId}` });
-    expect(accepted.headers.get("location")).toBe(`/api/v1/deployments/${deploymentId}`);
+    expect(accepted.body).toEqual({ operationId: deploymentId, deploymentId, status: "queued", statusUrl: `/api/v1/operations/${deploymentId}`, deploymentUrl: `/api/v1/deployments/${deploymentId}` });
+    expect(accepted.headers.get("location")).toBe(`/api/v1/operations/${deploymentId}`);
+    const operation = await call(approver, "GET", "/operations/{id}", { params: { id: deploymentId } });
+    expect(operation.body).toMatchObject({
+      id: deploymentId,
+      status: "accepted",
+      deploymentStatus: "queued",
+      changeRequestId: crId,
+      clusterId: w.cluster.id,
+      links: { self: `/api/v1/operations/${deploymentId}`, deployment: `/api/v1/deployments/${deploymentId}`, report: null, changeRequest: `/api/v1/change-requests/${crId}` },
+    });
 
     const queued = await call(owner, "GET", "/deployments/{id}", { params: { id: deploymentId } });
     expect(queued.body).toMatchObject({ status: "queued", report: null });
@@ -101,6 +114,8 @@ describe("every /api/v1 route against the document", () => {
     }, 10_000, "the deployment to end");
     expect(done.body).toMatchObject({ status: "succeeded", report: { outcome: "succeeded", summary: { added: ["orders-sink"] } } });
     expect(done.text).not.toContain(NEW_SECRET);
+    const ready = await call(owner, "GET", "/operations/{id}", { params: { id: deploymentId }, query: { wait: "5" } });
+    expect(ready.body).toMatchObject({ status: "ready", deploymentStatus: "succeeded", progress: { phase: "finished", percent: 100 }, links: { report: `/api/v1/deployments/${deploymentId}/report` } });
     const report = await call(owner, "GET", "/deployments/{id}/report", { params: { id: deploymentId } });
     expect(report.body.summary.added).toEqual(["orders-sink"]);
     expect((await call(owner, "GET", "/deployments", { query: { changeRequestId: crId } })).body.items).toEqual([expect.objectContaining({ id: deploymentId, status: "succeeded" })]);
@@ -113,6 +128,18 @@ describe("every /api/v1 route against the document", () => {
     const synced = await call(owner, "POST", "/clusters/{id}/sync", { params: { id: w.cluster.id }, body: { text: stateFile, teamId: w.team.id } });
     expect(synced.status).toBe(202);
     expect(synced.body).toMatchObject({ outcome: "in_review", paused: ["payments-sink"], added: [], deploymentId: null });
+
+    expect(synced.body.operationId).toBeNull();
+
+    const valid = await call(owner, "POST", "/clusters/{id}/validate", { params: { id: w.cluster.id }, body: { text: stateFile, teamId: w.team.id } });
+    expect(valid.status).toBe(200);
+    expect(valid.body).toMatchObject({ valid: true, create: [], update: ["payments-sink"], unchanged: [] });
+    const invalid = await call(owner, "POST", "/clusters/{id}/validate", { params: { id: w.cluster.id }, body: { text: stateFile.replace('"paused"', '"pausedd"'), teamId: w.team.id } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details).toEqual([expect.objectContaining({ message: expect.stringContaining('unknown field "pausedd"'), line: 1 })]);
+
+    const toCancel = await call(owner, "POST", "/change-requests", { body: { clusterId: w.cluster.id, title: "Pause it", items: [{ action: "pause", connectorId: w.connector.id }] } });
+    expect((await call(owner, "POST", "/change-requests/{id}/cancel", { params: { id: toCancel.body.id } })).body).toEqual({ status: "cancelled" });
 
     expect([...contract.seen].sort()).toEqual(contract.operations().sort());
     expect(faults).toEqual([]);

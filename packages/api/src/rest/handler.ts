@@ -1,6 +1,7 @@
 /**
  * The /api/v1 handler: a fetch `Request` → `Response` function (the web app mounts it in one route
- * file; tests call it directly). Per call: bearer token → the user it acts as now, the token's rate
+ * file; tests call it directly). Per call: the client address's failed-authentication limit, bearer
+ * token → the user it acts as now (a failure is audited and counted against the address), the token's rate
  * limit, input checked against the route's schemas, the route's procedure, the answer parsed through
  * its response schema, and an audit event under the token and its user.
  */
@@ -8,20 +9,25 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import { getDb, type Db } from "@switchboard/db/client";
-import { tokenRateLimiter, type RequestLimit } from "@switchboard/db/repos/api-tokens";
+import { authFailureThrottle, tokenRateLimiter, type RequestLimit } from "@switchboard/db/repos/api-tokens";
 import { writeAudit } from "@switchboard/db/repos/audit";
 import { authenticateToken } from "@switchboard/domain/api-tokens";
 import { withConnect, type ConnectFactory } from "../connect-context";
 import { createCaller } from "../root";
 import { createContextInner } from "../trpc";
-import { API_BASE, DEFAULT_RATE_LIMIT, openApiDocument } from "./openapi";
+import { API_BASE, AUTH_FAILURE_LIMIT, DEFAULT_RATE_LIMIT, openApiDocument } from "./openapi";
 import { InputProblems, routes, type RestRoute } from "./routes";
 
 export type RestHandlerOptions = {
   db?: Db;
   /** Tests: a fake Kafka Connect. */
   connectFor?: ConnectFactory;
+  /** Requests per token (default DEFAULT_RATE_LIMIT; the web app reads SWITCHBOARD_API_RATE_LIMIT). */
   rateLimit?: RequestLimit;
+  /** Failed authentications per client address (default AUTH_FAILURE_LIMIT). */
+  authFailureLimit?: RequestLimit;
+  /** The client's address, which failed authentications are counted against (default: clientAddressOf). */
+  clientAddress?: (req: Request) => string | null;
   now?: () => Date;
   /** The web app's public URL, for review links in answers. */
   publicUrl?: string;
@@ -114,9 +120,46 @@ const UNAUTHORIZED_MESSAGES = {
   "user-disabled": "The token's user is disabled.",
 } as const;
 
+type UnauthorizedReason = keyof typeof UNAUTHORIZED_MESSAGES;
+
+/**
+ * The address failed authentications are counted against: the LAST X-Forwarded-For entry, as the
+ * sign-in throttle reads it (apps/web/src/app/api/auth/client-address.ts): the web server listens on
+ * loopback behind a proxy that appends the address it saw, and Next.js sets the header itself when a
+ * request arrives without one; entries before the last are the client's word and never trusted.
+ */
+export function clientAddressOf(req: Request): string | null {
+  const last = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+  if (!last) return null;
+  return last.slice(0, 64).replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "").toLowerCase();
+}
+
+/** The id part of something shaped like a token (never its secret), for the audit record. */
+const tokenIdOf = (bearer: string | undefined) => (bearer ? (/^sbt_([0-9a-f]{16})_/.exec(bearer)?.[1] ?? null) : null);
+
+const tooManyFailures = (waitMs: number) =>
+  new RestError(429, "TOO_MANY_REQUESTS", "Too many failed authentications from this address; wait and try again.", undefined, { "retry-after": String(Math.ceil(waitMs / 1000)) });
+
 export function createRestHandler(opts: RestHandlerOptions = {}): (req: Request) => Promise<Response> {
   let limiter: ReturnType<typeof tokenRateLimiter> | undefined;
+  let failures: ReturnType<typeof authFailureThrottle> | undefined;
   const now = opts.now ?? (() => new Date());
+  const addressOf = opts.clientAddress ?? clientAddressOf;
+
+  /** Audits a failed authentication (the reason and at most the token's id) and counts it against the address: 429 once over the limit, else 401. */
+  async function refuse(db: Db, req: Request, path: string, address: string, reason: UnauthorizedReason, bearer: string | undefined): Promise<RestError> {
+    const tokenId = tokenIdOf(bearer);
+    try {
+      await writeAudit(db, { actorId: null, action: "api.unauthorized", entityType: "apiToken", entityId: tokenId ?? "none", after: { reason, tokenId, address, method: req.method, path } });
+    } catch (err) {
+      opts.onError?.(err, null);
+    }
+    failures ??= authFailureThrottle(db, opts.authFailureLimit ?? AUTH_FAILURE_LIMIT);
+    const waitMs = await failures.failed(address);
+    if (waitMs !== null) return tooManyFailures(waitMs);
+    const challenge = reason === "missing" ? "Bearer" : 'Bearer error="invalid_token"';
+    return new RestError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGES[reason], undefined, { "www-authenticate": challenge });
+  }
 
   return async (req) => {
     const db = opts.db ?? getDb();
@@ -128,11 +171,16 @@ export function createRestHandler(opts: RestHandlerOptions = {}): (req: Request)
       if (path === "/openapi.json" && req.method === "GET") return jsonResponse(200, openApiDocument(), { "cache-control": "public, max-age=300" });
       const { route, params } = match(req.method, path);
 
+      // An address that used up its failed authentications is refused before its token is even checked.
+      const address = addressOf(req) ?? "unknown";
+      failures ??= authFailureThrottle(db, opts.authFailureLimit ?? AUTH_FAILURE_LIMIT);
+      const blockedMs = await failures.blocked(address);
+      if (blockedMs !== null) throw tooManyFailures(blockedMs);
       const header = req.headers.get("authorization") ?? "";
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-      if (!bearer) throw new RestError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGES.missing, undefined, { "www-authenticate": "Bearer" });
+      if (!bearer) throw await refuse(db, req, url.pathname, address, "missing", undefined);
       const auth = await authenticateToken(db, bearer, now());
-      if (!auth.ok) throw new RestError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGES[auth.reason], undefined, { "www-authenticate": 'Bearer error="invalid_token"' });
+      if (!auth.ok) throw await refuse(db, req, url.pathname, address, auth.reason, bearer);
 
       limiter ??= tokenRateLimiter(db, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
       const waitMs = await limiter(auth.token.id);

@@ -5,8 +5,11 @@ import { errorSchema } from "./schemas";
 
 export const API_BASE = "/api/v1";
 
-/** Requests per token per minute (see the handler's rate limit). */
+/** Requests per token per minute (see the handler's rate limit; the web app's SWITCHBOARD_API_RATE_LIMIT changes it). */
 export const DEFAULT_RATE_LIMIT = { points: 300, durationSeconds: 60 } as const;
+
+/** Failed authentications per client address per minute; over it, 429 before any token is checked. */
+export const AUTH_FAILURE_LIMIT = { points: 30, durationSeconds: 60 } as const;
 
 const json = (schema: typeof errorSchema | (typeof routes)[number]["response"]) => ({ "application/json": { schema } });
 const error = (description: string) => ({ description, content: json(errorSchema) });
@@ -17,15 +20,25 @@ limited to teams, only for those teams. Every call is audited under the token an
 
 **Errors** all have one shape: \`{ "error": { "code", "message", "details"? } }\` (\`details\`: one entry per bad field).
 
-**Rate limit**: ${DEFAULT_RATE_LIMIT.points} requests per token per ${DEFAULT_RATE_LIMIT.durationSeconds} s; over it, 429 with \`Retry-After\` (seconds).
+**Rate limits**: ${DEFAULT_RATE_LIMIT.points} requests per token per ${DEFAULT_RATE_LIMIT.durationSeconds} s by default (the server's
+\`SWITCHBOARD_API_RATE_LIMIT\`); ${AUTH_FAILURE_LIMIT.points} failed authentications per client address per ${AUTH_FAILURE_LIMIT.durationSeconds} s, after which
+that address is refused before its token is checked. Over either, 429 with \`Retry-After\` (seconds). Failed authentications are
+audited (\`api.unauthorized\`, with the reason and at most the token's id, never its secret).
 
-**Long work is asynchronous.** \`POST /change-requests/{id}/deploy\` answers 202 with the deployment id and its status URL.
-Poll \`GET /deployments/{id}\`: \`status\` goes queued → running → succeeded | failed; once it ended the answer carries the report.
-A change request goes draft → in_review (submit) → approved (reviews) → deploying (deploy) → deployed | failed.
+**Long work is asynchronous.** \`POST /change-requests/{id}/deploy\` (and a sync that queues a deploy) answers 202 with an
+\`operationId\` and \`Location: /api/v1/operations/{id}\`. \`GET /operations/{id}\` (optionally \`?wait=<seconds>\`, at most 30: answers
+as soon as the status is final) tells where it stands: accepted (queued) → preparing (planning, applying) → provisioned (every
+step applied, verifying) → ready; or failed; a deploy that only deletes connectors is deleting until the cluster confirmed them
+gone. An operation is a deployment (same id): \`GET /deployments/{id}\` has the per-connector progress and, once it ended, the report.
+A change request goes draft → in_review (submit) → approved (reviews) → deploying (deploy) → deployed | failed; cancel ends it before.
+
+**Deletion is soft until the cluster confirms.** While a change request deleting a connector deploys, \`GET /connectors/{id}\`
+answers it with \`lifecycle: "deleting"\`; once the deploy verified it gone from the cluster it is marked deleted (the record is
+kept for its history and audit) and \`GET /connectors/{id}\` answers 404.
 
 **Sync** (\`POST /clusters/{id}/sync\`, seed 001): a state file becomes a change request submitted for review; the answer's lists
 come from its plan against the live cluster. If the cluster needs no approval its deploy is queued and the answer is 202 with
-the deployment's status URL (poll it as above); otherwise 202 with the change request's review link. With \`mode: "propose"\`
+the operation (poll or wait on it as above); otherwise 202 with the change request's review link. With \`mode: "propose"\`
 it never deploys. Problems in the file: 400 with one detail per problem (line and column), nothing created.`;
 
 let cached: ReturnType<typeof createDocument> | undefined;
@@ -42,7 +55,10 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       requestParams: { ...(r.params ? { path: r.params } : {}), ...(r.query ? { query: r.query } : {}) },
       ...(r.body ? { requestBody: { required: true, content: json(r.body) } } : {}),
       responses: {
-        [String(r.status)]: { description: r.status === 202 ? "Accepted: the work goes on asynchronously." : "OK", content: json(r.response) },
+        [String(r.status)]:
+          r.status === 202
+            ? { description: "Accepted: the work goes on asynchronously.", headers: { Location: { description: "Where to follow it: the operation when one was started.", schema: { type: "string" } } }, content: json(r.response) }
+            : { description: "OK", content: json(r.response) },
         ...(r.statusOf ? { "200": { description: "Done: nothing was left to do.", content: json(r.response) } } : {}),
         ...(r.body || r.query || r.params ? { "400": error("Bad input (the body is not JSON, or a field is invalid).") } : {}),
         ...(r.body ? { "413": error("The body is larger than 1 MB.") } : {}),
@@ -51,7 +67,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         ...(r.params ? { "404": error("No such object.") } : {}),
         ...(r.method === "post" ? { "409": error("A conflict with the current state."), "412": error("Not possible in the object's current state (the message says why).") } : {}),
         "429": {
-          description: "Over the token's rate limit.",
+          description: "Over the token's rate limit, or too many failed authentications from this address.",
           headers: { "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } } },
           content: json(errorSchema),
         },

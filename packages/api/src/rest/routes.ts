@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { CHANGE_REQUEST_STATUSES, HEALTH_STATES, INCIDENT_STATES } from "@switchboard/db/enums";
+import { isFinalOperationStatus, MAX_OPERATION_WAIT_SECONDS, type OperationView } from "@switchboard/domain/operation-status";
 import type { createCaller } from "../root";
 import { createChangeRequestInput, reviewInput, syncInput } from "../routers/change-request";
 import * as s from "./schemas";
@@ -46,6 +47,41 @@ export class InputProblems extends Error {
 
 const route = (r: RestRoute) => r;
 const str = (v: unknown) => v as string;
+
+const operationUrl = (base: string, id: string) => `${base}/operations/${id}`;
+
+/** An operation with the links a client follows from it. */
+function withLinks(op: OperationView, base: string) {
+  return {
+    ...op,
+    links: {
+      self: operationUrl(base, op.id),
+      deployment: `${base}/deployments/${op.id}`,
+      report: isFinalOperationStatus(op.status) ? `${base}/deployments/${op.id}/report` : null,
+      changeRequest: `${base}/change-requests/${op.changeRequestId}`,
+    },
+  };
+}
+
+/** `POST /clusters/{id}/validate`'s body: the file, and the team new connectors would belong to (as for sync). */
+const validateBody = syncInput.pick({ text: true, teamId: true });
+
+/** The plan preview as answered: actions without configs, key changes (secrets only as sensitive), the verdicts. */
+function previewAnswer(p: Awaited<ReturnType<Caller["changeRequest"]["preview"]>>) {
+  if (!p.ok) return p;
+  return {
+    ok: true as const,
+    source: p.source,
+    valid: p.valid,
+    actions: p.plan?.actions ?? [],
+    summary: p.plan?.summary ?? null,
+    topicsToCreate: p.plan?.topicsToCreate ?? [],
+    topicsToDelete: p.plan?.topicsToDelete ?? [],
+    problems: p.problems,
+    risks: p.risks,
+    conflicts: p.conflicts,
+  };
+}
 
 export const routes: RestRoute[] = [
   route({
@@ -144,16 +180,41 @@ export const routes: RestRoute[] = [
   }),
   route({
     method: "post",
+    path: "/change-requests/{id}/cancel",
+    operationId: "cancelChangeRequest",
+    summary: "Cancels a change request that has not been deployed (its author or an admin).",
+    tag: "Change requests",
+    params: idParams,
+    status: 200,
+    response: s.statusSchema,
+    call: async (c, i) => {
+      await c.changeRequest.cancel({ id: str(i.params.id) });
+      return { status: (await c.changeRequest.byId({ id: str(i.params.id) })).status };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/change-requests/{id}/plan",
+    operationId: "getChangeRequestPlan",
+    summary: "The plan a deploy would run now against the live cluster (once ended: the plan it ran), with the cluster validator's problems, conflicts and risks. Secrets masked.",
+    tag: "Change requests",
+    params: idParams,
+    status: 200,
+    response: s.planPreviewSchema,
+    call: async (c, i) => previewAnswer(await c.changeRequest.preview({ id: str(i.params.id) })),
+  }),
+  route({
+    method: "post",
     path: "/change-requests/{id}/deploy",
     operationId: "deployChangeRequest",
-    summary: "Queues the deploy of an approved change request. Answers 202 at once; poll the deployment.",
+    summary: "Queues the deploy of an approved change request. Answers 202 at once with the operation (also in `Location`); poll or wait on it.",
     tag: "Change requests",
     params: idParams,
     status: 202,
     response: s.deployAcceptedSchema,
     call: async (c, i, base) => {
       const { deploymentId } = await c.changeRequest.deploy({ id: str(i.params.id) });
-      return { deploymentId, status: "queued", statusUrl: `${base}/deployments/${deploymentId}` };
+      return { operationId: deploymentId, deploymentId, status: "queued", statusUrl: operationUrl(base, deploymentId), deploymentUrl: `${base}/deployments/${deploymentId}` };
     },
   }),
   route({
@@ -161,7 +222,7 @@ export const routes: RestRoute[] = [
     path: "/clusters/{id}/sync",
     operationId: "syncStateFile",
     summary:
-      "Seed 001's sync: a state file (canonical or seed shape) becomes a change request submitted for review, answered with the sync lists from its plan against the live cluster. When the cluster needs no approval (and mode is sync) its deploy is queued: 202 with the deployment's status URL. Otherwise 202 with the change request's review link. Nothing to change: 200. Connectors missing from the file are left alone. A file with problems: 400, one detail per problem (line:col), nothing created.",
+      "Seed 001's sync: a state file (canonical or seed shape) becomes a change request submitted for review, answered with the sync lists from its plan against the live cluster. When the cluster needs no approval (and mode is sync) its deploy is queued: 202 with the operation (operationId, Location). Otherwise 202 with the change request's review link. Nothing to change: 200. Connectors missing from the file are left alone. A file with problems: 400, one detail per problem (line:col), nothing created.",
     tag: "Clusters",
     params: idParams,
     body: syncInput.omit({ clusterId: true }),
@@ -177,12 +238,46 @@ export const routes: RestRoute[] = [
         ...result.lists,
         changeRequestId: crId,
         deploymentId,
+        operationId: deploymentId,
         reviewUrl: crId ? `${web.replace(/\/+$/, "")}/changes/${crId}` : null,
         changeRequestUrl: crId ? `${base}/change-requests/${crId}` : null,
-        statusUrl: deploymentId ? `${base}/deployments/${deploymentId}` : crId ? `${base}/change-requests/${crId}` : null,
+        statusUrl: deploymentId ? operationUrl(base, deploymentId) : crId ? `${base}/change-requests/${crId}` : null,
         plan: result.plan?.actions ?? [],
       };
     },
+  }),
+  route({
+    method: "post",
+    path: "/clusters/{id}/validate",
+    operationId: "validateStateFile",
+    summary:
+      "Checks a state file (canonical or seed shape) as sync would, creating nothing: 200 with what it would create, update and leave unchanged, or 400 with one detail per problem (line:col), as sync answers.",
+    tag: "Clusters",
+    params: idParams,
+    body: validateBody,
+    status: 200,
+    response: s.stateFileCheckSchema,
+    call: async (c, i) => {
+      const body = i.body as z.output<typeof validateBody>;
+      const result = await c.changeRequest.importStateFile({ clusterId: str(i.params.id), text: body.text, teamId: body.teamId, title: "Validate a state file", dryRun: true });
+      if (!result.ok) throw new InputProblems(result.problems);
+      const namesOf = (action: string) => result.entries.filter((e) => e.action === action).map((e) => e.name);
+      return { valid: true, create: namesOf("create"), update: namesOf("update"), unchanged: namesOf("unchanged"), entries: result.entries };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/operations/{id}",
+    operationId: "getOperation",
+    summary: `Long work and where it stands. An operation is a deployment (same id; whoever may read the deployment may read it). status: ${s.OPERATION_STATUS_DESCRIPTION} With \`wait\` (seconds, at most ${MAX_OPERATION_WAIT_SECONDS}) it answers as soon as the status is ready or failed, or when the time has passed.`,
+    tag: "Operations",
+    params: idParams,
+    query: z.object({
+      wait: z.coerce.number().int().min(0).max(MAX_OPERATION_WAIT_SECONDS, `At most ${MAX_OPERATION_WAIT_SECONDS} seconds.`).default(0).meta({ description: "Seconds to wait for a final status (ready or failed)." }),
+    }),
+    status: 200,
+    response: s.operationSchema,
+    call: async (c, i, base) => withLinks(await c.deployment.operation({ id: str(i.params.id), wait: i.query.wait as number }), base),
   }),
   route({
     method: "get",

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CHANGE_REQUEST_STATUSES, DEPLOYMENT_STATUSES, DESIRED_STATES, HEALTH_STATES, INCIDENT_STATES, ROLES } from "@switchboard/db/enums";
+import { OPERATION_STATUSES } from "@switchboard/domain/operation-status";
 
 const dateTime = z.iso.datetime();
 const nullableDate = dateTime.nullable();
@@ -81,6 +82,10 @@ export const connectorSchema = z
     name: z.string(),
     connectorClass: z.string(),
     topics: z.string(),
+    lifecycle: z.enum(["active", "deleting"]).meta({
+      description: "deleting: a change request that deletes it is deploying; it is marked deleted (and this answer becomes 404) only once the deploy verified it gone from the cluster.",
+    }),
+    deletion: z.object({ changeRequestId: z.string() }).nullable().meta({ description: "The change request deleting it, while lifecycle is deleting." }),
     team: ref.nullable(),
     cluster: z.object({ id: z.string(), name: z.string(), environment: z.string() }).nullable(),
     desiredState: z.enum(DESIRED_STATES),
@@ -164,9 +169,11 @@ export const statusSchema = z.object({ status: z.enum(CHANGE_REQUEST_STATUSES) }
 
 export const deployAcceptedSchema = z
   .object({
+    operationId: z.string().meta({ description: "The operation (its id is the deployment's id)." }),
     deploymentId: z.string(),
     status: z.enum(DEPLOYMENT_STATUSES),
-    statusUrl: z.string().meta({ description: "Poll it (GET) until `status` is succeeded or failed." }),
+    statusUrl: z.string().meta({ description: "The operation (also in `Location`): poll it (GET, optionally `?wait=30`) until `status` is ready or failed." }),
+    deploymentUrl: z.string().meta({ description: "The deployment: progress per connector and, once it ended, the report." }),
   })
   .meta({ id: "DeployAccepted" });
 
@@ -251,7 +258,79 @@ export const syncSchema = z
     deploymentId: z.string().nullable(),
     reviewUrl: z.string().nullable().meta({ description: "The change request in the web app." }),
     changeRequestUrl: z.string().nullable(),
-    statusUrl: z.string().nullable().meta({ description: "Poll it: the deployment when one was queued, else the change request." }),
+    operationId: z.string().nullable().meta({ description: "The operation when a deploy was queued (its id is the deployment's id)." }),
+    statusUrl: z.string().nullable().meta({ description: "Poll it: the operation when a deploy was queued (also in `Location`), else the change request." }),
     plan: z.array(z.object({ kind: z.string(), name: z.string(), reason: z.string() })).meta({ description: "The plan's actions against the live cluster (no config values)." }),
   })
   .meta({ id: "SyncResult" });
+
+export const OPERATION_STATUS_DESCRIPTION =
+  "accepted (queued) → preparing (planning, applying steps) → provisioned (every step applied, verifying) → ready (verified); failed; deleting (a plan that only deletes connectors, until the cluster confirmed them gone).";
+
+export const operationSchema = z
+  .object({
+    id: z.string().meta({ description: "The operation's id: the deployment's id." }),
+    status: z.enum(OPERATION_STATUSES).meta({ description: OPERATION_STATUS_DESCRIPTION }),
+    deploymentStatus: z.enum(DEPLOYMENT_STATUSES),
+    changeRequestId: z.string(),
+    clusterId: z.string(),
+    createdAt: dateTime,
+    startedAt: nullableDate,
+    finishedAt: nullableDate,
+    progress: z.object({
+      phase: z.enum(["queued", "planning", "applying", "verifying", "finished"]),
+      steps: z.object({ total: z.number().int(), ended: z.number().int() }),
+      percent: z.number(),
+    }),
+    links: z.object({
+      self: z.string(),
+      deployment: z.string(),
+      report: z.string().nullable().meta({ description: "Once the operation ended (ready or failed)." }),
+      changeRequest: z.string(),
+    }),
+  })
+  .meta({ id: "Operation", description: "Long work (a deploy) and where it stands." });
+
+const problemList = z.array(z.object({ connector: z.string().nullable(), key: z.string().nullable(), message: z.string() }));
+const keyChange = z.object({
+  op: z.enum(["add", "remove", "change"]),
+  key: z.string(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  sensitive: z.boolean().optional().meta({ description: "A secret: its values are never sent." }),
+});
+
+export const planPreviewSchema = z
+  .union([
+    z.object({
+      ok: z.literal(true),
+      source: z.enum(["live", "record"]).meta({ description: "live: planned against the cluster now; record: the plan the change request's last deploy ran." }),
+      valid: z.boolean(),
+      actions: z.array(
+        z.object({
+          kind: z.string(),
+          name: z.string(),
+          reason: z.string(),
+          changes: z.array(keyChange).optional().meta({ description: "Key-level changes of an update; secrets only as sensitive." }),
+        }),
+      ),
+      summary: z.record(z.string(), z.number().int()).nullable(),
+      topicsToCreate: z.array(z.object({ name: z.string() })),
+      topicsToDelete: z.array(z.string()),
+      problems: problemList.meta({ description: "The cluster validator's problems (secrets redacted)." }),
+      risks: z.array(z.object({ connector: z.string().nullable(), code: z.string(), message: z.string() })),
+      conflicts: z.array(z.string()),
+    }),
+    z.object({ ok: z.literal(false), reason: z.enum(["unreachable", "invalid"]), message: z.string() }),
+  ])
+  .meta({ id: "PlanPreview", description: "What a deploy would do now; `ok: false` when the cluster did not answer or the change cannot be planned. Secrets masked." });
+
+export const stateFileCheckSchema = z
+  .object({
+    valid: z.literal(true),
+    create: names.meta({ description: "Connectors the file would create." }),
+    update: names.meta({ description: "Connectors it would change." }),
+    unchanged: names,
+    entries: z.array(z.object({ action: z.enum(["create", "update", "unchanged"]), name: z.string(), team: z.string(), changedKeys: names })),
+  })
+  .meta({ id: "StateFileCheck", description: "A valid file and what it would change (nothing was created). An invalid one answers 400 with one detail per problem." });

@@ -53,14 +53,15 @@ const sync = (token: string | null, body: Record<string, unknown>) => rest.call(
 const changeRequestCount = () => t.db.changeRequest.count();
 
 describe("sync on a cluster that needs no approval", () => {
-  it("queues the deploy at once (202 + Location of the deployment), answers the lists, and the worker deploys it", async () => {
+  it("queues the deploy at once (202 + Location of its operation), answers the lists, and the worker deploys it", async () => {
     await t.db.cluster.update({ where: { id: w.cluster.id }, data: { approvalsRequired: 0 } });
     const answer = await sync(owner, { text: seedFile() });
     expect(answer.status).toBe(202);
     const { deploymentId, changeRequestId } = answer.body as { deploymentId: string; changeRequestId: string };
     expect(answer.body).toMatchObject({ outcome: "deploying", added: ["orders-sink"], paused: ["payments-sink"], removed: [], resumed: [], updated: [], restarted: [] });
-    expect(answer.body.statusUrl).toBe(`/api/v1/deployments/${deploymentId}`);
-    expect(answer.headers.get("location")).toBe(`/api/v1/deployments/${deploymentId}`);
+    expect(answer.body.operationId).toBe(deploymentId);
+    expect(answer.body.statusUrl).toBe(`/api/v1/operations/${deploymentId}`);
+    expect(answer.headers.get("location")).toBe(`/api/v1/operations/${deploymentId}`);
     expect(answer.body.reviewUrl).toBe(`https://switchboard.example.com/changes/${changeRequestId}`);
     expect(answer.text).not.toContain(NEW_SECRET);
     expect(answer.text).not.toContain(SECRET);
@@ -71,6 +72,7 @@ describe("sync on a cluster that needs no approval", () => {
       return d.body.status === "succeeded" || d.body.status === "failed" ? d : undefined;
     }, 10_000, "the deployment to end");
     expect(done.body).toMatchObject({ status: "succeeded", report: { summary: { added: ["orders-sink"], paused: ["payments-sink"] } } });
+    expect((await rest.call(owner, "GET", "/operations/{id}", { params: { id: deploymentId } })).body).toMatchObject({ id: deploymentId, status: "ready", deploymentStatus: "succeeded", changeRequestId });
     expect((await rest.call(owner, "GET", "/change-requests/{id}", { params: { id: changeRequestId } })).body.status).toBe("deployed");
 
     const again = await sync(owner, { text: seedFile() });

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { listDeployments } from "@switchboard/db/repos/deployments";
 import { deploymentReport, deploymentView } from "@switchboard/domain/deployments";
+import { MAX_OPERATION_WAIT_SECONDS, waitForOperation } from "@switchboard/domain/operation-status";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 const id = z.string().min(1).max(100);
@@ -14,6 +15,14 @@ export const deploymentRouter = createTRPCRouter({
   byId: protectedProcedure
     .input(z.object({ id, after: z.number().int().min(0).max(1_000_000).default(0) }))
     .query(({ ctx, input }) => deploymentView(ctx.db, input.id, input.after)),
+
+  /**
+   * The deployment as an operation (the automation API's lifecycle status), read like `byId`; with
+   * `wait` (seconds) it answers once the status is final or when the time has passed.
+   */
+  operation: protectedProcedure
+    .input(z.object({ id, wait: z.number().int().min(0).max(MAX_OPERATION_WAIT_SECONDS, `At most ${MAX_OPERATION_WAIT_SECONDS} seconds.`).default(0) }))
+    .query(({ ctx, input }) => waitForOperation(ctx.db, input.id, input.wait)),
 
   /** Deployments, newest first, optionally of one change request. */
   list: protectedProcedure

@@ -119,3 +119,31 @@ export function tokenRateLimiter(db: Db, limit: RequestLimit): TokenRateLimiter 
     }
   };
 }
+
+/** Failed API authentications per client address: an address over its limit is refused before its token is checked. */
+export type AuthFailureThrottle = {
+  /** Milliseconds until the address may try again when it has used up its failures, else null. */
+  blocked(address: string): Promise<number | null>;
+  /** Counts a failed authentication; the wait when this one was over the limit, else null. */
+  failed(address: string): Promise<number | null>;
+};
+
+/** The failed-authentication throttle of a database (the same Prisma store, so every replica shares the count). */
+export function authFailureThrottle(db: Db, limit: RequestLimit): AuthFailureThrottle {
+  const limiter = new RateLimiterPrisma({ storeClient: db, keyPrefix: "api-auth-failure", points: limit.points, duration: limit.durationSeconds });
+  return {
+    async blocked(address) {
+      const res = await limiter.get(address);
+      return res && res.consumedPoints >= limit.points ? Math.max(res.msBeforeNext, 1) : null;
+    },
+    async failed(address) {
+      try {
+        await limiter.consume(address);
+        return null;
+      } catch (err) {
+        if (err instanceof RateLimiterRes) return Math.max(err.msBeforeNext, 1);
+        throw err;
+      }
+    },
+  };
+}
