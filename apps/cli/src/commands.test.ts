@@ -154,11 +154,55 @@ function webConnector(name: string, id: string) {
   return { name, config: { "connector.class": SINK, topics: "orders", "switchboard.id": id, "switchboard.version": "3", "switchboard.managed-by": "web/c1" } };
 }
 
+describe("a cluster governed by a Switchboard server", () => {
+  it("refuses a direct apply before touching anything, naming how many connectors the server governs", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1"), webConnector("refunds-sink", "cr-2"), { name: "hand-made", config: { "connector.class": SINK, topics: "x" } }] });
+    const { dir, file } = await stateFile([entry("mine", "mine")]);
+    const r = await runCaptured(["apply", file, "--yes", "--json", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: refusing to apply directly: 2 connectors on this cluster are governed by a Switchboard server (managed by web/...)");
+    expect(r.stderr).toContain("hint: propose it with `switchboard propose --server …`");
+    expect(r.stderr).toContain("or pass --force");
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { message: expect.stringContaining("refusing to apply directly") } });
+    expect(writes(fake)).toEqual([]);
+    expect(fake.connectors.has("mine")).toBe(false);
+  });
+
+  it("refuses even a file that would only delete or take over the governed connectors (--prune, --take-over)", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    const { dir, file } = await stateFile([{ ...entry("cr-1", "orders-sink", { "tasks.max": "9" }), version: 4 }]);
+    const r = await runCaptured(["apply", file, "--yes", "--prune", "--take-over", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("1 connector on this cluster is governed by a Switchboard server");
+    expect(writes(fake)).toEqual([]);
+    expect(fake.connectors.get("orders-sink")?.config["switchboard.managed-by"]).toBe("web/c1");
+  });
+
+  it("applies with --force, with a warning, leaving the governed connectors alone", async () => {
+    const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    const { dir, file } = await stateFile([entry("mine", "mine")]);
+    const r = await runCaptured(["apply", file, "--yes", "--force", ...CONNECT], { ...io, cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning: --force: applying directly although 1 connector on this cluster is governed by a Switchboard server");
+    expect(writes(fake)).toEqual(["createConnector mine"]);
+  });
+
+  it("is not governed by connectors of the CLI itself or unmanaged ones; plan is never refused", async () => {
+    const { fake, io } = fakeCluster({ connectors: [{ name: "hand-made", config: { "connector.class": SINK, topics: "x" } }] });
+    const { dir, file } = await stateFile([entry("mine", "mine")]);
+    expect((await runCaptured(["apply", file, "--yes", "--scope", "team-a", ...CONNECT], { ...io, cwd: dir })).code).toBe(0);
+    expect((await runCaptured(["apply", file, "--yes", "--scope", "team-a", ...CONNECT], { ...io, cwd: dir })).code).toBe(0);
+    expect(fake.connectors.get("mine")?.config["switchboard.managed-by"]).toBe("cli/team-a");
+    const governed = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
+    expect((await runCaptured(["plan", file, ...CONNECT], { ...governed.io, cwd: dir })).code).toBe(2);
+  });
+});
+
 describe("ownership: managers, conflicts and take-over", () => {
   it("leaves a connector managed by the web app alone when the file lacks it, and lists it", async () => {
     const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
     const { dir, file } = await stateFile([entry("mine", "mine")]);
-    const r = await runCaptured(["apply", file, "--yes", ...CONNECT], { ...io, cwd: dir });
+    const r = await runCaptured(["apply", file, "--yes", "--force", ...CONNECT], { ...io, cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Managed elsewhere, left alone:\n  = orders-sink (managed by web/c1)");
     expect(writes(fake)).toEqual(["createConnector mine"]);
@@ -178,7 +222,7 @@ describe("ownership: managers, conflicts and take-over", () => {
     expect(planned.stderr).toMatch(/ {2}hint: add --take-over/);
     expect(planned.stderr).toContain("✗ 1 conflict; nothing was changed");
 
-    const applied = await runCaptured(["apply", file, "--yes", "--json", ...CONNECT], { ...io, cwd: dir });
+    const applied = await runCaptured(["apply", file, "--yes", "--force", "--json", ...CONNECT], { ...io, cwd: dir });
     expect(applied.code).toBe(1);
     expect(JSON.parse(applied.stdout)).toMatchObject({ ok: false, conflicts: [{ code: "MANAGED_ELSEWHERE", connector: "orders-sink", heldBy: { manager: "web/c1" } }] });
     expect(writes(fake)).toEqual([]);
@@ -187,7 +231,7 @@ describe("ownership: managers, conflicts and take-over", () => {
   it("takes it over with --take-over, re-stamping it, with a TAKE_OVER warning", async () => {
     const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
     const { dir, file } = await stateFile([{ ...entry("cr-1", "orders-sink", { "tasks.max": "2" }), version: 4 }]);
-    const r = await runCaptured(["apply", file, "--yes", "--take-over", ...CONNECT], { ...io, cwd: dir });
+    const r = await runCaptured(["apply", file, "--yes", "--take-over", "--force", ...CONNECT], { ...io, cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/! TAKE_OVER orders-sink: .*web\/c1/);
     expect(fake.connectors.get("orders-sink")?.config).toMatchObject({ "tasks.max": "2", "switchboard.managed-by": "cli/default", "switchboard.id": "cr-1" });
@@ -196,7 +240,7 @@ describe("ownership: managers, conflicts and take-over", () => {
   it("refuses to create over a name held by a connector with another id, even with --take-over", async () => {
     const { fake, io } = fakeCluster({ connectors: [webConnector("orders-sink", "cr-1")] });
     const { dir, file } = await stateFile([entry("mine", "orders-sink")]);
-    const r = await runCaptured(["apply", file, "--yes", "--take-over", ...CONNECT], { ...io, cwd: dir });
+    const r = await runCaptured(["apply", file, "--yes", "--take-over", "--force", ...CONNECT], { ...io, cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^conflict: NAME_TAKEN orders-sink: the name "orders-sink" is held by a connector with id cr-1, managed by web\/c1/m);
     expect(r.stderr).toMatch(/hint: rename "orders-sink" in the definitions/);

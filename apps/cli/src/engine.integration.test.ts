@@ -235,7 +235,13 @@ describe("ownership through the CLI on the real cluster", () => {
     const before = await liveConfig("web-owned");
 
     const mine = { id: "it.cli-one", name: "cli-one", version: 1, config: { "connector.class": MOCK_SINK, topics: "sb-it", "tasks.max": "1" } };
-    const applied = await cli(["apply", "state.json", "--yes"], { "state.json": { connectors: [mine] } });
+    // A connector of the web app makes the cluster governed: a direct apply needs --force.
+    const governed = await cli(["apply", "state.json", "--yes"], { "state.json": { connectors: [mine] } });
+    expect(governed.code).toBe(1);
+    expect(governed.stderr).toContain("refusing to apply directly: 1 connector on this cluster is governed by a Switchboard server");
+    expect(await namesOnEveryWorker()).toEqual(connectUrls.map(() => ["web-owned"]));
+
+    const applied = await cli(["apply", "state.json", "--yes", "--force"], { "state.json": { connectors: [mine] } });
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain("Managed elsewhere, left alone:\n  = web-owned (managed by web/some-cluster)");
     expect(applied.stdout).toMatch(/added\s+cli-one/);
@@ -243,12 +249,12 @@ describe("ownership through the CLI on the real cluster", () => {
 
     const takeOver = { id: "cr-web-1", name: "web-owned", version: 4, config: { "connector.class": MOCK_SINK, topics: "sb-it", "tasks.max": "1", delay_ms: "20000" } };
     const files = { "state.json": { connectors: [mine, takeOver] } };
-    const refused = await cli(["apply", "state.json", "--yes"], files);
+    const refused = await cli(["apply", "state.json", "--yes", "--force"], files);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^conflict: MANAGED_ELSEWHERE web-owned: .*web\/some-cluster/m);
     expect(await liveConfig("web-owned")).toEqual(before);
 
-    const taken = await cli(["apply", "state.json", "--yes", "--take-over"], files);
+    const taken = await cli(["apply", "state.json", "--yes", "--take-over", "--force"], files);
     expect(taken.code, taken.stderr).toBe(0);
     expect(taken.stdout).toMatch(/TAKE_OVER web-owned/);
     expect(taken.stdout).toMatch(/updated\s+web-owned/);
@@ -261,7 +267,7 @@ describe("ownership through the CLI on the real cluster", () => {
     await listedByEveryWorker("taken-name");
     const before = await liveConfig("taken-name");
 
-    const r = await cli(["apply", "state.json", "--yes", "--take-over"], {
+    const r = await cli(["apply", "state.json", "--yes", "--take-over", "--force"], {
       "state.json": { connectors: [{ id: "mine", name: "taken-name", version: 1, config: { "connector.class": MOCK_SINK, topics: "sb-it", delay_ms: "1" } }] },
     });
     expect(r.code).toBe(1);

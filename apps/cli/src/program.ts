@@ -3,11 +3,11 @@ import type { ApplyCommandOptions } from "./commands/apply";
 import type { ExportCommandOptions } from "./commands/export";
 import type { OffsetsCommandOptions } from "./commands/offsets";
 import type { PlanCommandOptions } from "./commands/plan";
-import type { ProposeCommandOptions, WaitCommandOptions } from "./commands/server";
+import type { ApplyServerOptions, ProposeCommandOptions, WaitCommandOptions } from "./commands/server";
 import type { StatusCommandOptions } from "./commands/status";
 import type { ValidateCommandOptions } from "./commands/validate";
 import type { CliIo } from "./context";
-import { describeError } from "./errors";
+import { CliError, describeError } from "./errors";
 import { colorsFor, writeJson, writeLine } from "./output";
 
 const EXIT_CODES = `
@@ -33,8 +33,8 @@ Environment:
   SWITCHBOARD_BOOTSTRAP         default for --bootstrap
   SWITCHBOARD_CONNECT_USER      default for --user
   SWITCHBOARD_CONNECT_PASSWORD  default for --password (safer than the flag: not visible in ps)
-  SWITCHBOARD_SERVER            default for --server (propose, wait)
-  SWITCHBOARD_TOKEN             the API token for propose and wait (no flag: it would land in shell history)
+  SWITCHBOARD_SERVER            default for --server (propose, wait, apply --change)
+  SWITCHBOARD_TOKEN             the API token for propose, wait and apply --server (no flag: it would land in shell history)
   NO_COLOR                      disables colour`;
 
 /**
@@ -142,16 +142,25 @@ Exit codes: 0 no changes, 2 changes to apply, 1 error or conflicts.`,
     withClusterOptions(
       program
         .command("apply")
-        .description("Plan, confirm, apply, then verify that every connector reached its desired state.")
-        .argument("<path>", "state file or directory of connector files")
+        .description("Plan, confirm, apply, then verify that every connector reached its desired state. With --server: deploy the approved change request of the file through a Switchboard server.")
+        .argument("[path]", "state file or directory of connector files")
         .option("-y, --yes", "apply without asking (required when stdin is not a terminal)")
+        .option("--force", "apply directly even when the cluster has connectors a Switchboard server governs (managed by web/...)")
         .option("--prune", "also delete connectors that Switchboard does not manage")
         .option(...SCOPE_OPTION)
         .option(...TAKE_OVER_OPTION)
         .option("--concurrency <n>", "how many connectors to change at once (default 8)", positiveInt)
         .option("--rate <n>", "start at most n connectors per second, evenly spread (default: no limit)", positiveNumber)
         .option("--halt-after <n>", "start no more connectors once n steps failed; the rest is left untouched and reported as not attempted (default: never)", positiveInt)
-        .option("--verify-timeout <ms>", "how long verification waits for the desired states (default 120000)", positiveInt),
+        .option("--verify-timeout <ms>", "how long verification waits for the desired states (default 120000)", positiveInt)
+        .option(...SERVER_OPTION)
+        .option("--cluster <id|name>", "with --server: the server's cluster the file is for")
+        .option("--change <id>", "with --server: deploy this approved change request (no file)")
+        .option("--team <id>", "with --server: the team that owns new connectors (default: the token's only team)")
+        .option("--title <text>", "with --server: the change request's title if the file opens one")
+        .option("--source <key>", "with --server: where the file comes from, as given to propose (default: the path)", sourceKey)
+        .option("--interval <duration>", "with --server: time between polls while the deploy runs (default 5s)", duration),
+      { timeout: "apply" },
     ),
   )
     .addHelpText(
@@ -161,11 +170,31 @@ Examples:
   $ switchboard apply state.json --connect http://localhost:8083
   $ switchboard apply connectors/ --connect http://connect-1:8083,http://connect-2:8083 --yes --json > report.json
   $ switchboard apply adopted.json --connect http://localhost:8083 --take-over --yes
+  $ switchboard apply state.json --server https://switchboard.example.com --cluster prod --source "pr-42:state.json" --timeout 30m
 ${OWNERSHIP}
 
-Exit codes: 0 applied and verified (or no changes), 1 error, conflicts (nothing applied) or failed apply/verification.`,
+Governed clusters: once a Switchboard server deploys to a cluster (connectors managed by web/...),
+a direct apply there is refused before anything is touched: propose the file with
+\`switchboard propose --server ...\`, then deploy the approved change with \`apply --server\`.
+--force applies directly anyway.
+
+With --server (token from SWITCHBOARD_TOKEN): the file is proposed from its --source as propose does;
+unchanged since it was approved, its approved change request is deployed and followed until it ends
+(--timeout, default 10m); changed, it goes back to review and nothing is deployed.
+
+Exit codes: 0 applied and verified (or no changes), 1 error, conflicts (nothing applied) or failed apply/verification.
+With --server: 0 deployed (or nothing to deploy), 1 not approved, failed, rejected or refused, 2 timed out.`,
     )
-    .action(action(async ([path = ""], opts) => (await import("./commands/apply")).applyCommand(path, opts as ApplyCommandOptions, io)));
+    .action(
+      action(async ([path], opts) => {
+        if (opts.server !== undefined || opts.change !== undefined) {
+          refuseWithServer(opts, ["connect", "force", "prune", "takeOver", "scope", "bootstrap"]);
+          return (await import("./commands/server")).applyServerCommand(path, opts as ApplyServerOptions, io);
+        }
+        if (!path) throw new CliError("missing the state file", "switchboard apply <path> --connect URL (or --server URL --change <id>)");
+        return (await import("./commands/apply")).applyCommand(path, opts as ApplyCommandOptions, io);
+      }),
+    );
 
   withOutputOptions(
     withClusterOptions(
@@ -286,11 +315,23 @@ Exit codes: 0 deployed, 1 failed, rejected or cancelled (or an error), 2 timed o
   return program;
 }
 
+/** Options of a direct apply that mean nothing when the server deploys. */
+function refuseWithServer(opts: CommandOptions, direct: string[]): void {
+  const given = direct.filter((key) => opts[key] !== undefined && opts[key] !== false);
+  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`;
+  if (given.length > 0) throw new CliError(`${given.map(flag).join(", ")} cannot go with --server`, "with --server the server deploys the approved change request; drop the direct-apply options");
+}
+
 const SERVER_OPTION = ["--server <url>", "the Switchboard server (env SWITCHBOARD_SERVER); the token comes from env SWITCHBOARD_TOKEN"] as const;
 
 function sourceKey(value: string): string {
   if (value.trim() === "" || value.length > 300 || value.includes("\n")) throw new InvalidArgumentError("expected one line of at most 300 characters.");
   return value.trim();
+}
+
+/** Plain whole numbers are milliseconds (the Connect timeout's unit); with a unit, a duration. */
+function msOrDuration(value: string): number {
+  return /^\d+$/.test(value.trim()) ? positiveInt(value.trim()) : duration(value);
 }
 
 /** "90s", "10m", "1h", "250ms" or plain seconds, in milliseconds. */
@@ -300,13 +341,14 @@ function duration(value: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
 }
 
-function withClusterOptions(cmd: Command, { bootstrap = true }: { bootstrap?: boolean } = {}): Command {
+function withClusterOptions(cmd: Command, { bootstrap = true, timeout = "connect" }: { bootstrap?: boolean; timeout?: "connect" | "apply" } = {}): Command {
   cmd
     .option("-c, --connect <urls>", "Kafka Connect worker URLs of one cluster, comma-separated (env SWITCHBOARD_CONNECT)")
     .option("--user <name>", "basic auth user for Connect (env SWITCHBOARD_CONNECT_USER)")
     .option("--password <password>", "basic auth password for Connect (env SWITCHBOARD_CONNECT_PASSWORD)")
-    .option("--ca-file <path>", "CA certificate (PEM) for https workers")
-    .option("--timeout <ms>", "total time per Connect request across workers (default 30000)", positiveInt);
+    .option("--ca-file <path>", "CA certificate (PEM) for https workers");
+  if (timeout === "connect") cmd.option("--timeout <ms>", "total time per Connect request across workers (default 30000)", positiveInt);
+  else cmd.option("--timeout <ms|duration>", "total time per Connect request across workers (default 30000 ms); with --server how long to wait for the deploy (default 10m). Plain numbers are ms; 90s, 10m, 1h also work", msOrDuration);
   if (bootstrap) {
     cmd.option("--bootstrap <servers>", "Kafka bootstrap servers, to read and create topics; without it topics are left alone (env SWITCHBOARD_BOOTSTRAP)");
   }

@@ -143,3 +143,123 @@ describe("switchboard wait", () => {
     expect(r.stderr).toContain(`${id}: in_review`);
   });
 });
+
+const MUTATING = new Set(["putConfig", "createConnector", "pause", "resume", "stop", "restart", "restartTask", "deleteConnector", "alterOffsets", "resetOffsets"]);
+const clusterWrites = () => w.fake.calls.filter((c) => MUTATING.has(c.method));
+const runWorker = () =>
+  void startWorker({ db: t.db, workerId: "worker-a", signal: stop.signal, pollMs: 10, leaseMs: 300, stopGraceMs: 0, scheduleHealth: false, deliverNotifications: false, services: w.services });
+const applyServer = (extra: string[] = [], env?: Record<string, string>) =>
+  cli(["apply", "state.json", "--server", url, "--cluster", "prod", "--source", "pr-7:state.json", "--interval", "20ms", "--timeout", "30s", ...extra], env);
+
+describe("switchboard apply --server", () => {
+  it("refuses a change that is not approved yet: exit 1 with the review link and the approvals missing, nothing deployed", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    const r = await applyServer();
+    expect(r.code).toBe(1);
+    const cr = await t.db.changeRequest.findFirstOrThrow();
+    expect(cr.status).toBe("in_review");
+    expect(r.stderr).toContain(`change request ${cr.id} (revision 1) was not deployed: not approved yet: 1 approval missing`);
+    expect(r.stderr).toContain(`review it at https://switchboard.example.com/changes/${cr.id}`);
+    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(await t.db.deployment.count()).toBe(0);
+    expect(clusterWrites()).toEqual([]);
+  });
+
+  it("deploys the approved change of an unchanged file, waits for it and prints the report; then there is nothing to deploy", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    expect((await applyServer()).code).toBe(1);
+    const cr = await t.db.changeRequest.findFirstOrThrow();
+    await review(t.db, w.approver, cr.id, "approve", "Fine.");
+    runWorker();
+
+    const r = await applyServer();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${cr.id}: deployed`);
+    expect(r.stdout).toMatch(new RegExp(`✓ change request ${cr.id} deployed \\(deployment \\w+\\)`));
+    expect(r.stdout).toMatch(/added\s+orders-sink/);
+    expect(r.stdout).toMatch(/paused\s+payments-sink/);
+    // The same file again was no new revision: the approval given to revision 1 is what deployed.
+    expect(await t.db.changeRequest.findUniqueOrThrow({ where: { id: cr.id } })).toMatchObject({ status: "deployed", revision: 1 });
+    expect(await t.db.changeRequest.count()).toBe(1);
+    expect(w.fake.connectors.get("orders-sink")).toBeDefined();
+    expect(w.fake.connectors.get("payments-sink")?.state).toBe("PAUSED");
+
+    // Replayed (a CI job run twice): nothing is deployed again.
+    const again = await applyServer(["--json"]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "unchanged", deploymentId: null });
+    expect(await t.db.deployment.count()).toBe(1);
+  });
+
+  it("never deploys a file that differs from the approved change: it goes back to review with its approval dismissed", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    expect((await applyServer()).code).toBe(1);
+    const cr = await t.db.changeRequest.findFirstOrThrow();
+    await review(t.db, w.approver, cr.id, "approve", "Fine.");
+    runWorker();
+
+    // After the approval, the pull request's file is changed: the approved change must not carry it.
+    const swapped = JSON.parse(stateFile()) as { connectors: Array<{ connectorConfig: Record<string, string> }> };
+    swapped.connectors[1]!.connectorConfig.topics = "orders,customers.pii";
+    await writeFile(join(dir, "state.json"), JSON.stringify(swapped, null, 2));
+    const r = await applyServer();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`change request ${cr.id} (revision 2) was not deployed: not approved yet: 1 approval missing`);
+    expect(r.stderr).toContain("the file from pr-7:state.json differs from approved revision 1; re-proposed for review");
+    expect(await t.db.deployment.count()).toBe(0);
+    expect(clusterWrites()).toEqual([]);
+    const after = await t.db.changeRequest.findUniqueOrThrow({ where: { id: cr.id }, include: { reviews: true } });
+    expect(after).toMatchObject({ status: "in_review", revision: 2 });
+    expect(after.reviews.every((rv) => rv.dismissedAt !== null)).toBe(true);
+
+    // --change on it is refused the same way.
+    const byId = await cli(["apply", "--server", url, "--change", cr.id, "--interval", "20ms"]);
+    expect(byId.code).toBe(1);
+    expect(byId.stderr).toContain("not approved yet");
+    expect(await t.db.deployment.count()).toBe(0);
+  });
+
+  it("never deploys another user's approved change from the same source, and refuses a viewer's token", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    expect((await applyServer()).code).toBe(1);
+    const cr = await t.db.changeRequest.findFirstOrThrow();
+    await review(t.db, w.approver, cr.id, "approve", "Fine.");
+
+    const other = (await createToken(t.db, w.owner2, { name: "ci-2", expiresInDays: 30, role: "owner" })).secret;
+    const r = await applyServer([], { SWITCHBOARD_TOKEN: other });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("not approved yet");
+    expect(r.stderr).not.toContain(cr.id);
+
+    const viewer = (await createToken(t.db, w.viewer, { name: "v", expiresInDays: 30, role: "viewer" })).secret;
+    const refused = await cli(["apply", "--server", url, "--change", cr.id], { SWITCHBOARD_TOKEN: viewer });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: could not deploy change request .*\(FORBIDDEN\)$/m);
+    expect(await t.db.deployment.count()).toBe(0);
+    expect(clusterWrites()).toEqual([]);
+  });
+
+  it("deploys an approved change by id with --change, and exits 2 when the deploy outlasts --timeout", async () => {
+    const id = await propose();
+    await review(t.db, w.approver, id, "approve", "Fine.");
+    const r = await cli(["apply", "--server", url, "--change", id, "--interval", "20ms", "--timeout", "200ms", "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ changeRequestId: id, status: "deploying", timedOut: true });
+    runWorker();
+    const followed = await cli(["apply", "--server", url, "--change", id, "--interval", "20ms", "--timeout", "30s"]);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(await t.db.deployment.count()).toBe(1);
+  });
+
+  it("refuses direct-apply options with --server, and a missing file or cluster, before calling the server", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    const mixed = await applyServer(["--connect", "http://127.0.0.1:1", "--force"]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain("error: --connect, --force cannot go with --server");
+    const noCluster = await cli(["apply", "state.json", "--server", url]);
+    expect(noCluster.stderr).toContain("error: which cluster?");
+    const nothing = await cli(["apply", "--server", url]);
+    expect(nothing.stderr).toContain("apply --server needs a state file");
+    expect(await t.db.auditEvent.count({ where: { action: "api.call" } })).toBe(0);
+  });
+});

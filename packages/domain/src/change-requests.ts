@@ -401,8 +401,8 @@ export async function refresh(db: DbOrTx, user: SessionUser, id: string): Promis
   });
 }
 
-/** A stored item as input again (secrets decrypted), to rewrite the items. */
-async function storedItemInput(db: DbOrTx, item: ChangeItem): Promise<ChangeItemInput> {
+/** A stored item as input again (secrets decrypted), to rewrite the items or compare them with new ones. */
+export async function storedItemInput(db: DbOrTx, item: ChangeItem): Promise<ChangeItemInput> {
   const withDefinition = item.action === "create" || item.action === "update";
   return {
     action: item.action,

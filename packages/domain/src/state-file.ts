@@ -4,16 +4,20 @@
  * with secrets masked.
  */
 import { inTransaction, type DbOrTx } from "@switchboard/db/client";
-import { createChangeRequest, editChangeRequest, listChangeRequests, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
+import { isDeepStrictEqual } from "node:util";
+import type { ChangeRequestStatus } from "@switchboard/db/enums";
+import { DbError } from "@switchboard/db/errors";
+import { createChangeRequest, editChangeRequest, getChangeRequest, listChangeRequests, transitionChangeRequest, type ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { getConnector, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam, listTeams } from "@switchboard/db/repos/teams";
 import { parseStateFile, toStateFile } from "@switchboard/engine/load";
 import type { ConnectorSpec, Problem } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
+import { storedItemInput } from "./change-requests";
 import { configSchema, diffDefinitions, LIMITS, nameClash, passwordKeysFromCluster, resolveDefinition, storedDefinition, type Definition } from "./change-items";
 import { displayConfig } from "./display";
-import { DomainError } from "./errors";
+import { DomainError, precondition } from "./errors";
 import { addOwnerContacts, missingOwnerContacts, ownersOf, ownersPayloadOf, type OwnerContact } from "./owner-contacts";
 import { mayActForTeam, type SessionUser } from "./policy";
 
@@ -42,15 +46,68 @@ export type ImportInput = { clusterId: string; text: string; title: string; team
 
 const sourceLine = (source: string) => `Source: ${source}`;
 
-/** The caller's open (draft or in review) change request on the cluster from this source, if any. */
-async function openFromSource(db: DbOrTx, authorId: string, clusterId: string, source: string): Promise<string | null> {
-  const { items } = await listChangeRequests(db, { status: ["draft", "in_review"], clusterId, authorId, pageSize: 200 });
-  return items.find((cr) => cr.rationale.split("\n").includes(sourceLine(source)))?.id ?? null;
+type SourceChange = { id: string; status: ChangeRequestStatus; revision: number };
+
+/** The caller's change request on the cluster from this source that is not deploying yet (draft, in review or approved), if any. */
+async function openFromSource(db: DbOrTx, authorId: string, clusterId: string, source: string): Promise<SourceChange | null> {
+  const { items } = await listChangeRequests(db, { status: ["draft", "in_review", "approved"], clusterId, authorId, pageSize: 200 });
+  const cr = items.find((c) => c.rationale.split("\n").includes(sourceLine(source)));
+  return cr ? { id: cr.id, status: cr.status, revision: cr.revision } : null;
+}
+
+/** An item as stored (JSON round trip, defaults filled in), so a new item compares equal to the stored one it repeats. */
+function comparableItem(item: ChangeItemInput): unknown {
+  const { action, connectorName } = item;
+  const filled = {
+    action,
+    connectorId: item.connectorId ?? null,
+    connectorName,
+    teamId: item.teamId ?? null,
+    proposedConfig: item.proposedConfig ?? null,
+    proposedSecrets: item.proposedSecrets ?? {},
+    proposedState: item.proposedState ?? null,
+    onlyFailed: item.onlyFailed ?? false,
+    baseVersion: item.baseVersion ?? null,
+    payload: item.payload ?? null,
+  };
+  return JSON.parse(JSON.stringify(filled)) as unknown;
+}
+
+/** True when the change request holds exactly these items (secrets compared decrypted, in order). */
+async function holdsItems(db: DbOrTx, id: string, items: ChangeItemInput[]): Promise<boolean> {
+  const cr = await getChangeRequest(db, id);
+  if (!cr || cr.items.length !== items.length) return false;
+  for (const [i, stored] of cr.items.entries()) {
+    if (!isDeepStrictEqual(comparableItem(await storedItemInput(db, stored)), comparableItem(items[i]!))) return false;
+  }
+  return true;
+}
+
+/**
+ * Updates the caller's change request from the same source with the file's items. The same items
+ * again change nothing (no new revision, approvals kept): that is how `apply --server` finds the
+ * approved change of an unchanged file. Other items make a new revision, which dismisses standing
+ * approvals; an approved change request goes back to review first, with a note saying why, so an
+ * approval never covers content it did not see.
+ */
+async function updateFromSource(tx: DbOrTx, userId: string, open: SourceChange, source: string, edit: { title: string; rationale: string; items: ChangeItemInput[] }): Promise<string> {
+  if (await holdsItems(tx, open.id, edit.items)) return open.id;
+  const changedMeanwhile = precondition(`the change request from ${source} changed meanwhile (a deploy may have started); propose again`);
+  if (open.status === "approved") {
+    const note = `the file from ${source} differs from approved revision ${open.revision}; re-proposed for review`;
+    if (!(await transitionChangeRequest(tx, userId, open.id, ["approved"], "in_review", note))) throw changedMeanwhile;
+  }
+  try {
+    return (await editChangeRequest(tx, userId, open.id, edit)).id;
+  } catch (err) {
+    if (err instanceof DbError && err.code === "INVALID_STATE") throw changedMeanwhile;
+    throw err;
+  }
 }
 
 /**
  * Parses a state file (canonical or seed-001 shape) and, unless `dryRun`, creates a draft change
- * request (or, with `source`, updates the caller's open one from that source): `create` for names
+ * request (or, with `source`, updates the caller's one from that source, see updateFromSource): `create` for names
  * not on the cluster, `update` for changed ones, nothing for unchanged ones; connectors missing from
  * the file are left alone. Owner teams come from `owner.team` when it
  * names a team, else `teamId`. Which keys are secret is decided as for any change (the cluster's
@@ -149,9 +206,8 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
     if (items.length === 0) return null;
     const counts = `${entries.filter((e) => e.action === "create").length} to create, ${entries.filter((e) => e.action === "update").length} to update`;
     const rationale = `Imported from a state file (${counts}).${input.source ? `\n${sourceLine(input.source)}` : ""}`;
-    // Editing makes a new revision: standing approvals are dismissed, as for any edit.
     const open = input.source ? await openFromSource(tx, user.id, cluster.id, input.source) : null;
-    if (open) return (await editChangeRequest(tx, user.id, open, { title: input.title, rationale, items })).id;
+    if (open && input.source) return updateFromSource(tx, user.id, open, input.source, { title: input.title, rationale, items });
     return (await createChangeRequest(tx, user.id, { clusterId: cluster.id, title: input.title, rationale, items })).id;
   });
   return { ok: true, changeRequestId, entries };

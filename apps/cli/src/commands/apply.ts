@@ -1,24 +1,44 @@
 import { createInterface } from "node:readline/promises";
 import { applyPlan, type ApplyReport } from "@switchboard/engine/apply";
 import { formatPlanText } from "@switchboard/engine/format";
+import { readMark } from "@switchboard/engine/managed";
 import { hasChanges } from "@switchboard/engine/plan";
-import { withCluster, type ClusterOptions } from "../cluster";
+import { withCluster, type Cluster, type ClusterOptions } from "../cluster";
 import type { CliIo, OutputOptions } from "../context";
 import { CliError } from "../errors";
-import { colorsFor, createProgress, emptyReport, renderReport, writeJson, writeLine } from "../output";
+import { colorsFor, createProgress, emptyReport, plural, renderReport, writeJson, writeLine } from "../output";
 import { planAgainstCluster, reportConflicts, type PlanRequest } from "../planning";
 
 export type ApplyCommandOptions = OutputOptions &
   ClusterOptions &
-  Pick<PlanRequest, "prune" | "scope" | "takeOver"> & { yes?: boolean; concurrency?: number; rate?: number; haltAfter?: number; verifyTimeout?: number };
+  Pick<PlanRequest, "prune" | "scope" | "takeOver"> & { yes?: boolean; force?: boolean; concurrency?: number; rate?: number; haltAfter?: number; verifyTimeout?: number };
+
+/** How many live connectors a Switchboard server deploys (stamped managed by `web/<clusterId>`). */
+async function countGoverned(cluster: Cluster): Promise<number> {
+  const live = await cluster.connect.listConnectors();
+  return live.filter((c) => readMark(c.config)?.manager?.startsWith("web/")).length;
+}
+
+/**
+ * A cluster a Switchboard server deploys to is governed: its changes go through review there, so a
+ * direct apply is refused before anything is touched, unless --force (then a warning says so).
+ */
+async function refuseGoverned(io: CliIo, cluster: Cluster, opts: ApplyCommandOptions): Promise<void> {
+  const governed = await countGoverned(cluster);
+  if (governed === 0) return;
+  const what = `${plural(governed, "connector")} on this cluster ${governed === 1 ? "is" : "are"} governed by a Switchboard server (managed by web/...)`;
+  if (!opts.force) throw new CliError(`refusing to apply directly: ${what}`, "propose it with `switchboard propose --server …` (then `switchboard apply --server …` once approved) or pass --force");
+  writeLine(io.stderr, `${colorsFor(io, "stderr", opts).yellow("warning:")} --force: applying directly although ${what}; the change bypasses its review`);
+}
 
 /**
  * `switchboard apply <path>`: plan, confirm (or --yes), apply with live progress, verify, report.
- * A plan with conflicts is refused before anything is touched. Exit 0 when applied and verified (or
- * nothing to do), 1 otherwise.
+ * A plan with conflicts is refused before anything is touched, so is a cluster a Switchboard server
+ * governs (unless --force). Exit 0 when applied and verified (or nothing to do), 1 otherwise.
  */
 export async function applyCommand(path: string, opts: ApplyCommandOptions, io: CliIo): Promise<number> {
   return withCluster(opts, io, async (cluster) => {
+    await refuseGoverned(io, cluster, opts);
     const planned = await planAgainstCluster(io, path, cluster, opts);
     if (!planned) return 1;
     const { plan: p, secretKeys } = planned;
