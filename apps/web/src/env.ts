@@ -26,6 +26,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Level of the JSON log lines on stdout (`silent` for none). */
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Requests per API token per minute on /api/v1 (over it: 429 with Retry-After). */
+  SWITCHBOARD_API_RATE_LIMIT: z.coerce
+    .number({ error: "SWITCHBOARD_API_RATE_LIMIT: a whole number of requests per token per minute." })
+    .int("SWITCHBOARD_API_RATE_LIMIT: a whole number of requests per token per minute.")
+    .min(1, "SWITCHBOARD_API_RATE_LIMIT: at least 1.")
+    .max(1_000_000, "SWITCHBOARD_API_RATE_LIMIT: at most 1000000.")
+    .default(300),
 });
 
 function readEnv() {
@@ -73,6 +80,7 @@ function readEnv() {
     oidc,
     port: raw.PORT,
     logLevel: raw.LOG_LEVEL,
+    apiRateLimit: { points: raw.SWITCHBOARD_API_RATE_LIMIT, durationSeconds: 60 },
   } as const;
 }
 

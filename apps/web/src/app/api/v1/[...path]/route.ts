@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 const handler = instrumentRoute(
   "/api/v1",
-  createRestHandler({ publicUrl: env.nextAuthUrl, onError: (err, operationId) => log.error({ err, operation: operationId }, "REST API call failed") }),
+  createRestHandler({ publicUrl: env.nextAuthUrl, rateLimit: env.apiRateLimit, onError: (err, operationId) => log.error({ err, operation: operationId }, "REST API call failed") }),
 );
 
 export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };
