@@ -52,5 +52,17 @@ export function normaliseClusterInput<T extends Partial<ClusterInput>>(input: T)
     ...(input.statusTopic !== undefined ? { statusTopic: blankToNull(input.statusTopic) } : {}),
     ...(input.authUsernameEnv !== undefined ? { authUsernameEnv: blankToNull(input.authUsernameEnv) } : {}),
     ...(input.authPasswordEnv !== undefined ? { authPasswordEnv: blankToNull(input.authPasswordEnv) } : {}),
+    ...normaliseGitSettings(input, blankToNull),
+  };
+}
+
+/** Blank Git settings are null; clearing the repository clears its branch and path too (the mirror is off). */
+function normaliseGitSettings(input: Partial<ClusterInput>, blankToNull: (v: string | null | undefined) => string | null | undefined): Partial<ClusterInput> {
+  const repository = blankToNull(input.gitRepository);
+  if (repository === null) return { gitRepository: null, gitBranch: null, gitPath: null };
+  return {
+    ...(repository !== undefined ? { gitRepository: repository } : {}),
+    ...(input.gitBranch !== undefined ? { gitBranch: blankToNull(input.gitBranch) } : {}),
+    ...(input.gitPath !== undefined ? { gitPath: blankToNull(input.gitPath) } : {}),
   };
 }

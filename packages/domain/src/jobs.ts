@@ -26,3 +26,15 @@ export const healthPayloadSchema = z.object({ clusterId: z.string().min(1) });
 export function healthJob(clusterId: string, runAfter?: Date): EnqueueInput {
   return { kind: HEALTH_JOB, payload: { clusterId }, dedupeKey: `health:${clusterId}`, maxAttempts: 3, ...(runAfter ? { runAfter } : {}) };
 }
+
+export const GIT_COMMIT_JOB = "git-commit";
+
+export const gitCommitPayloadSchema = z.object({ deploymentId: z.string().min(1) });
+
+/**
+ * The commit of a succeeded deployment's state file to its cluster's Git repository: one per
+ * deployment (dedupe key), one at a time per cluster (lock key) so commits land in deploy order.
+ */
+export function gitCommitJob(deploymentId: string, clusterId: string): EnqueueInput {
+  return { kind: GIT_COMMIT_JOB, payload: { deploymentId }, lockKey: `git:${clusterId}`, dedupeKey: `git:${deploymentId}`, maxAttempts: 3 };
+}

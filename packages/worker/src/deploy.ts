@@ -13,13 +13,13 @@ import { DbError } from "@switchboard/db/errors";
 import { getChangeRequest, transitionChangeRequest, type ChangeRequest } from "@switchboard/db/repos/change-requests";
 import { getCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { appendDeploymentEvent, finishDeployment, getDeployment, listDeployments, startDeployment, type Deployment } from "@switchboard/db/repos/deployments";
-import { hasLiveJob, jobPayload, type Job } from "@switchboard/db/repos/jobs";
+import { enqueueJob, hasLiveJob, jobPayload, type Job } from "@switchboard/db/repos/jobs";
 import { buildDeployInput, describeConflicts, planDeploy, recordVerifiedTargets, type ChangeTarget, type DeployInput, type PlannedDeploy } from "@switchboard/domain/change-pipeline";
 import { deployRefusal } from "@switchboard/domain/change-requests";
 import type { DeployEvent } from "@switchboard/domain/deployment-progress";
 import { failDeployment, type DeploymentReport } from "@switchboard/domain/deployments";
 import { DomainError } from "@switchboard/domain/errors";
-import { DEPLOY_JOB, deployPayloadSchema } from "@switchboard/domain/jobs";
+import { DEPLOY_JOB, deployPayloadSchema, gitCommitJob } from "@switchboard/domain/jobs";
 import { runMoves, type MoveOutcome } from "@switchboard/domain/move";
 import { snapshotsFromEvents } from "@switchboard/domain/offsets";
 import { applyPlan, type ApplyEvent, type ApplyReport } from "@switchboard/engine/apply";
@@ -181,6 +181,8 @@ async function finish(db: Db, input: FinishInput): Promise<void> {
         await transitionChangeRequest(tx, null, cr.id, ["deploying", "approved"], ok ? "deployed" : "failed", ok ? undefined : (full.error ?? firstFailure(full) ?? "deploy failed"));
         await finishDeployment(tx, deployment.id, status, full);
         await appendDeploymentEvent(tx, deployment.id, { type: "finished", status, at: new Date().toISOString() } satisfies DeployEvent);
+        // The cluster's Git mirror gets the deployed state as one commit, written by its own job.
+        if (ok && input.cluster.gitRepository) await enqueueJob(tx, gitCommitJob(deployment.id, input.cluster.id));
       },
       { timeout: 60_000 },
     );

@@ -53,6 +53,11 @@ const schema = z.object({
   SWITCHBOARD_WORKER_METRICS_PORT: optional.pipe(z.string().regex(/^\d+$/, "a port number").transform(Number).pipe(z.number().int().min(1).max(65535)).optional()),
   /** Address the metrics server listens on; loopback unless the scraper is elsewhere (e.g. `0.0.0.0` in a container). */
   SWITCHBOARD_WORKER_METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** Committer of the state-file commits written to clusters' Git repositories (the author is the change's author). */
+  SWITCHBOARD_GIT_COMMITTER_NAME: z.string().trim().min(1).max(100).default("Switchboard"),
+  SWITCHBOARD_GIT_COMMITTER_EMAIL: z.string().trim().min(3).max(200).default("switchboard@localhost"),
+  /** A git command that prints nothing for this long is killed (a hung remote cannot hold the worker). */
+  SWITCHBOARD_GIT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
 });
 
 export type ApiEnv = z.infer<typeof schema>;
@@ -64,3 +69,13 @@ function readEnv(): ApiEnv {
 }
 
 export const env: ApiEnv = readEnv();
+
+/**
+ * The environment git runs with: the worker's own (PATH, HOME, SSH agent, credential helpers), and
+ * never a prompt for a password (it would hang the job instead of failing it).
+ */
+export function gitProcessEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith("GIT_")) out[key] = value;
+  return { ...out, GIT_TERMINAL_PROMPT: "0" };
+}

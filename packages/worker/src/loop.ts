@@ -12,10 +12,11 @@
 import type { Db, Tx } from "@switchboard/db/client";
 import { listClusters } from "@switchboard/db/repos/clusters";
 import { claimJob, completeJob, enqueueJob, failExpiredJobs, failJob, pruneFinishedJobs, renewLease, type EnqueueInput, type Job } from "@switchboard/db/repos/jobs";
-import { healthJob } from "@switchboard/domain/jobs";
+import { GIT_COMMIT_JOB, healthJob } from "@switchboard/domain/jobs";
 import { withRequestId } from "@switchboard/telemetry/request-context";
 import { failDeployJob, runDeployJob, sweepOrphanDeployments } from "./deploy";
 import { deliverDueNotifications } from "./notify";
+import { runGitCommitJob } from "./git-commit";
 import { runHealthJob } from "./monitor";
 import { watchStatusTopics } from "./status-topic";
 import { defaultServices, type WorkerServices } from "./services";
@@ -45,6 +46,7 @@ export class PermanentJobError extends Error {
 export const DEFAULT_HANDLERS: Readonly<Record<string, JobHandler>> = {
   deploy: runDeployJob,
   health: runHealthJob,
+  [GIT_COMMIT_JOB]: runGitCommitJob,
 };
 
 export const DEFAULT_FINALIZERS: Readonly<Record<string, JobFinalizer>> = {
@@ -73,7 +75,7 @@ export type StartWorkerOptions = {
    * claimed again once their lease expires, as after a crash). Default 10 000.
    */
   stopGraceMs?: number;
-  /** Job kinds and their handlers. Default: deploy and health. */
+  /** Job kinds and their handlers. Default: deploy, health and git-commit. */
   handlers?: Readonly<Record<string, JobHandler>>;
   /** Job kinds and their finalizers. Default: deploy. */
   finalizers?: Readonly<Record<string, JobFinalizer>>;

@@ -6,6 +6,7 @@ import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 import { describeConnectionFailure, normaliseClusterInput, testClusterConnection } from "@switchboard/domain/clusters";
 import { describeClusterWorkers } from "@switchboard/domain/cluster-workers";
 import { CLUSTER_CREDENTIAL_PREFIX, isClusterCredentialName } from "@switchboard/domain/env";
+import { gitSettingsFields } from "@switchboard/domain/git-mirror-settings";
 
 const id = z.string().min(1).max(100);
 const envName = z.union([
@@ -30,6 +31,8 @@ const clusterFields = {
   approvalsRequired: z.number().int("A whole number.").min(0, "At least 0.").max(5, "At most 5."),
   monitorIntervalSeconds: z.number().int("A whole number.").min(5, "At least 5 seconds.").max(3600, "At most 3600 seconds."),
   requestTimeoutSeconds: z.number().int("A whole number.").min(5, "At least 5 seconds.").max(600, "At most 600 seconds."),
+  // The Git mirror: a repository without credentials, a branch, a relative .json path ("" clears).
+  ...gitSettingsFields,
 };
 
 // The health monitor polls every 10 s unless told otherwise.
