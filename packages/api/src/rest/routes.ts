@@ -182,7 +182,7 @@ export const routes: RestRoute[] = [
     method: "post",
     path: "/change-requests/{id}/cancel",
     operationId: "cancelChangeRequest",
-    summary: "Cancels a change request that has not been deployed (its author or an admin).",
+    summary: "Cancels a change request (its author or an admin) unless it is deploying, deployed or already cancelled.",
     tag: "Change requests",
     params: idParams,
     status: 200,
