@@ -13,6 +13,7 @@ import { addMember } from "@switchboard/db/repos/teams";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import type { ChangeItemInput } from "@switchboard/db/repos/change-requests";
 import { exportStateFile } from "@switchboard/domain/state-file";
+import { writeStateFileToGit, type WriteInput } from "./git-commit";
 import { startWorker } from "./loop";
 import { buildWorkerWorld, MOCK_SINK, queueDeploy, SECRET, waitFor, type WorkerWorld } from "./worker.fixture";
 
@@ -297,5 +298,45 @@ describe("git-commit job", { timeout: 30_000 }, () => {
     const { deploymentId } = await queueDeploy(w, [updateItem("payments.audit,one", 1)]);
     await waitFor(async () => (await getDeployment(t.db, deploymentId))?.status === "succeeded", 10_000, "the deploy");
     expect(await t.db.job.count({ where: { kind: "git-commit" } })).toBe(0);
+  });
+});
+
+describe("writeStateFileToGit when someone pushes between its fetch and its push", { timeout: 30_000 }, () => {
+  const author = { name: "Ada", email: "ada@example.com" };
+  const write = async (bare: string, base: string | null, content: string, beforePush: WriteInput["beforePush"]) =>
+    writeStateFileToGit({ mirror: { repository: bare, branch: "main", path: PATH }, base, content, author, message: "Deploy\n", beforePush });
+
+  async function startedRepository() {
+    const bare = await bareRepository();
+    const first = await write(bare, null, '{"connectors": []}\n', undefined);
+    if (first.kind !== "written") throw new Error("setup failed");
+    return { bare, base: first.sha };
+  }
+
+  it("tries again from a fresh fetch once and commits on top of the other file's commit", async () => {
+    const { bare, base } = await startedRepository();
+    let other = "";
+    const result = await write(bare, base, '{"connectors": []}\n\n', async (round) => {
+      if (round === 1) other = await humanCommit(bare, { "README.md": "hello\n" });
+    });
+    expect(result.kind).toBe("written");
+    const list = commits(bare);
+    expect(list.slice(0, 3)).toEqual([result.kind === "written" ? result.sha : "", other, base]);
+  });
+
+  it("applies the conflict rule after the fetch again: a state file changed meanwhile is not overwritten", async () => {
+    const { bare, base } = await startedRepository();
+    let theirs = "";
+    const result = await write(bare, base, '{"connectors": []}\n\n', async (round) => {
+      if (round === 1) theirs = await humanCommit(bare, { [PATH]: '{"connectors": [], "deleteTopics": ["x"]}\n' });
+    });
+    expect(result).toMatchObject({ kind: "conflict", head: theirs, base });
+    expect(commits(bare)[0]).toBe(theirs);
+  });
+
+  it("gives up with an error (the job is retried later) when the branch moves in both rounds", async () => {
+    const { bare, base } = await startedRepository();
+    await expect(write(bare, base, '{"connectors": []}\n\n', async (round) => void (await humanCommit(bare, { [`notes/${round}.md`]: "x\n" })))).rejects.toThrow(/moved again/);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith("switchboard-git-"))).toEqual([]);
   });
 });

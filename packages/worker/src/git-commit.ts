@@ -36,6 +36,8 @@ export type WriteInput = {
   signal?: AbortSignal;
   committer?: Person;
   timeoutMs?: number;
+  /** Runs between the fetch and the push of each round (tests use it to move the branch meanwhile). */
+  beforePush?: (round: number) => Promise<void>;
 };
 
 export type WriteOutcome = { kind: "written"; sha: string; reason: string } | { kind: "conflict"; head: string | null; base: string | null; reason: string };
@@ -51,7 +53,7 @@ const SHA = /^[0-9a-f]{40,64}$/;
  */
 export async function writeStateFileToGit(input: WriteInput): Promise<WriteOutcome> {
   for (let round = 1; round <= ROUNDS; round++) {
-    const outcome = await inTempRepository(input, (git) => writeRound(git, input));
+    const outcome = await inTempRepository(input, (git) => writeRound(git, input, round));
     if (outcome !== "moved") return outcome;
   }
   throw new Error(`git ${describe(input.mirror)}: the branch moved again while the state file was being pushed; the write is tried again later`);
@@ -74,7 +76,7 @@ async function inTempRepository<T>(input: WriteInput, work: (git: SimpleGit, dir
   }
 }
 
-async function writeRound(git: SimpleGit, input: WriteInput): Promise<WriteOutcome | "moved"> {
+async function writeRound(git: SimpleGit, input: WriteInput, round: number): Promise<WriteOutcome | "moved"> {
   const { mirror, content } = input;
   const committer = input.committer ?? { name: env.SWITCHBOARD_GIT_COMMITTER_NAME, email: env.SWITCHBOARD_GIT_COMMITTER_EMAIL };
   await git.init(false, [`--initial-branch=${mirror.branch}`]);
@@ -94,6 +96,7 @@ async function writeRound(git: SimpleGit, input: WriteInput): Promise<WriteOutco
   // Empty when the branch already holds this file (proposed from Git): every deployed change still gets its commit.
   await git.commit(input.message, undefined, { "--allow-empty": null, "--cleanup": "whitespace", "--author": gitIdentity(input.author) });
   const sha = (await git.revparse(["HEAD"])).trim();
+  await input.beforePush?.(round);
   try {
     await git.push("origin", `HEAD:refs/heads/${mirror.branch}`);
   } catch (err) {
