@@ -93,7 +93,7 @@ export function peopleOfDeployment(plan: unknown): { writers: Person[]; approver
 
 /** One line, without the characters that would break a `Name <email>` identity. */
 function identityPart(text: string): string {
-  return text.replace(/[<>\r\n\0]/g, "").replace(/\s+/g, " ").trim();
+  return text.replace(/[<>\0]/g, "").replace(/\s+/g, " ").trim();
 }
 
 /** `Name <email>` as Git writes identities. */
