@@ -35,6 +35,10 @@ export const clusterSchema = z
     approvalsRequired: z.number().int(),
     monitorIntervalSeconds: z.number().int(),
     requestTimeoutSeconds: z.number().int(),
+    gitRepository: z.string().nullable().meta({ description: "Git repository each deployed change's state file is committed to (a path or a URL without credentials); null: no mirror." }),
+    gitBranch: z.string().nullable().meta({ description: "Its branch; null: main." }),
+    gitPath: z.string().nullable().meta({ description: "The state file's path in the repository; null: clusters/<name>.json." }),
+    gitCommit: z.string().nullable().meta({ description: "The last commit Switchboard wrote there (or found in step)." }),
     createdAt: dateTime,
     updatedAt: dateTime,
   })
