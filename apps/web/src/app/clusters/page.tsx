@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable, DataTableHead } from "../../components/data-table";
 import { EmptyState } from "../../components/empty-state";
+import { defaultGitPath, DEFAULT_GIT_BRANCH } from "@switchboard/domain/git-mirror-settings";
 import { requireSessionUser } from "../../server/auth";
 import { api } from "../../trpc/server";
 
@@ -28,6 +29,7 @@ export default async function ClustersPage() {
               <th scope="col">Environment</th>
               <th scope="col">Workers</th>
               <th scope="col">Approvals required</th>
+              <th scope="col">Git mirror</th>
             </tr>
           </DataTableHead>
           <tbody>
@@ -41,6 +43,21 @@ export default async function ClustersPage() {
                 <td>{c.environment}</td>
                 <td>{c.connectUrls.length}</td>
                 <td>{c.approvalsRequired}</td>
+                <td className="text-xs">
+                  {c.gitRepository ? (
+                    <div className="flex flex-col gap-0.5">
+                      <span className="break-all font-mono">{c.gitRepository}</span>
+                      <span>
+                        <span className="font-mono">{c.gitBranch ?? DEFAULT_GIT_BRANCH}</span> · <span className="font-mono">{c.gitPath ?? defaultGitPath(c.name)}</span>
+                      </span>
+                      <span>
+                        Last commit: {c.gitCommit ? <code title={c.gitCommit}>{c.gitCommit.slice(0, 12)}</code> : "none yet"}
+                      </span>
+                    </div>
+                  ) : (
+                    <span className="text-zinc-600 dark:text-zinc-400">none</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -34,4 +34,15 @@ describe("validateDraft", () => {
     for (const t of ["has space", "a/b", "x".repeat(250)]) expect(validateDraft({ ...withKafka, statusTopic: t }).statusTopic).toMatch(/Kafka topic name/);
     expect(validateDraft({ ...valid, statusTopic: "connect-status" }).statusTopic).toMatch(/bootstrap servers/);
   });
+
+  it("checks the Git mirror as the API does: no credentials in the URL, a relative .json path, a branch only with a repository", () => {
+    const mirror = { ...valid, gitRepository: "https://git.example.com/platform/state.git", gitBranch: "main", gitPath: "clusters/prod-eu.json" };
+    expect(validateDraft(mirror)).toEqual({});
+    expect(toClusterInput({ ...mirror, gitBranch: " ", gitPath: "" })).toMatchObject({ gitRepository: "https://git.example.com/platform/state.git", gitBranch: null, gitPath: null });
+    expect(validateDraft({ ...mirror, gitRepository: "https://deploy:hunter2@git.example.com/x.git" }).gitRepository).toMatch(/without credentials/);
+    expect(validateDraft({ ...mirror, gitPath: "../outside.json" }).gitPath).toMatch(/\.\. segments/);
+    expect(validateDraft({ ...mirror, gitPath: "/etc/prod.json" }).gitPath).toMatch(/relative/);
+    expect(validateDraft({ ...valid, gitBranch: "main" }).gitBranch).toBe("Set the repository first.");
+    expect(toClusterInput(valid)).toMatchObject({ gitRepository: null, gitBranch: null, gitPath: null });
+  });
 });

@@ -5,9 +5,10 @@
  */
 import type { AppRouter } from "@switchboard/api/root";
 import { CLUSTER_CREDENTIAL_PREFIX, isClusterCredentialName } from "@switchboard/domain/env";
+import { defaultGitPath, DEFAULT_GIT_BRANCH, gitBranchProblem, gitPathProblem, gitRepositoryProblem } from "@switchboard/domain/git-mirror-settings";
 import type { inferRouterOutputs } from "@trpc/server";
 
-export { CLUSTER_CREDENTIAL_PREFIX };
+export { CLUSTER_CREDENTIAL_PREFIX, DEFAULT_GIT_BRANCH, defaultGitPath };
 
 export type Cluster = inferRouterOutputs<AppRouter>["cluster"]["list"][number];
 
@@ -22,6 +23,9 @@ export type Draft = {
   approvalsRequired: string;
   monitorIntervalSeconds: string;
   requestTimeoutSeconds: string;
+  gitRepository: string;
+  gitBranch: string;
+  gitPath: string;
 };
 
 export const EMPTY: Draft = {
@@ -35,6 +39,9 @@ export const EMPTY: Draft = {
   approvalsRequired: "1",
   monitorIntervalSeconds: "10",
   requestTimeoutSeconds: "120",
+  gitRepository: "",
+  gitBranch: "",
+  gitPath: "",
 };
 
 export function toDraft(c: Cluster): Draft {
@@ -49,6 +56,9 @@ export function toDraft(c: Cluster): Draft {
     approvalsRequired: String(c.approvalsRequired),
     monitorIntervalSeconds: String(c.monitorIntervalSeconds),
     requestTimeoutSeconds: String(c.requestTimeoutSeconds),
+    gitRepository: c.gitRepository ?? "",
+    gitBranch: c.gitBranch ?? "",
+    gitPath: c.gitPath ?? "",
   };
 }
 
@@ -85,6 +95,21 @@ export function validateDraft(d: Draft): Partial<Record<keyof Draft, string>> {
   if (!/^\d+$/.test(d.monitorIntervalSeconds) || interval < 5 || interval > 3600) e.monitorIntervalSeconds = "A whole number of seconds from 5 to 3600.";
   const timeout = Number(d.requestTimeoutSeconds);
   if (!/^\d+$/.test(d.requestTimeoutSeconds) || timeout < 5 || timeout > 600) e.requestTimeoutSeconds = "A whole number of seconds from 5 to 600.";
+  Object.assign(e, validateGitMirror(d));
+  return e;
+}
+
+/** The Git mirror's fields: each checked as the API checks it; a branch or path only with a repository. */
+function validateGitMirror(d: Draft): Partial<Record<keyof Draft, string>> {
+  const e: Partial<Record<keyof Draft, string>> = {};
+  const repository = d.gitRepository.trim();
+  const rules = { gitRepository: gitRepositoryProblem, gitBranch: gitBranchProblem, gitPath: gitPathProblem } as const;
+  for (const key of ["gitRepository", "gitBranch", "gitPath"] as const) {
+    const value = d[key].trim();
+    if (value === "") continue;
+    const problem = key !== "gitRepository" && repository === "" ? "Set the repository first." : rules[key](value);
+    if (problem) e[key] = problem;
+  }
   return e;
 }
 
@@ -101,5 +126,8 @@ export function toClusterInput(draft: Draft) {
     approvalsRequired: Number(draft.approvalsRequired),
     monitorIntervalSeconds: Number(draft.monitorIntervalSeconds),
     requestTimeoutSeconds: Number(draft.requestTimeoutSeconds),
+    gitRepository: draft.gitRepository.trim() || null,
+    gitBranch: draft.gitBranch.trim() || null,
+    gitPath: draft.gitPath.trim() || null,
   };
 }
