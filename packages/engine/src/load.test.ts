@@ -201,6 +201,45 @@ describe("canonical state files", () => {
     expect(p?.location).toEqual({ file: "s.json", line: 1, column: 37 });
   });
 
+  it('rejects the names "." and ".." (a URL path resolves them away) and names longer than 249 characters', () => {
+    const named = (name: string) => problemsOf(parseStateFile(JSON.stringify({ connectors: [{ id: "a", name, config: { "connector.class": "X" } }] }), "s.json")).map((p) => p.message);
+    expect(named(".")).toEqual(['connector name "." cannot be addressed: a URL path resolves it away']);
+    expect(named("..")).toEqual(['connector name ".." cannot be addressed: a URL path resolves it away']);
+    expect(named("n".repeat(250))).toEqual(["connector name is 250 characters long; at most 249"]);
+    expect(parseStateFile(JSON.stringify({ connectors: [{ id: "a", name: "n".repeat(249), config: { "connector.class": "X" } }] }), "s.json").ok).toBe(true);
+  });
+
+  it("quotes at most 80 characters of a value in a message, with invisible characters escaped", () => {
+    const long = `${"x".repeat(100_000)}/`;
+    const [p] = problemsOf(parseStateFile(JSON.stringify({ connectors: [{ id: "a", name: long, config: { "connector.class": "X" } }] }), "s.json"));
+    expect(p?.message).toBe(`connector name "${"x".repeat(80)}…" has characters Connect cannot address reliably`);
+    const [bom] = problemsOf(parseStateFile('{"connectors": \uFEFF[]}', "s.json"));
+    expect(bom).toMatchObject({ message: "unexpected byte-order mark (U+FEFF)", location: { line: 1, column: 16 } });
+    const [typo] = problemsOf(parseStateFile(JSON.stringify({ connectors: [{ id: "a", name: "a", ["k\u200b".repeat(200)]: 1, config: { "connector.class": "X" } }] }), "s.json"));
+    expect(typo?.message).toBe(`unknown field "${"k\\u200b".repeat(40)}…"`);
+  });
+
+  it("rejects empty, blank and space-padded config keys, which the server refuses and Connect would take literally", () => {
+    const keyed = (key: string) => problemsOf(parseStateFile(JSON.stringify({ connectors: [{ id: "a", name: "a", config: { "connector.class": "X", [key]: "v" } }] }), "s.json"));
+    expect(keyed("")[0]).toMatchObject({ message: "config key must not be empty or blank", path: 'connectors[0].config[""]', location: { line: 1, column: 69 } });
+    expect(keyed(" \t").map((p) => p.message)).toEqual(["config key must not be empty or blank"]);
+    expect(keyed(" topics").map((p) => p.message)).toEqual(['config key " topics" starts or ends with white space']);
+  });
+
+  it("keeps config numbers that a double holds exactly and refuses the others instead of rounding them", () => {
+    const numbered = (n: string) => parseStateFile(`{"connectors": [{"id": "a", "name": "a", "config": {"connector.class": "X", "n": ${n}}}]}`, "s.json");
+    for (const [n, kept] of [["1.50", "1.5"], ["-0", "0"], ["1E2", "100"], ["0.1", "0.1"], ["9007199254740991", "9007199254740991"]] as const) {
+      const r = numbered(n);
+      expect(r.ok && r.desired.connectors[0]?.config.n, n).toBe(kept);
+    }
+    for (const n of ["9007199254740993", "1e400", "2e-400", "123456789012345678901234567890"]) {
+      const [p, ...rest] = problemsOf(numbered(n));
+      expect(rest).toEqual([]);
+      expect(p?.message, n).toMatch(new RegExp(`^"n" is ${n.replace(/[.+]/g, "\\$&")}, a number that cannot be kept exactly \\(it would become [^)]+\\)$`));
+      expect(p).toMatchObject({ path: "connectors[0].config.n", hint: `write it as a string: "${n}"`, location: { line: 1, column: 82 } });
+    }
+  });
+
   it("requires connector.class", () => {
     const [p] = problemsOf(parseStateFile('{"connectors": [{"id": "a", "name": "a", "config": {}}]}', "s.json"));
     expect(p?.message).toBe('missing field "connector.class" in config');
@@ -363,7 +402,7 @@ describe("toStateFile", () => {
   });
 
   it("round-trips through parseStateFile", () => {
-    const name = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
+    const name = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/).filter((n) => n !== "." && n !== "..");
     const connector = fc.record(
       {
         id: name,

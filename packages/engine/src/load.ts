@@ -19,9 +19,12 @@ export type ConnectorFileResult = { ok: true; connector: ConnectorSpec } | { ok:
 const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 const ID_PATTERN = /^[A-Za-z0-9._:/-]+$/;
 const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,249}$/;
+/** As long as a Kafka topic name may be (and the server's limit for connector names). */
+const MAX_NAME_LENGTH = 249;
 const RUN_STATES = ["RUNNING", "PAUSED", "STOPPED"] as const;
 
-const configValue = z.union([z.string(), z.number(), z.boolean()]);
+// Any JSON number, even one out of a double's range (1e400): configNumber says what it would become.
+const configValue = z.union([z.string(), z.custom<number>((v) => typeof v === "number"), z.boolean()]);
 const configMap = z.record(z.string(), configValue);
 const nonEmpty = z.string().min(1);
 // Owners' emails become notification targets (seed 001: failure notifications reach the owner).
@@ -353,7 +356,7 @@ function readConnectBody(doc: Doc, value: unknown, problems: Problem[]): Draft |
     version = Number(rawVersion);
   } else {
     problems.push({
-      message: `"version" in config must be a non-negative integer, got ${JSON.stringify(rawVersion)}`,
+      message: `"version" in config must be a non-negative integer, got ${typeof rawVersion === "string" ? shown(rawVersion) : String(rawVersion)}`,
       location: locate(doc, ["config", "version"], "key"),
       path: formatPath(["config", "version"]),
       connector: name,
@@ -383,22 +386,30 @@ function finish(doc: Doc, d: Draft, problems: Problem[]): Loaded | undefined {
     problems.push(p);
   };
   if (!NAME_PATTERN.test(d.name)) {
-    add(`connector name "${d.name}" has characters Connect cannot address reliably`, d.namePath, "value", 'use only letters, digits, ".", "_" and "-"');
+    add(`connector name ${shown(d.name)} has characters Connect cannot address reliably`, d.namePath, "value", 'use only letters, digits, ".", "_" and "-"');
+  } else if (d.name === "." || d.name === "..") {
+    add(`connector name ${shown(d.name)} cannot be addressed: a URL path resolves it away`, d.namePath, "value", "give the connector a name with a letter or digit");
+  } else if (d.name.length > MAX_NAME_LENGTH) {
+    add(`connector name is ${d.name.length} characters long; at most ${MAX_NAME_LENGTH}`, d.namePath, "value");
   }
   if (!ID_PATTERN.test(d.id)) {
-    add(`connector id "${d.id}" has characters that are not allowed`, d.idPath, "value", 'use only letters, digits, ".", "_", "-", ":" and "/"');
+    add(`connector id ${shown(d.id)} has characters that are not allowed`, d.idPath, "value", 'use only letters, digits, ".", "_", "-", ":" and "/"');
   }
   const config: Record<string, string> = {};
   const configKeys: Record<string, SourceLocation> = {};
   for (const [key, raw] of Object.entries(d.config)) {
     if (d.lifted.includes(key)) continue;
     const keyPath = [...d.configPath, key];
-    const value = String(raw);
-    if (key.startsWith(RESERVED_PREFIX)) {
-      add(`config key "${key}" is reserved for Switchboard`, keyPath, "key", `remove it; Switchboard stamps "${RESERVED_PREFIX}*" keys itself from the connector's id and version`);
+    const value = configString(doc, keyPath, raw);
+    if (typeof value !== "string") {
+      add(value.problem, keyPath, "value", value.hint);
+    } else if (key.trim() === "" || key.trim() !== key) {
+      add(key.trim() === "" ? "config key must not be empty or blank" : `config key ${shown(key)} starts or ends with white space`, keyPath, "key", "Connect takes keys literally: write the key without surrounding spaces");
+    } else if (key.startsWith(RESERVED_PREFIX)) {
+      add(`config key ${shown(key)} is reserved for Switchboard`, keyPath, "key", `remove it; Switchboard stamps "${RESERVED_PREFIX}*" keys itself from the connector's id and version`);
     } else if (key === "name") {
       // Connect requires config.name to equal the connector name; the client sets it.
-      if (value !== d.name) add(`config "name" is "${value}" but the connector is named "${d.name}"`, keyPath, "value", "remove \"name\" from the config; it is set from the connector name");
+      if (value !== d.name) add(`config "name" is ${shown(value)} but the connector is named ${shown(d.name)}`, keyPath, "value", "remove \"name\" from the config; it is set from the connector name");
     } else {
       config[key] = value;
       configKeys[key] = locate(doc, keyPath, "key");
@@ -412,10 +423,18 @@ function finish(doc: Doc, d: Draft, problems: Problem[]): Loaded | undefined {
   }
   const topics = d.topics?.map((t, i): TopicSpec => {
     if (!TOPIC_PATTERN.test(t.name)) {
-      add(`topic name "${t.name}" is not a valid Kafka topic name`, [...d.entryPath, "topics", i, "name"], "value", 'use 1-249 letters, digits, ".", "_" and "-"');
+      add(`topic name ${shown(t.name)} is not a valid Kafka topic name`, [...d.entryPath, "topics", i, "name"], "value", 'use 1-249 letters, digits, ".", "_" and "-"');
     }
     const topic: TopicSpec = { name: t.name, partitions: t.partitions ?? 1, replicationFactor: t.replicationFactor ?? 1 };
-    if (t.config) topic.config = Object.fromEntries(Object.entries(t.config).map(([k, v]) => [k, String(v)]));
+    if (t.config) {
+      const entries = Object.entries(t.config).map(([k, v]) => {
+        const path = [...d.entryPath, "topics", i, "config", k];
+        const value = configString(doc, path, v);
+        if (typeof value !== "string") add(value.problem, path, "value", value.hint);
+        return [k, typeof value === "string" ? value : ""];
+      });
+      topic.config = Object.fromEntries(entries);
+    }
     return topic;
   });
   if (problems.length > before) return undefined;
@@ -450,14 +469,14 @@ function duplicateProblems(loaded: readonly Loaded[]): Problem[] {
     const firstName = names.get(spec.name);
     if (firstId) {
       problems.push({
-        message: `duplicate connector id "${spec.id}" (first defined at ${formatLocation(firstId)})`,
+        message: `duplicate connector id ${shown(spec.id)} (first defined at ${formatLocation(firstId)})`,
         location: idLocation,
         related: firstId,
         connector: spec.name,
       });
     } else if (firstName) {
       problems.push({
-        message: `duplicate connector name "${spec.name}" (first defined at ${formatLocation(firstName)})`,
+        message: `duplicate connector name ${shown(spec.name)} (first defined at ${formatLocation(firstName)})`,
         location: nameLocation,
         related: firstName,
         connector: spec.name,
@@ -565,8 +584,9 @@ function syntaxProblem(text: string, err: ParseError | undefined, at: (offset: n
     case "InvalidCharacter":
       return problem("invalid character in string", "escape control characters, e.g. a line break as \\n");
     case "InvalidSymbol":
+      if (token.startsWith("\uFEFF")) return problem("unexpected byte-order mark (U+FEFF)", "remove the invisible character; a BOM may only start the file");
       return problem(
-        `unexpected ${JSON.stringify(token)}`,
+        `unexpected ${shown(token)}`,
         token.startsWith("'") ? "JSON strings use double quotes" : "strings and property names need double quotes; the literals are true, false and null",
       );
     default:
@@ -619,7 +639,7 @@ function duplicateKeyProblems(doc: Doc): Problem[] {
         if (first) {
           const related = offsetLocation(doc.file, doc.lineStarts, first.offset);
           problems.push({
-            message: `duplicate field "${key}" (first defined at ${formatLocation(related)})`,
+            message: `duplicate field ${shown(key)} (first defined at ${formatLocation(related)})`,
             location: offsetLocation(doc.file, doc.lineStarts, keyNode.offset),
             related,
             path: formatPath([...path, key]),
@@ -643,7 +663,7 @@ function zodProblems(doc: Doc, issues: readonly z.core.$ZodIssue[], base: Path, 
   for (const issue of issues) {
     const rel = issue.path.filter((s): s is string | number => typeof s !== "symbol");
     const path = [...base, ...rel];
-    const field = fieldLabel(path);
+    const field = cut(fieldLabel(path));
     const at = (message: string, p: Path = path, hint?: string): Problem => {
       const problem: Problem = { message, location: locate(doc, p, "key"), path: formatPath(p) };
       if (hint) problem.hint = hint;
@@ -652,7 +672,7 @@ function zodProblems(doc: Doc, issues: readonly z.core.$ZodIssue[], base: Path, 
     switch (issue.code) {
       case "unrecognized_keys": {
         const allowed = objectKeysAt(schema, rel);
-        for (const key of issue.keys) problems.push(at(`unknown field "${key}"${didYouMean(key, allowed)}`, [...path, key]));
+        for (const key of issue.keys) problems.push(at(`unknown field ${shown(key)}${didYouMean(key, allowed)}`, [...path, key]));
         break;
       }
       case "invalid_type":
@@ -667,7 +687,7 @@ function zodProblems(doc: Doc, issues: readonly z.core.$ZodIssue[], base: Path, 
         const got = getNodeValue(findNodeAtLocation(doc.root, path) ?? doc.root);
         const values = issue.values.map(String);
         const sameLetters = typeof got === "string" ? values.find((v) => v.toLowerCase() === got.toLowerCase()) : undefined;
-        const suggestion = sameLetters ? ` (did you mean "${sameLetters}"?)` : typeof got === "string" ? didYouMean(got, values) : "";
+        const suggestion = sameLetters ? ` (did you mean "${sameLetters}"?)` : typeof got === "string" && got.length <= MAX_SHOWN ? didYouMean(got, values) : "";
         problems.push(at(`"${field}" must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}${suggestion}`));
         break;
       }
@@ -727,6 +747,51 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 // ---- small helpers ----
+
+/** How much of a user's value a message quotes. */
+const MAX_SHOWN = 80;
+
+function cut(text: string): string {
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+}
+
+/** A user's value inside a message: quoted, cut at MAX_SHOWN characters, invisible characters escaped. */
+function shown(value: string): string {
+  return JSON.stringify(cut(value)).replace(/[\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\ufeff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * A config value as the string Connect gets. A number becomes the shortest text of its double, as
+ * before, when that is the number written (1.50 → "1.5"); one a double cannot hold (1e400, 2e-400,
+ * more than 17 significant digits) is a problem rather than a silently different value.
+ */
+function configString(doc: Doc, path: Path, raw: string | number | boolean): string | { problem: string; hint: string } {
+  if (typeof raw !== "number") return String(raw);
+  const node = findNodeAtLocation(doc.root, path);
+  const written = node ? doc.text.slice(node.offset, node.offset + node.length) : String(raw);
+  if (Number.isFinite(raw) && sameDecimal(written, String(raw))) return String(raw);
+  return {
+    problem: `"${cut(fieldLabel(path))}" is ${cut(written)}, a number that cannot be kept exactly (it would become ${String(raw)})`,
+    hint: `write it as a string: "${cut(written)}"`,
+  };
+}
+
+/** True when two JSON number texts are the same decimal value (1.50 and 1.5, 1e2 and 100, -0 and 0). */
+function sameDecimal(a: string, b: string): boolean {
+  const norm = (text: string): string => {
+    const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+    if (!m) return text;
+    let digits = `${m[2]}${m[3] ?? ""}`.replace(/^0+/, "");
+    let exponent = BigInt(m[4] ?? "0") - BigInt((m[3] ?? "").length);
+    if (digits === "") return "0";
+    while (digits.endsWith("0")) {
+      digits = digits.slice(0, -1);
+      exponent += 1n;
+    }
+    return `${m[1]}${digits}e${exponent}`;
+  };
+  return norm(a) === norm(b);
+}
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
