@@ -12,6 +12,7 @@ export const metadata: Metadata = { title: "Clusters" };
 export default async function ClustersPage() {
   const user = await requireSessionUser();
   const clusters = await api.cluster.list();
+  const conflicts = await gitConflicts(clusters.filter((c) => c.gitRepository !== null).map((c) => c.id));
   return (
     <section aria-labelledby="clusters-title" className="flex flex-col gap-4">
       <h1 id="clusters-title" className="text-xl font-semibold">
@@ -53,6 +54,9 @@ export default async function ClustersPage() {
                       <span>
                         Last commit: {c.gitCommit ? <code title={c.gitCommit}>{c.gitCommit.slice(0, 12)}</code> : "none yet"}
                       </span>
+                      {conflicts.get(c.id) && (
+                        <span className="text-red-700 dark:text-red-400">In conflict: {conflicts.get(c.id)}</span>
+                      )}
                     </div>
                   ) : (
                     <span className="text-zinc-600 dark:text-zinc-400">none</span>
@@ -65,4 +69,16 @@ export default async function ClustersPage() {
       )}
     </section>
   );
+}
+
+/** Each cluster's open git_conflict incident, as its first line (why nothing was written). */
+async function gitConflicts(clusterIds: string[]): Promise<Map<string, string>> {
+  const found = await Promise.all(
+    clusterIds.map(async (clusterId) => {
+      const { items } = await api.incident.list({ state: "open", clusterId, pageSize: 200 });
+      const incident = items.find((i) => i.kind === "git_conflict");
+      return [clusterId, incident?.trace?.split("\n")[0] ?? null] as const;
+    }),
+  );
+  return new Map(found.filter((f): f is readonly [string, string] => f[1] !== null));
 }
