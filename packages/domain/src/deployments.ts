@@ -106,6 +106,63 @@ export async function failDeployment(db: DbOrTx, deploymentId: string, reason: s
   });
 }
 
+/** One topic a deployment was asked to create or delete, and what became of it. */
+export type TopicOutcome = {
+  topic: string;
+  action: "created" | "deleted" | "left alone" | "create" | "delete";
+  /** Set for a topic planned for creation. */
+  partitions: number | null;
+  replicationFactor: number | null;
+  ok: boolean;
+  outcome: string;
+};
+
+const TOPIC_FAILURE_KINDS: Record<"create" | "delete", readonly string[]> = { create: ["create-topics", "topics"], delete: ["delete-topics", "topics"] };
+
+/**
+ * The report's topic outcomes, one row per topic: created or deleted as planned, left alone (it
+ * existed already, or was gone before the delete), or not done with the reason. Older reports and
+ * reports without topic changes give no rows.
+ */
+export function reportTopics(report: DeploymentReport): TopicOutcome[] {
+  const plan = report.plan;
+  if (!plan) return [];
+  const created = new Set(report.summary.topicsCreated ?? []);
+  const deleted = new Set(report.summary.topicsDeleted ?? []);
+  const failure = (kind: "create" | "delete", topic: string) =>
+    report.failures.find((f) => TOPIC_FAILURE_KINDS[kind].includes(f.kind) && (f.name === "topics" || f.name.split(", ").includes(topic)));
+  const unfinished = (kind: "create" | "delete", topic: string): Pick<TopicOutcome, "ok" | "outcome"> => {
+    const f = failure(kind, topic);
+    if (f) return { ok: false, outcome: `failed: ${f.error}` };
+    return report.verification === null ? { ok: false, outcome: "not run: the deploy ended before applying" } : { ok: true, outcome: "" };
+  };
+  const rows: TopicOutcome[] = [];
+  for (const t of plan.topicsToCreate ?? []) {
+    const size = { partitions: t.partitions, replicationFactor: t.replicationFactor };
+    if (created.has(t.name)) rows.push({ topic: t.name, action: "created", ...size, ok: true, outcome: "created" });
+    else {
+      const u = unfinished("create", t.name);
+      rows.push(u.outcome === "" ? { topic: t.name, action: "left alone", ...size, ok: true, outcome: "existed already when applied" } : { topic: t.name, action: "create", ...size, ...u });
+    }
+  }
+  for (const name of plan.topicsToDelete ?? []) {
+    const none = { partitions: null, replicationFactor: null };
+    if (deleted.has(name)) rows.push({ topic: name, action: "deleted", ...none, ok: true, outcome: "deleted with its records" });
+    else {
+      const u = unfinished("delete", name);
+      rows.push(u.outcome === "" ? { topic: name, action: "left alone", ...none, ok: true, outcome: "already gone when applied" } : { topic: name, action: "delete", ...none, ...u });
+    }
+  }
+  for (const w of plan.warnings ?? []) {
+    const exists = w.code === "TOPIC_EXISTS" ? /^topic (\S+) exists already/.exec(w.message) : null;
+    const missing = w.code === "TOPIC_MISSING" ? /^topic (\S+) does not exist/.exec(w.message) : null;
+    const name = exists?.[1] ?? missing?.[1];
+    if (!name || rows.some((r) => r.topic === name)) continue;
+    rows.push({ topic: name, action: "left alone", partitions: null, replicationFactor: null, ok: true, outcome: exists ? "existed already: not changed" : "did not exist: nothing to delete" });
+  }
+  return rows;
+}
+
 /** A deployment for its page: status, progress derived from its events, the events after `after`, and the report once finished. */
 export async function deploymentView(db: DbOrTx, deploymentId: string, after: number) {
   const d = await loadDeployment(db, deploymentId);
@@ -123,6 +180,8 @@ export async function deploymentView(db: DbOrTx, deploymentId: string, after: nu
     events: d.events.slice(after),
     eventCount: d.events.length,
     report: d.report as DeploymentReport | null,
+    /** The report's topic outcomes (empty while running or without topic changes). */
+    topics: d.report ? reportTopics(d.report as DeploymentReport) : [],
   };
 }
 

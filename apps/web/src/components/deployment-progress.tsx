@@ -96,7 +96,7 @@ export function DeploymentProgress({ deploymentId }: { deploymentId: string }) {
 
       <DeploymentSteps progress={progress} live={live} />
 
-      {report && <DeploymentReportView deploymentId={d.id} report={report} />}
+      {report && <DeploymentReportView deploymentId={d.id} report={report} topics={d.topics} />}
     </div>
   );
 }

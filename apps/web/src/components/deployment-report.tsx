@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { RouterOutputs } from "../trpc/types";
 import { DeploymentFailures, DeploymentOutcomes } from "./deployment-outcomes";
+import { DeploymentTopics, type TopicOutcomeRow } from "./deployment-topics";
 import { MoveReportView } from "./move-report";
 import { OffsetsTable } from "./offsets-table";
 import { RollbackButton } from "./rollback-button";
@@ -10,7 +11,7 @@ export type DeploymentReport = NonNullable<RouterOutputs["deployment"]["byId"]["
 const LISTS = ["added", "updated", "removed", "paused", "resumed", "stopped", "restarted", "skipped"] as const;
 
 /** The final report of a deployment: outcome, who asked and approved, what changed, failures, per-connector results. */
-export function DeploymentReportView({ deploymentId, report }: { deploymentId: string; report: DeploymentReport }) {
+export function DeploymentReportView({ deploymentId, report, topics = [] }: { deploymentId: string; report: DeploymentReport; topics?: TopicOutcomeRow[] }) {
   const ok = report.outcome === "succeeded";
   return (
     <section aria-labelledby="deploy-report" className="flex flex-col gap-4">
@@ -107,6 +108,12 @@ export function DeploymentReportView({ deploymentId, report }: { deploymentId: s
       {report.connectors.length > 0 && (
         <Block title="Outcome per connector">
           <DeploymentOutcomes connectors={report.connectors} />
+        </Block>
+      )}
+
+      {topics.length > 0 && (
+        <Block title="Topics">
+          <DeploymentTopics topics={topics} />
         </Block>
       )}
 
