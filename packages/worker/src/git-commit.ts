@@ -9,7 +9,6 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
-import type { Db } from "@switchboard/db/client";
 import { getChangeRequest } from "@switchboard/db/repos/change-requests";
 import { closeGitConflicts, getCluster, openGitConflict, recordGitCommit, type Cluster } from "@switchboard/db/repos/clusters";
 import { getDeployment } from "@switchboard/db/repos/deployments";
@@ -191,5 +190,5 @@ async function reportConflict(ctx: JobContext, cluster: Cluster, mirror: GitMirr
   const subject = `Git mirror of ${cluster.name} is in conflict`;
   const body = `${mirror.path} on ${mirror.branch} changed outside Switchboard: ${outcome.reason}. Nothing was overwritten.`;
   const inputs = fanOut({ incidentId: incident.id, teamId: null, subject }, { userIds: admins.map((a) => a.id), emails: [], webhooks: [] }, { inapp: body, email: body, webhook: body });
-  await notifyIncidentOnce(ctx.db as Db, incident.id, inputs, new Date());
+  await notifyIncidentOnce(ctx.db, incident.id, inputs, new Date());
 }
