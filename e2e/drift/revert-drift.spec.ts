@@ -30,12 +30,11 @@ async function deployedConnector(page: Page, name: string): Promise<string> {
 }
 
 /** Submitted by its author (who cannot approve it), then approved and deployed by another user. */
-async function submitThenApproveAndDeploy(page: Page, changeUrl: string): Promise<void> {
+async function submitThenApproveAndDeploy(page: Page, changeUrl: string, deployButton?: string): Promise<void> {
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
-  // An adoption changes nothing on the cluster (it records what runs): "Deploy 0 changes".
-  await approveAndDeploy(page, changeUrl, { timeoutMs: 120_000 });
+  await approveAndDeploy(page, changeUrl, { timeoutMs: 120_000, ...(deployButton ? { deployButton } : {}) });
 }
 
 test("a connector changed behind Switchboard's back shows DRIFTED on the board; a revert from its page, approved by another user and deployed, clears the mark", async ({ page }) => {
@@ -64,7 +63,9 @@ test("a connector changed behind Switchboard's back shows DRIFTED on the board; 
   await expect(page).toHaveURL(/\/changes\/[^/]+$/);
   const changeUrl = page.url();
   await expect(page.getByRole("main")).toContainText(`Revert drift of ${name}`);
-  await submitThenApproveAndDeploy(page, changeUrl);
+  // The item shows live → approved, not the stored definition against itself.
+  await expect(page.getByRole("main")).toContainText("Live config differs from the approved one; deploying puts the approved one back");
+  await submitThenApproveAndDeploy(page, changeUrl, "Deploy 1 change to local");
   expect((await liveConfig(name))["tasks.max"]).toBe("1");
 
   // Back in step: the mark is gone from the board.
@@ -89,7 +90,8 @@ test("adopt from the connector page records the live config as the next revision
   await expect(page).toHaveURL(/\/changes\/[^/]+$/);
   const changeUrl = page.url();
   await expect(page.getByRole("main")).toContainText(`Adopt the live config of ${name}`);
-  await submitThenApproveAndDeploy(page, changeUrl);
+  // An adoption changes nothing on the cluster: it records what runs.
+  await submitThenApproveAndDeploy(page, changeUrl, "Record 1 adopted config on local");
 
   await page.goto(`/connectors/${connectorId}`);
   await expect(page.getByRole("region", { name: "Drift" })).toHaveCount(0, { timeout: 90_000 });

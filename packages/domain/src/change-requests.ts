@@ -40,6 +40,7 @@ import { conflict, DomainError, notFound, precondition } from "./errors";
 import { isOffsetAction, previewOffsets, recordedOffsets, storedOffsetPayload, type OffsetPreview } from "./offsets";
 import { moveLiveConflicts, moveNameClashes, moveTargetView, moveViews, requiredApprovals, type ConnectFactory, type MoveView } from "./move";
 import { deployJob } from "./jobs";
+import { driftActionOf, type DriftAction } from "./drift-items";
 import { topicOfItem, type TopicItemPayload } from "./topic-items";
 import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, isScopeDenial, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
 
@@ -158,6 +159,8 @@ export type ItemView = {
   offsets?: ConnectorOffset[] | null;
   /** A move: the cluster the connector goes to. */
   moveTo?: { id: string; name: string };
+  /** A drift revert or adoption (server-made update items); null for any other item, absent in older records. */
+  drift?: DriftAction | null;
 };
 
 /** The record kept when a change request ends: what it was, as approved. */
@@ -207,6 +210,7 @@ async function itemView(db: DbOrTx, item: ChangeItem, stale: readonly StaleItem[
     topic: topicOfItem(item),
     offsets: isOffsetAction(item.action) ? storedOffsetPayload(item).offsets : null,
     ...(item.action === "move" ? { moveTo: await moveTargetView(db, item) } : {}),
+    drift: driftActionOf(item),
   };
 }
 

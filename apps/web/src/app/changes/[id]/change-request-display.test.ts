@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockingProblems, describeWriters, hasEnded, recordLabel, reviewStanding, statusNoteTitle } from "./change-request-display";
+import { adoptionsOnly, blockingProblems, deployLabel, describeWriters, hasEnded, itemDiff, recordLabel, reviewStanding, statusNoteTitle } from "./change-request-display";
 
 describe("describeWriters", () => {
   it("lists every writer with the revisions they wrote", () => {
@@ -64,5 +64,68 @@ describe("ended change requests", () => {
     expect(statusNoteTitle("cancelled")).toBe("Cancelled");
     expect(statusNoteTitle("in_review")).toBeNull();
     expect(statusNoteTitle("deployed")).toBeNull();
+  });
+});
+
+describe("deployLabel", () => {
+  const plan = (actions: Array<{ kind: string; name: string }>) => ({ plan: { actions, topicsToCreate: [], topicsToDelete: [] } }) as unknown as Parameters<typeof deployLabel>[2];
+  const adopt = { drift: "adopt" as const, connectorName: "orders" };
+  const plain = { drift: null, connectorName: "billing" };
+
+  it("counts the plan's changes", () => {
+    expect(deployLabel("local", [plain], plan([{ kind: "update", name: "billing" }]))).toBe("Deploy 1 change to local");
+    expect(deployLabel("local", [plain, { drift: null, connectorName: "x" }], null)).toBe("Deploy 2 changes to local");
+  });
+
+  it("says an adoption that changes nothing on the cluster records its config, rather than deploying 0 changes", () => {
+    expect(deployLabel("local", [adopt], plan([{ kind: "noop", name: "orders" }]))).toBe("Record 1 adopted config on local");
+    expect(deployLabel("local", [adopt], null)).toBe("Record 1 adopted config on local");
+    expect(deployLabel("local", [adopt, plain], plan([{ kind: "noop", name: "orders" }, { kind: "create", name: "billing" }]))).toBe("Deploy 1 change to local and record 1 adopted config");
+  });
+
+  it("counts an adoption the plan does act on (a stamp to restore) as a change", () => {
+    expect(deployLabel("local", [adopt], plan([{ kind: "update", name: "orders" }]))).toBe("Deploy 1 change to local");
+    expect(adoptionsOnly([adopt], [{ kind: "update", name: "orders" }])).toEqual([]);
+  });
+});
+
+describe("itemDiff", () => {
+  const stored = [
+    { key: "tasks.max", status: "unchanged" as const, before: "1", after: "1", sensitive: false },
+    { key: "topics", status: "unchanged" as const, before: "t", after: "t", sensitive: false },
+    { key: "db.password", status: "unchanged" as const, before: null, after: null, sensitive: true },
+  ];
+  const update = {
+    kind: "update",
+    name: "orders",
+    id: "c1",
+    reason: "config changed",
+    changes: [
+      { op: "change", key: "tasks.max", before: "2", after: "1" },
+      { op: "change", key: "db.password", sensitive: true },
+    ],
+  };
+  const actions = [update] as unknown as Parameters<typeof itemDiff>[1];
+
+  it("shows a revert's live → approved changes from the plan, secrets as sensitive only, the other keys unchanged", () => {
+    const d = itemDiff({ drift: "revert", connectorName: "orders", diff: stored }, actions);
+    expect(d.note).toMatch(/^Live config differs from the approved one; deploying puts the approved one back/);
+    expect(d.rows).toEqual([
+      { key: "tasks.max", status: "changed", before: "2", after: "1", sensitive: false },
+      { key: "db.password", status: "changed", before: null, after: null, sensitive: true },
+      { key: "topics", status: "unchanged", before: "t", after: "t", sensitive: false },
+    ]);
+  });
+
+  it("keeps the stored diff for any other item, and for a revert without a plan", () => {
+    expect(itemDiff({ drift: null, connectorName: "orders", diff: stored }, actions)).toEqual({ rows: stored, note: null, caption: "Config changes of orders" });
+    expect(itemDiff({ drift: "adopt", connectorName: "orders", diff: stored }, actions).note).toBeNull();
+    expect(itemDiff({ drift: "revert", connectorName: "orders", diff: stored }, null).rows).toBe(stored);
+  });
+
+  it("says when the live config already matches a revert's approved one", () => {
+    const d = itemDiff({ drift: "revert", connectorName: "orders", diff: stored }, [{ kind: "noop", name: "orders", id: "c1", reason: "unchanged" }] as unknown as Parameters<typeof itemDiff>[1]);
+    expect(d.rows).toBe(stored);
+    expect(d.note).toBe("The live config matches the approved one now: the deploy changes no key.");
   });
 });

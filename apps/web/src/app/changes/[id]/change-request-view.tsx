@@ -8,7 +8,7 @@ import { useTRPC } from "../../../trpc/react";
 import { ActionPanel } from "./action-panel";
 import { ApplyOptionsCard } from "./apply-options-card";
 import { Card } from "./card";
-import { blockingProblems, hasEnded, recordLabel } from "./change-request-display";
+import { blockingProblems, deployLabel, hasEnded, recordLabel } from "./change-request-display";
 import { ChangeRequestHeader, ChangeRequestNotices } from "./change-request-header";
 import { ConfirmDialogs } from "./confirm-dialogs";
 import { DeploymentLink } from "./deployment-link";
@@ -41,16 +41,8 @@ export function ChangeRequestView({ id }: { id: string }) {
   const okPreview = preview.data?.ok && preview.data.plan ? { ...preview.data, plan: preview.data.plan } : null;
   const livePreview = preview.data?.ok && preview.data.source === "live" ? preview.data : null;
   const blocking = ended ? [] : blockingProblems(cr.clashes, livePreview?.conflicts ?? []);
-  // Offsets changes run beside the plan (their connectors show as unchanged in it): counted on their own, as are topics.
-  const changeCount =
-    okPreview && !ended
-      ? okPreview.plan.actions.filter((a) => a.kind !== "noop" && a.kind !== "skip").length +
-        (okPreview.offsets?.length ?? 0) +
-        (okPreview.moves?.length ?? 0) +
-        okPreview.plan.topicsToCreate.length +
-        okPreview.plan.topicsToDelete.length
-      : cr.items.length;
-  const deployLabel = `Deploy ${changeCount} ${changeCount === 1 ? "change" : "changes"} to ${cr.cluster.name}`;
+  // Offsets changes, moves and topics are counted on their own; an adoption that changes nothing on the cluster, as a config recorded.
+  const deployText = deployLabel(cr.cluster.name, cr.items, okPreview && !ended ? okPreview : null);
   // The server refuses name clashes itself; a conflict only the live plan finds (a name held by a
   // connector Switchboard does not manage) would fail the deploy in the worker, so it is not offered.
   const deployable = cr.permissions.canDeploy.allowed && blocking.length === 0;
@@ -107,10 +99,10 @@ export function ChangeRequestView({ id }: { id: string }) {
           <ReviewsSection cr={cr} actions={actions} />
         </div>
 
-        <ActionPanel cr={cr} ended={ended} deployable={deployable} deployLabel={deployLabel} actions={actions} />
+        <ActionPanel cr={cr} ended={ended} deployable={deployable} deployLabel={deployText} actions={actions} />
       </div>
 
-      <ConfirmDialogs cr={cr} okPreview={okPreview} deployLabel={deployLabel} actions={actions} />
+      <ConfirmDialogs cr={cr} okPreview={okPreview} deployLabel={deployText} actions={actions} />
     </div>
   );
 }

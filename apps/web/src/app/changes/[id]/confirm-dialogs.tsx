@@ -4,6 +4,7 @@ import { ConfirmDialog } from "../../../components/confirm-dialog";
 import { ErrorMessage } from "../../../components/error-message";
 import type { RouterOutputs } from "../../../trpc/types";
 import { RETRY_LABEL } from "./action-panel";
+import { adoptionsOnly } from "./change-request-display";
 import type { PlannedPreview } from "./plan-summary";
 import type { ChangeRequestActions } from "./use-change-request-actions";
 
@@ -45,6 +46,12 @@ export function ConfirmDialogs({ cr, okPreview, deployLabel, actions }: { cr: De
               <span className="font-medium">delete topic</span> <code>{name}</code>: every record in it is lost
             </li>
           ))}
+          {okPreview &&
+            adoptionsOnly(cr.items, okPreview.plan.actions).map((name) => (
+              <li key={`adopt:${name}`}>
+                <span className="font-medium">record the live config</span> of <code>{name}</code> as its approved definition (nothing changes on the cluster)
+              </li>
+            ))}
           {!okPreview && cr.items.map((i) => <li key={i.id}>{`${i.action} ${i.connectorName}`}</li>)}
         </ul>
         {deploy.error && (

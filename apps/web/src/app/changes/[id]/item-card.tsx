@@ -5,6 +5,7 @@ import { DiffTable } from "../../../components/diff-table";
 import { OffsetsTable } from "../../../components/offsets-table";
 import type { RouterOutputs } from "../../../trpc/types";
 import { Card } from "./card";
+import { itemDiff } from "./change-request-display";
 import { TopicChange } from "./topic-change";
 import type { PlannedPreview } from "./plan-summary";
 
@@ -58,7 +59,7 @@ export function ItemCard({ item, preview }: { item: Item; preview: PlannedPrevie
           Desired state: <code>{item.stateChange.before ?? "—"}</code> → <code className="font-semibold">{item.stateChange.after ?? "—"}</code>
         </p>
       )}
-      {(item.action === "create" || item.action === "update" || item.action === "delete") && <DiffTable rows={item.diff} caption={`Config changes of ${item.connectorName}`} />}
+      {(item.action === "create" || item.action === "update" || item.action === "delete") && <ItemDiffView item={item} preview={preview} />}
       <TopicChange item={item} />
       {(item.action === "reset_offsets" || item.action === "set_offsets") && <OffsetsChange item={item} preview={preview} />}
       {item.moveTo && (
@@ -120,5 +121,16 @@ function OffsetsChange({ item, preview }: { item: Item; preview: PlannedPreview 
         <OffsetsTable caption={`Offsets ${item.connectorName} gets`} offsets={item.offsets ?? []} />
       ) : null}
     </div>
+  );
+}
+
+/** The item's config diff; for a revert, live → approved from the plan, with a line saying so. */
+function ItemDiffView({ item, preview }: { item: Item; preview: PlannedPreview | null }) {
+  const diff = itemDiff(item, preview?.plan.actions ?? null);
+  return (
+    <>
+      {diff.note && <p className="border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">{diff.note}</p>}
+      <DiffTable rows={diff.rows} caption={diff.caption} />
+    </>
   );
 }
