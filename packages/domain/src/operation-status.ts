@@ -10,6 +10,7 @@
  *   succeeded                                     → ready
  *   failed                                        → failed
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { DbOrTx } from "@switchboard/db/client";
 import type { DeploymentStatus } from "@switchboard/db/enums";
 import { summarizeProgress, type DeployEvent, type DeploymentProgress } from "./deployment-progress";
@@ -84,18 +85,29 @@ export async function operationView(db: DbOrTx, id: string): Promise<OperationVi
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
+
+export type WaitOptions = {
+  pollMs?: number;
+  /** Stops the wait (e.g. the client went away): the operation is answered as it is; the deploy goes on. */
+  signal?: AbortSignal;
+  /** The ceiling `waitSeconds` is clamped to (default MAX_OPERATION_WAIT_SECONDS). */
+  maxSeconds?: number;
+};
 
 /**
- * The operation once its status is final, or as it is when `waitSeconds` have passed (0: at once).
- * Reads the database every `pollMs` meanwhile (a long poll: one request instead of many).
+ * The operation once its status is final, or as it is when `waitSeconds` have passed (0: at once)
+ * or `signal` aborted. Reads the database every `pollMs` meanwhile (a long poll: one request
+ * instead of many).
  */
-export async function waitForOperation(db: DbOrTx, id: string, waitSeconds: number, pollMs = 250): Promise<OperationView> {
-  const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), MAX_OPERATION_WAIT_SECONDS) * 1000;
+export async function waitForOperation(db: DbOrTx, id: string, waitSeconds: number, opts: WaitOptions = {}): Promise<OperationView> {
+  const { pollMs = 250, signal, maxSeconds = MAX_OPERATION_WAIT_SECONDS } = opts;
+  const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), maxSeconds) * 1000;
   for (;;) {
     const op = await operationView(db, id);
     const left = deadline - Date.now();
-    if (isFinalOperationStatus(op.status) || left <= 0) return op;
-    await sleep(Math.min(pollMs, left));
+    if (isFinalOperationStatus(op.status) || left <= 0 || signal?.aborted) return op;
+    await sleep(Math.min(pollMs, left), signal);
   }
 }

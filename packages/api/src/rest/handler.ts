@@ -207,7 +207,8 @@ export function createRestHandler(opts: RestHandlerOptions = {}): (req: Request)
         result = { user: auth.user, token: auth.token };
       } else {
         const ctx = createContextInner({ db, user: auth.user });
-        const caller = createCaller(opts.connectFor ? withConnect(ctx, opts.connectFor) : ctx);
+        // The request's signal reaches the procedures: a long wait stops when the client goes away.
+        const caller = createCaller(opts.connectFor ? withConnect(ctx, opts.connectFor) : ctx, { signal: req.signal });
         try {
           result = await route.call(caller, { params: parsed.params.data, query: parsed.query.data, body }, API_BASE, opts.publicUrl ?? "");
         } catch (err) {

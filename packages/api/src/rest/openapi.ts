@@ -25,7 +25,7 @@ limited to teams, only for those teams. Every call is audited under the token an
 that address is refused before its token is checked. Over either, 429 with \`Retry-After\` (seconds). Failed authentications are
 audited (\`api.unauthorized\`, with the reason and at most the token's id, never its secret).
 
-**Long work is asynchronous.** \`POST /change-requests/{id}/deploy\` (and a sync that queues a deploy) answers 202 with an
+**Long work is asynchronous.** \`POST /change-requests/{id}/deploy\` (and a sync whose deploy outlasts its wait) answers 202 with an
 \`operationId\` and \`Location: /api/v1/operations/{id}\`. \`GET /operations/{id}\` (optionally \`?wait=<seconds>\`, at most 30: answers
 as soon as the status is final) tells where it stands: accepted (queued) → preparing (planning, applying) → provisioned (every
 step applied, verifying) → ready; or failed; a deploy that only deletes connectors is deleting until the cluster confirmed them
@@ -37,8 +37,9 @@ answers it with \`lifecycle: "deleting"\`; once the deploy verified it gone from
 kept for its history and audit) and \`GET /connectors/{id}\` answers 404.
 
 **Sync** (\`POST /clusters/{id}/sync\`, seed 001): a state file becomes a change request submitted for review; the answer's lists
-come from its plan against the live cluster. If the cluster needs no approval its deploy is queued and the answer is 202 with
-the operation (poll or wait on it as above); otherwise 202 with the change request's review link. With \`mode: "propose"\`
+come from its plan against the live cluster. If the cluster needs no approval its deploy is queued and waited on for up to
+\`wait\` seconds (0-60, default 30): ended by then, 200 with \`outcome\` deployed or failed and the deployment's report; else 202
+with the operation (poll or wait on it as above; the deploy goes on). Otherwise 202 with the change request's review link. With \`mode: "propose"\`
 it never deploys. Problems in the file: 400 with one detail per problem (line and column), nothing created.`;
 
 let cached: ReturnType<typeof createDocument> | undefined;
@@ -59,7 +60,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           r.status === 202
             ? { description: "Accepted: the work goes on asynchronously.", headers: { Location: { description: "Where to follow it: the operation when one was started.", schema: { type: "string" } } }, content: json(r.response) }
             : { description: "OK", content: json(r.response) },
-        ...(r.statusOf ? { "200": { description: "Done: nothing was left to do.", content: json(r.response) } } : {}),
+        ...(r.statusOf ? { "200": { description: r.statusOfDescription ?? "Done: nothing was left to do.", content: json(r.response) } } : {}),
         ...(r.body || r.query || r.params ? { "400": error("Bad input (the body is not JSON, or a field is invalid).") } : {}),
         ...(r.body ? { "413": error("The body is larger than 1 MB.") } : {}),
         "401": error("No token, a malformed one, or a token that is unknown, revoked, expired, or whose user is disabled."),

@@ -7,8 +7,9 @@
 import { z } from "zod";
 import { CHANGE_REQUEST_STATUSES, HEALTH_STATES, INCIDENT_STATES } from "@switchboard/db/enums";
 import { isFinalOperationStatus, MAX_OPERATION_WAIT_SECONDS, type OperationView } from "@switchboard/domain/operation-status";
+import { DEFAULT_SYNC_WAIT_SECONDS, MAX_SYNC_WAIT_SECONDS } from "@switchboard/domain/sync";
 import type { createCaller } from "../root";
-import { createChangeRequestInput, reviewInput, syncInput } from "../routers/change-request";
+import { createChangeRequestInput, reviewInput, syncInput, syncWait } from "../routers/change-request";
 import * as s from "./schemas";
 
 type Caller = ReturnType<typeof createCaller>;
@@ -34,6 +35,8 @@ export type RestRoute = {
   response: z.ZodType;
   /** When the answer is this status instead of `status` (e.g. 200 when there was nothing to do). */
   statusOf?: (answer: unknown) => 200 | 201 | 202;
+  /** What a 200 from `statusOf` means (the document's description; default: nothing was left to do). */
+  statusOfDescription?: string;
   /** Calls the procedure; `base` is the API's base URL path and `web` the app's public URL, for links in the answer. */
   call: (caller: Caller, input: RouteInput, base: string, web: string) => Promise<unknown>;
 };
@@ -62,6 +65,11 @@ function withLinks(op: OperationView, base: string) {
     },
   };
 }
+
+/** `POST /clusters/{id}/sync`'s body: the sync input, `wait` optional so the query's can apply (the default is the procedure's). */
+const syncBody = syncInput
+  .omit({ clusterId: true, wait: true })
+  .extend({ wait: syncWait.optional().meta({ description: `Seconds to wait for a queued deploy to end (0-${MAX_SYNC_WAIT_SECONDS}, default ${DEFAULT_SYNC_WAIT_SECONDS}; 0: answer 202 once it is queued).` }) });
 
 /** `POST /clusters/{id}/validate`'s body: the file, and the team new connectors would belong to (as for sync). */
 const validateBody = syncInput.pick({ text: true, teamId: true });
@@ -221,16 +229,18 @@ export const routes: RestRoute[] = [
     method: "post",
     path: "/clusters/{id}/sync",
     operationId: "syncStateFile",
-    summary:
-      "Seed 001's sync: a state file (canonical or seed shape) becomes a change request submitted for review, answered with the sync lists from its plan against the live cluster. When the cluster needs no approval (and mode is sync) its deploy is queued: 202 with the operation (operationId, Location). Otherwise 202 with the change request's review link. Nothing to change: 200. Connectors missing from the file are left alone. A file with problems: 400, one detail per problem (line:col), nothing created.",
+    summary: `Seed 001's sync: a state file (canonical or seed shape) becomes a change request submitted for review, answered with the sync lists from its plan against the live cluster. When the cluster needs no approval (and mode is sync) its deploy is queued and waited on for up to \`wait\` seconds (body or query; 0-${MAX_SYNC_WAIT_SECONDS}, default ${DEFAULT_SYNC_WAIT_SECONDS}): ended within it, 200 with outcome deployed or failed and the deployment's report (a failed deploy is a 200 too: read \`outcome\`); else 202 with the operation (operationId, Location), which goes on. Otherwise (approval needed, or mode propose) 202 with the change request's review link, at once. Nothing to change: 200. Connectors missing from the file are left alone. A file with problems: 400, one detail per problem (line:col), nothing created.`,
     tag: "Clusters",
     params: idParams,
-    body: syncInput.omit({ clusterId: true }),
+    query: z.object({ wait: z.coerce.number().pipe(syncWait).optional().meta({ description: "As the body's wait (the body's wins when both are sent)." }) }),
+    body: syncBody,
     status: 202,
-    statusOf: (answer) => ((answer as { outcome: string }).outcome === "unchanged" ? 200 : 202),
+    statusOf: (answer) => (["unchanged", "deployed", "failed"].includes((answer as { outcome: string }).outcome) ? 200 : 202),
+    statusOfDescription: "Done: nothing was left to do (unchanged), or the deploy ended within the wait (deployed or failed, with its report).",
     response: s.syncSchema,
     call: async (c, i, base, web) => {
-      const result = await c.changeRequest.syncStateFile({ clusterId: str(i.params.id), ...(i.body as Omit<z.input<typeof syncInput>, "clusterId">) });
+      const { wait, ...body } = i.body as z.output<typeof syncBody>;
+      const result = await c.changeRequest.syncStateFile({ clusterId: str(i.params.id), ...body, wait: wait ?? (i.query.wait as number | undefined) });
       if (!result.ok) throw new InputProblems(result.problems);
       const { changeRequestId: crId, deploymentId } = result;
       return {
@@ -243,6 +253,7 @@ export const routes: RestRoute[] = [
         changeRequestUrl: crId ? `${base}/change-requests/${crId}` : null,
         statusUrl: deploymentId ? operationUrl(base, deploymentId) : crId ? `${base}/change-requests/${crId}` : null,
         plan: result.plan?.actions ?? [],
+        report: result.report,
       };
     },
   }),

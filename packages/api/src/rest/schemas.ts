@@ -250,7 +250,10 @@ export const meSchema = z.object({
 const names = z.array(z.string());
 export const syncSchema = z
   .object({
-    outcome: z.enum(["unchanged", "in_review", "deploying"]).meta({ description: "unchanged (200): nothing to do; in_review: waits for approvals; deploying: its deploy is queued." }),
+    outcome: z.enum(["unchanged", "in_review", "deploying", "deployed", "failed"]).meta({
+      description:
+        "unchanged (200): nothing to do; in_review (202): waits for approvals; deploying (202): its deploy is queued and did not end within the wait; deployed / failed (200): its deploy ended within the wait, `report` says what it did.",
+    }),
     added: names,
     removed: names,
     paused: names,
@@ -265,6 +268,7 @@ export const syncSchema = z
     operationId: z.string().nullable().meta({ description: "The operation when a deploy was queued (its id is the deployment's id)." }),
     statusUrl: z.string().nullable().meta({ description: "Poll it: the operation when a deploy was queued (also in `Location`), else the change request." }),
     plan: z.array(z.object({ kind: z.string(), name: z.string(), reason: z.string() })).meta({ description: "The plan's actions against the live cluster (no config values)." }),
+    report: reportSchema.nullable().meta({ description: "The deployment's report (as GET /deployments/{id}/report answers it, secrets masked) when outcome is deployed or failed; else null." }),
   })
   .meta({ id: "SyncResult" });
 

@@ -8,8 +8,11 @@ import { addMember, createTeam } from "@switchboard/db/repos/teams";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import { createToken } from "@switchboard/domain/api-tokens";
 import { parseStateFile } from "@switchboard/engine/load";
+import type { ConnectPort } from "@switchboard/engine/port";
 import { startWorker } from "@switchboard/worker/loop";
+import type { WorkerServices } from "@switchboard/worker/services";
 import { buildWorkerWorld, MOCK_SINK, SECRET, waitFor, type WorkerWorld } from "@switchboard/worker/worker.fixture";
+import { API_BASE } from "./openapi";
 import { createRestClient } from "./rest-client.fixture";
 
 const NEW_SECRET = "orders-db-password-42";
@@ -49,13 +52,17 @@ const seedFile = (extra: Record<string, unknown> = {}) =>
     2,
   );
 
-const sync = (token: string | null, body: Record<string, unknown>) => rest.call(token, "POST", "/clusters/{id}/sync", { params: { id: w.cluster.id }, body: { teamId: w.team.id, ...body } });
+const sync = (token: string | null, body: Record<string, unknown>, query?: Record<string, string>) =>
+  rest.call(token, "POST", "/clusters/{id}/sync", { params: { id: w.cluster.id }, body: { teamId: w.team.id, ...body }, ...(query ? { query } : {}) });
 const changeRequestCount = () => t.db.changeRequest.count();
+const needNoApproval = () => t.db.cluster.update({ where: { id: w.cluster.id }, data: { approvalsRequired: 0 } });
+const runWorker = (services: Partial<WorkerServices> = w.services) =>
+  void startWorker({ db: t.db, workerId: "worker-a", signal: stop.signal, pollMs: 10, leaseMs: 300, stopGraceMs: 0, scheduleHealth: false, deliverNotifications: false, services });
 
 describe("sync on a cluster that needs no approval", () => {
-  it("queues the deploy at once (202 + Location of its operation), answers the lists, and the worker deploys it", async () => {
-    await t.db.cluster.update({ where: { id: w.cluster.id }, data: { approvalsRequired: 0 } });
-    const answer = await sync(owner, { text: seedFile() });
+  it("with wait 0, queues the deploy and answers at once (202 + Location of its operation) with the lists; the worker deploys it", async () => {
+    await needNoApproval();
+    const answer = await sync(owner, { text: seedFile(), wait: 0 });
     expect(answer.status).toBe(202);
     const { deploymentId, changeRequestId } = answer.body as { deploymentId: string; changeRequestId: string };
     expect(answer.body).toMatchObject({ outcome: "deploying", added: ["orders-sink"], paused: ["payments-sink"], removed: [], resumed: [], updated: [], restarted: [] });
@@ -63,10 +70,11 @@ describe("sync on a cluster that needs no approval", () => {
     expect(answer.body.statusUrl).toBe(`/api/v1/operations/${deploymentId}`);
     expect(answer.headers.get("location")).toBe(`/api/v1/operations/${deploymentId}`);
     expect(answer.body.reviewUrl).toBe(`https://switchboard.example.com/changes/${changeRequestId}`);
+    expect(answer.body.report).toBeNull();
     expect(answer.text).not.toContain(NEW_SECRET);
     expect(answer.text).not.toContain(SECRET);
 
-    void startWorker({ db: t.db, workerId: "worker-a", signal: stop.signal, pollMs: 10, leaseMs: 300, stopGraceMs: 0, scheduleHealth: false, deliverNotifications: false, services: w.services });
+    runWorker();
     const done = await waitFor(async () => {
       const d = await rest.call(owner, "GET", "/deployments/{id}", { params: { id: deploymentId } });
       return d.body.status === "succeeded" || d.body.status === "failed" ? d : undefined;
@@ -81,11 +89,127 @@ describe("sync on a cluster that needs no approval", () => {
   });
 
   it("never deploys with mode propose: the change request waits in review", async () => {
-    await t.db.cluster.update({ where: { id: w.cluster.id }, data: { approvalsRequired: 0 } });
+    await needNoApproval();
     const answer = await sync(owner, { text: seedFile(), mode: "propose" });
     expect(answer.status).toBe(202);
-    expect(answer.body).toMatchObject({ outcome: "in_review", deploymentId: null });
+    expect(answer.body).toMatchObject({ outcome: "in_review", deploymentId: null, report: null });
     expect(await t.db.deployment.count()).toBe(0);
+  });
+});
+
+describe("sync waiting for the deploy it queued", () => {
+  it("answers 200 with the lists and the deployment's report once the worker deployed it, secrets masked", async () => {
+    await needNoApproval();
+    runWorker();
+    // One request: an answer before the deploy ended would be 202 and fail here.
+    const answer = await sync(owner, { text: seedFile() });
+    expect(answer.status).toBe(200);
+    const deploymentId = answer.body.deploymentId as string;
+    expect(answer.body).toMatchObject({
+      outcome: "deployed",
+      added: ["orders-sink"],
+      paused: ["payments-sink"],
+      removed: [],
+      operationId: deploymentId,
+      report: { deploymentId, outcome: "succeeded", summary: { added: ["orders-sink"], paused: ["payments-sink"] }, failures: [] },
+    });
+    expect(answer.headers.get("location")).toBeNull();
+    // The report is the one GET /deployments/{id}/report answers, and it matches the cluster now.
+    expect(answer.body.report).toEqual((await rest.call(owner, "GET", "/deployments/{id}/report", { params: { id: deploymentId } })).body);
+    expect(w.fake.connectors.get("orders-sink")?.state).toBe("RUNNING");
+    expect(w.fake.connectors.get("payments-sink")?.state).toBe("PAUSED");
+    expect(w.fake.connectors.get("orders-sink")?.config["connection.password"]).toBe(NEW_SECRET);
+    const byName = Object.fromEntries((answer.body.report.connectors as Array<{ name: string; observed: string; ok: boolean }>).map((c) => [c.name, [c.observed, c.ok]]));
+    expect(byName).toEqual({ "orders-sink": ["RUNNING", true], "payments-sink": ["PAUSED", true] });
+    expect(answer.text).not.toContain(NEW_SECRET);
+    expect(answer.text).not.toContain(SECRET);
+    expect(faults).toEqual([]);
+  });
+
+  it("takes wait from the query too, the body's winning: ?wait=0 answers 202 at once, ?wait=0 with a body wait of 30 waits", async () => {
+    await needNoApproval();
+    const queued = await sync(owner, { text: seedFile() }, { wait: "0" });
+    expect(queued.status).toBe(202);
+    expect(queued.body).toMatchObject({ outcome: "deploying", report: null });
+
+    runWorker();
+    const first = await rest.call(owner, "GET", "/operations/{id}", { params: { id: queued.body.operationId }, query: { wait: "10" } });
+    expect(first.body.status).toBe("ready");
+    const revised = JSON.parse(seedFile()) as { connectors: Array<{ connectorConfig: Record<string, string> }> };
+    revised.connectors[1]!.connectorConfig.topics = "orders,refunds";
+    const waited = await sync(owner, { text: JSON.stringify(revised), wait: 30 }, { wait: "0" });
+    expect(waited.status).toBe(200);
+    expect(waited.body).toMatchObject({ outcome: "deployed", updated: ["orders-sink"], report: { outcome: "succeeded" } });
+  });
+
+  it("answers 200 with outcome failed and the report naming what failed when the deploy fails on the cluster, trace secrets redacted", async () => {
+    await needNoApproval();
+    const crashing: ConnectPort = {
+      ...w.fake,
+      createConnector: async (name, config, state) => {
+        await w.fake.createConnector(name, config, state);
+        w.fake.failTask(name, 0, `java.lang.IllegalStateException: cannot log in with ${NEW_SECRET}\n\tat Mock.start`);
+      },
+    };
+    runWorker({ ...w.services, connectFor: () => crashing });
+    const answer = await sync(owner, { text: seedFile() });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ outcome: "failed", report: { outcome: "failed", failures: [expect.objectContaining({ name: "orders-sink" })] } });
+    expect(answer.body.report.connectors).toContainEqual(expect.objectContaining({ name: "orders-sink", ok: false, reason: expect.stringContaining("task 0 FAILED") }));
+    expect(w.fake.connectors.get("orders-sink")?.tasks[0]?.state).toBe("FAILED");
+    expect(answer.text).not.toContain(NEW_SECRET);
+    expect(answer.text).not.toContain(SECRET);
+    expect((await rest.call(owner, "GET", "/change-requests/{id}", { params: { id: answer.body.changeRequestId } })).body.status).toBe("failed");
+  });
+
+  it("never waits nor deploys when the cluster needs approval, even with wait 60", async () => {
+    runWorker();
+    const answer = await sync(owner, { text: seedFile(), wait: 60 });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ outcome: "in_review", deploymentId: null, operationId: null, report: null });
+    expect(answer.headers.get("location")).toBe(`/api/v1/change-requests/${answer.body.changeRequestId}`);
+    expect(await t.db.deployment.count()).toBe(0);
+  });
+
+  it("stops waiting when the client goes away, and the deploy it queued goes on to the end", async () => {
+    await needNoApproval();
+    const client = new AbortController();
+    const request = new Request(`http://switchboard.test${API_BASE}/clusters/${w.cluster.id}/sync`, {
+      method: "POST",
+      body: JSON.stringify({ text: seedFile(), teamId: w.team.id, wait: 60 }),
+      headers: { authorization: `Bearer ${owner}`, "content-type": "application/json" },
+      signal: client.signal,
+    });
+    // No worker yet: the deploy stays queued, so only the client's going away can end this wait (else 60 s, past the test's timeout).
+    const answered = rest.handler(request);
+    await waitFor(async () => (await t.db.deployment.count()) === 1, 10_000, "the deploy to be queued");
+    client.abort();
+    const answer = await answered;
+    expect(answer.status).toBe(202);
+    const deploymentId = ((await answer.json()) as { deploymentId: string }).deploymentId;
+    expect((await t.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status).toBe("queued");
+
+    runWorker();
+    const ended = await rest.call(owner, "GET", "/operations/{id}", { params: { id: deploymentId }, query: { wait: "10" } });
+    expect(ended.body).toMatchObject({ status: "ready", deploymentStatus: "succeeded" });
+    expect(faults).toEqual([]);
+  });
+
+  it("refuses hostile waits in the body or the query with 400 naming wait, and creates nothing", async () => {
+    await needNoApproval();
+    for (const wait of [-1, 61, "abc", 1e9, 1.5, null, true, "30"]) {
+      const answer = await sync(owner, { text: seedFile(), wait });
+      expect([wait, answer.status]).toEqual([wait, 400]);
+      expect(answer.body.error.details).toEqual([expect.objectContaining({ path: "wait" })]);
+    }
+    for (const wait of ["-1", "61", "abc", "1e9", "1.5", "Infinity"]) {
+      const answer = await sync(owner, { text: seedFile() }, { wait });
+      expect([wait, answer.status]).toEqual([wait, 400]);
+      expect(answer.body.error.details).toEqual([expect.objectContaining({ path: "wait" })]);
+    }
+    expect(await changeRequestCount()).toBe(0);
+    expect(await t.db.deployment.count()).toBe(0);
+    expect(faults).toEqual([]);
   });
 });
 

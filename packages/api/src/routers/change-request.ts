@@ -19,8 +19,8 @@ import {
 import { applyOptionsSchema, setApplyOptions } from "@switchboard/domain/apply-options";
 import { DomainError, notFound } from "@switchboard/domain/errors";
 import { exportStateFile, importStateFile } from "@switchboard/domain/state-file";
-import { syncStateFile } from "@switchboard/domain/sync";
-import { connectFactory, usingConnect } from "../connect-context";
+import { DEFAULT_SYNC_WAIT_SECONDS, MAX_SYNC_WAIT_SECONDS, syncStateFile } from "@switchboard/domain/sync";
+import { connectFactory, topicsFactory, usingConnect } from "../connect-context";
 import { authorProcedure, changeRequestProcedure, createTRPCRouter, protectedProcedure, type ContextInner } from "../trpc";
 
 const id = z.string().min(1).max(100);
@@ -29,6 +29,9 @@ const rationale = z.string().trim().max(10_000, "At most 10,000 characters.");
 
 /** State files up to this size; the HTTP handler refuses larger bodies before parsing them. */
 export const MAX_STATE_FILE_BYTES = 5_000_000;
+
+/** Seconds a sync waits for the deploy it queued to end (0: answer once it is queued). */
+export const syncWait = z.number().int("Whole seconds.").min(0, "At least 0 seconds.").max(MAX_SYNC_WAIT_SECONDS, `At most ${MAX_SYNC_WAIT_SECONDS} seconds.`);
 
 export const syncInput = z.object({
   clusterId: id,
@@ -44,6 +47,7 @@ export const syncInput = z.object({
     .regex(/^[^\n]*$/, "One line.")
     .optional()
     .meta({ description: 'Where the file comes from (e.g. "pr-42:state.json"): the caller\'s open change request on this cluster from the same source is updated instead of opening another.' }),
+  wait: syncWait.default(DEFAULT_SYNC_WAIT_SECONDS),
 });
 
 /** `changeRequest.create`'s input; the REST API's `POST /change-requests` body is the same schema. */
@@ -115,7 +119,7 @@ export const changeRequestRouter = createTRPCRouter({
   /** The plan against the live cluster (or, once ended, the plan it ran), the validator's verdict, conflicts and risks. */
   preview: changeRequestProcedure.query(async ({ ctx, input }) => {
     try {
-      return await withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect, connectFactory(ctx)));
+      return await withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect, connectFactory(ctx), topicsFactory(ctx)));
     } catch (err) {
       // Creating the client can fail (e.g. a credential variable that is not set): an answer, not a crash.
       return { ok: false as const, reason: "unreachable" as const, message: err instanceof Error ? err.message : "Could not reach the cluster." };
@@ -150,11 +154,12 @@ export const changeRequestRouter = createTRPCRouter({
 
   /**
    * Seed 001's sync: a state file as a change request submitted for review, its plan as sync lists;
-   * deployed at once when the cluster needs no approval and `mode` is sync (propose never deploys).
+   * deployed at once when the cluster needs no approval and `mode` is sync (propose never deploys),
+   * waiting up to `wait` seconds for that deploy to end (the caller's abort signal stops the wait).
    */
   syncStateFile: authorProcedure
     .input(syncInput)
-    .mutation(({ ctx, input }) => withClusterConnect(ctx, input.clusterId, (connect) => syncStateFile(ctx.db, ctx.user, input, connect, connectFactory(ctx)))),
+    .mutation(({ ctx, input, signal }) => withClusterConnect(ctx, input.clusterId, (connect) => syncStateFile(ctx.db, ctx.user, input, connect, connectFactory(ctx), signal))),
 
   /** The cluster's stored definitions as a canonical state file, secrets masked. */
   exportStateFile: protectedProcedure.input(z.object({ clusterId: id })).query(({ ctx, input }) => exportStateFile(ctx.db, input.clusterId)),
