@@ -11,7 +11,7 @@ import { createChangeRequest, editChangeRequest, getChangeRequest, listChangeReq
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { getConnector, listClusterConnectors, type Connector } from "@switchboard/db/repos/connectors";
 import { getTeam, listTeams } from "@switchboard/db/repos/teams";
-import { parseStateFile, toStateFile } from "@switchboard/engine/load";
+import { formatPath, parseStateFile, toStateFile } from "@switchboard/engine/load";
 import type { ConnectorSpec, Problem } from "@switchboard/engine/model";
 import type { ConnectPort } from "@switchboard/engine/port";
 import { storedItemInput } from "./change-requests";
@@ -39,7 +39,20 @@ function toImportProblem(p: Problem): ImportProblem {
   return { message: p.message, line: p.location?.line ?? null, column: p.location?.column ?? null, path: p.path ?? null, hint: p.hint ?? null, connector: p.connector ?? null };
 }
 
-const problem = (message: string, connector: string | null = null): ImportProblem => ({ message, line: null, column: null, path: null, hint: null, connector });
+const problem = (message: string, connector: string | null = null, path: string | null = null): ImportProblem => ({ message, line: null, column: null, path, hint: null, connector });
+
+/**
+ * A problem of the file's connector at `index`, placed where the file wrote it: the line of its
+ * config key when there is one, else of its entry; the path names the entry (and key).
+ */
+function connectorProblem(message: string, spec: ConnectorSpec, index: number, key?: string): ImportProblem {
+  const at = (key !== undefined ? spec.source?.configKeys?.[key] : undefined) ?? spec.source?.location;
+  const path = formatPath(key === undefined ? ["connectors", index] : ["connectors", index, spec.namespace === undefined ? "config" : "connectorConfig", key]);
+  return { message, line: at?.line ?? null, column: at?.column ?? null, path, hint: null, connector: spec.name };
+}
+
+/** A user's key inside a message, cut short (keys may be long). */
+const shortKey = (key: string) => (key.length > 80 ? `${key.slice(0, 80)}…` : key);
 
 /** `source`: where the file comes from (e.g. "pr-42:state.json"); an open change request of the same author, cluster and source is updated instead of opening another. */
 export type ImportInput = { clusterId: string; text: string; title: string; teamId: string; dryRun?: boolean; source?: string };
@@ -135,27 +148,34 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
   const entries: ImportPlanEntry[] = [];
   const ownerAdds: Array<{ connectorId: string; owners: OwnerContact[] }> = [];
 
-  for (const spec of parsed.desired.connectors) {
+  for (const [index, spec] of parsed.desired.connectors.entries()) {
     const current = (await byId(db, spec.id, cluster.id)) ?? existing.find((c) => c.name === spec.name) ?? null;
     const team = current ? teams.find((t) => t.id === current.teamId) : (spec.owner?.team && teamsByName.get(spec.owner.team)) || defaultTeam;
     if (!team) continue;
     // A whole-cluster file (a Git mirror's, an export) names other teams' connectors: left as they
     // are, they are no change; changed or new, they are refused.
     const mayAct = mayActForTeam(user, team.id);
-    const refuse = () => problems.push(problem(`you are not a member of team ${team.name}, which ${current ? "owns" : "would own"} connector ${spec.name}`, spec.name));
+    const refuse = () => problems.push(connectorProblem(`you are not a member of team ${team.name}, which ${current ? "owns" : "would own"} connector ${spec.name}`, spec, index));
     if (!mayAct && !current) {
       refuse();
       continue;
     }
     const clash = spec.name !== current?.name ? await nameClash(db, cluster.id, spec.name, current?.id) : null;
     if (clash) {
-      problems.push(problem(current ? `connector ${current.name} cannot be renamed to ${spec.name}: ${clash}` : clash, spec.name));
+      problems.push(connectorProblem(current ? `connector ${current.name} cannot be renamed to ${spec.name}: ${clash}` : clash, spec, index));
       continue;
     }
     // The same bounds as a change written in the app (key count, key and value lengths).
     const bounded = configSchema.safeParse(spec.config);
     if (!bounded.success) {
-      problems.push(...bounded.error.issues.map((i) => problem(`connector ${spec.name}: ${["config", ...i.path.map(String)].join(".")}: ${i.message}`, spec.name)));
+      problems.push(
+        ...bounded.error.issues.map((i) => {
+          const key = i.path.length > 0 ? String(i.path[0]) : undefined;
+          // A bad key is reported as "Invalid key in record" with the reason nested under it.
+          const message = i.code === "invalid_key" ? (i.issues[0]?.message ?? i.message) : i.message;
+          return connectorProblem(`connector ${spec.name}: ${shortKey(["config", ...i.path.map(String)].join("."))}: ${message}`, spec, index, key);
+        }),
+      );
       continue;
     }
     const stored = current ? await storedDefinition(db, current) : null;
@@ -164,7 +184,7 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
       definition = await resolveDefinition(spec.name, spec.config, stored, passwordKeys);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== "BAD_REQUEST") throw err;
-      problems.push(problem(`connector ${spec.name}: ${err.message}`, spec.name));
+      problems.push(connectorProblem(`connector ${spec.name}: ${err.message}`, spec, index));
       continue;
     }
     const { config, secrets } = definition;
@@ -197,7 +217,7 @@ export async function importStateFile(db: DbOrTx, user: SessionUser, input: Impo
     entries.push({ action: "update", name: spec.name, team: team.name, changedKeys: [...changedKeys, ...(renamed ? ["(name)"] : []), ...(stateChanged ? ["(state)"] : [])], contacts });
   }
 
-  if (items.length > LIMITS.itemsPerChange) problems.push(problem(`the file changes ${items.length} connectors; one change request holds at most ${LIMITS.itemsPerChange}: split the file`));
+  if (items.length > LIMITS.itemsPerChange) problems.push(problem(`the file changes ${items.length} connectors; one change request holds at most ${LIMITS.itemsPerChange}: split the file`, null, "connectors"));
   if (problems.length > 0) return { ok: false, problems };
   if (input.dryRun) return { ok: true, changeRequestId: null, entries };
   if (items.length === 0 && ownerAdds.length === 0) return { ok: false, problems: [problem(NOTHING_TO_IMPORT)] };
