@@ -5,7 +5,8 @@
  */
 import type { Cluster } from "@switchboard/db/repos/clusters";
 import type { ConnectPort } from "@switchboard/engine/port";
-import { connectForCluster } from "@switchboard/domain/cluster-access";
+import { connectForCluster, topicsForCluster } from "@switchboard/domain/cluster-access";
+import type { TopicFactory } from "@switchboard/domain/topic-items";
 
 export type ConnectFactory = (cluster: Cluster) => ConnectPort & { close?: () => Promise<void> };
 
@@ -29,4 +30,16 @@ export async function usingConnect<T>(ctx: object, cluster: Cluster, fn: (connec
   } finally {
     await client.close?.().catch(() => undefined);
   }
+}
+
+type WithTopics = { topicsFor?: TopicFactory };
+
+/** The context with a Kafka topic admin factory (tests: a fake topic list, never a broker). */
+export function withTopics<C extends object>(ctx: C, factory: TopicFactory): C & WithTopics {
+  return { ...ctx, topicsFor: factory };
+}
+
+/** The context's topic admin factory (the tests' fake, else the cluster's Kafka through its bootstrap servers). */
+export function topicsFactory(ctx: object): TopicFactory {
+  return (ctx as WithTopics).topicsFor ?? topicsForCluster;
 }

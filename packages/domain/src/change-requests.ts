@@ -41,7 +41,7 @@ import { isOffsetAction, previewOffsets, recordedOffsets, storedOffsetPayload, t
 import { moveLiveConflicts, moveNameClashes, moveTargetView, moveViews, requiredApprovals, type ConnectFactory, type MoveView } from "./move";
 import { deployJob } from "./jobs";
 import { driftActionOf, type DriftAction } from "./drift-items";
-import { topicOfItem, type TopicItemPayload } from "./topic-items";
+import { previewTopics, topicOfItem, type TopicFactory, type TopicItemPayload, type TopicPreview } from "./topic-items";
 import { changePermissions, countingApprovals, describeStatus, hasRoleAtLeast, isScopeDenial, OPEN_STATUSES, type ChangeFacts, type ChangePermissions, type Permission, type SessionUser } from "./policy";
 
 export type { ChangePermissions, Permission };
@@ -544,7 +544,19 @@ export type ValidationProblem = { connector: string | null; key: string | null; 
 export type Risk = { connector: string | null; code: PlanWarning["code"] | "DELETE" | "DELETE_TOPIC"; message: string };
 
 export type Preview =
-  | { ok: true; source: "live" | "record"; plan: PlanJson | null; problems: ValidationProblem[]; risks: Risk[]; conflicts: string[]; valid: boolean; moves?: MoveView[]; offsets?: OffsetPreview[] }
+  | {
+      ok: true;
+      source: "live" | "record";
+      plan: PlanJson | null;
+      problems: ValidationProblem[];
+      risks: Risk[];
+      conflicts: string[];
+      valid: boolean;
+      moves?: MoveView[];
+      offsets?: OffsetPreview[];
+      /** A change with topic items, planned live: each item's topic against Kafka, or why Kafka was not read. */
+      topics?: TopicPreview;
+    }
   | { ok: false; reason: "unreachable" | "invalid"; message: string };
 
 const PROBLEM = /^connector "(.+?)": ([A-Za-z0-9._-]+): ([\s\S]*)$/;
@@ -577,8 +589,10 @@ function risksOf(plan: PlanJson): Risk[] {
  * request answers with the plan its last deployment ran, never a new one. An unreachable cluster is
  * an answer (`ok: false`), not an error. Moves are listed with both clusters; with `connectFor` each
  * target cluster is read, and a name taken there (or a target that does not answer) is a conflict.
+ * With `topicsFor`, a change with topic items reads the cluster's topics (an existing topic is left
+ * alone by a creation, a missing one has nothing to delete); Kafka that cannot be read is said, not a failure.
  */
-export async function preview(db: DbOrTx, id: string, connect: ConnectPort, connectFor?: ConnectFactory): Promise<Preview> {
+export async function preview(db: DbOrTx, id: string, connect: ConnectPort, connectFor?: ConnectFactory, topicsFor?: TopicFactory): Promise<Preview> {
   const cr = await load(db, id);
   const moves = await moveViews(db, cr);
   if (!OPEN_STATUSES.includes(cr.status)) {
@@ -589,7 +603,9 @@ export async function preview(db: DbOrTx, id: string, connect: ConnectPort, conn
   }
   try {
     const input = await buildDeployInput(db, id);
-    const { plan, secretKeys, problems } = await planDeploy(input, connect);
+    const hasTopicItems = input.topics.create.length > 0 || input.topics.delete.length > 0;
+    const topics = hasTopicItems && topicsFor ? await previewTopics(await loadCluster(db, cr.clusterId), cr.items, topicsFor) : null;
+    const { plan, secretKeys, problems } = await planDeploy(input, connect, topics?.port);
     const json = redactDeep(planToJson(plan, { secretKeys }), input.secretValues);
     const validation = redactDeep(problems.map(keyedProblem), input.secretValues);
     const conflicts = await describeConflicts(db, plan.conflicts);
@@ -598,7 +614,8 @@ export async function preview(db: DbOrTx, id: string, connect: ConnectPort, conn
       conflicts.push(...live.conflicts, ...live.unreachable);
     }
     const offsets = await previewOffsets(db, cr.items, connect);
-    return { ok: true, source: "live", plan: json, problems: validation, risks: risksOf(json), conflicts, valid: validation.length === 0 && conflicts.length === 0, moves, offsets };
+    const checked = topics ? { topics: topics.preview } : {};
+    return { ok: true, source: "live", plan: json, problems: validation, risks: risksOf(json), conflicts, valid: validation.length === 0 && conflicts.length === 0, moves, offsets, ...checked };
   } catch (err) {
     if (err instanceof ConnectError) return { ok: false, reason: "unreachable", message: `The cluster could not be read: ${err.message}` };
     if (err instanceof DomainError && err.code === "PRECONDITION_FAILED") return { ok: false, reason: "invalid", message: err.message };

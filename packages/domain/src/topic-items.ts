@@ -14,10 +14,11 @@
 import { z } from "zod";
 import type { DbOrTx } from "@switchboard/db/client";
 import type { ChangeItem, ChangeItemInput } from "@switchboard/db/repos/change-requests";
-import { getCluster } from "@switchboard/db/repos/clusters";
+import { getCluster, type Cluster } from "@switchboard/db/repos/clusters";
 import { listClusterConnectors } from "@switchboard/db/repos/connectors";
 import { getTeam } from "@switchboard/db/repos/teams";
 import type { TopicSpec } from "@switchboard/engine/model";
+import type { TopicPort } from "@switchboard/engine/port";
 import { configUsesTopic } from "@switchboard/engine/topic-usage";
 import { badRequest, forbidden, precondition } from "./errors";
 import { mayActForTeam, type SessionUser } from "./policy";
@@ -121,4 +122,74 @@ export async function resolveTopicItem(db: DbOrTx, user: SessionUser, clusterId:
   const users = await otherTeamsUsingTopic(db, clusterId, team.id, request.name);
   if (users.length > 0) throw forbidden(`Topic ${request.name} is used by ${users.join(", ")}; only a topic no other team's connector uses can be deleted.`);
   return { action: "delete_topic", connectorId: null, connectorName: request.name, teamId: team.id, payload: { name: request.name } satisfies TopicItemPayload };
+}
+
+/** A topic admin for a cluster (cluster-access's `topicsForCluster`, or a test's fake); undefined without bootstrap servers. */
+export type TopicFactory = (cluster: Cluster) => (TopicPort & { close?: () => Promise<void> }) | undefined;
+
+/** A topic item against the live topics: whether its topic exists, and what the deploy does about it. */
+export type TopicItemState = { name: string; action: "create_topic" | "delete_topic"; exists: boolean; note: string };
+
+/** What the preview found of the change's topics: each item's topic, or why Kafka was not read. */
+export type TopicPreview = { checked: true; items: TopicItemState[] } | { checked: false; reason: string };
+
+/** How long the preview waits for Kafka's topic list before planning without it. */
+export const TOPIC_READ_TIMEOUT_MS = 10_000;
+
+/** Each topic item against the live topics: an existing topic is left alone by a creation, a missing one has nothing to delete. */
+export function topicItemStates(items: ReadonlyArray<Pick<ChangeItem, "action" | "payload">>, live: readonly string[]): TopicItemState[] {
+  const present = new Set(live);
+  const out: TopicItemState[] = [];
+  for (const item of items) {
+    const topic = topicOfItem(item);
+    if (!topic || (item.action !== "create_topic" && item.action !== "delete_topic")) continue;
+    const exists = present.has(topic.name);
+    const note =
+      item.action === "create_topic" ? (exists ? "exists: left alone" : "absent: will be created") : exists ? "exists: will be deleted" : "absent: nothing to delete";
+    out.push({ name: topic.name, action: item.action, exists, note });
+  }
+  return out;
+}
+
+/** A read-only topic port over a list already read: the plan lists it again without asking Kafka twice. */
+function listedTopics(names: readonly string[]): TopicPort {
+  const refuse = () => Promise.reject(new Error("the preview never changes topics"));
+  return { listTopics: async () => [...names], createTopics: refuse, deleteTopics: refuse };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Reads the cluster's topics for a preview of a change with topic items. Kafka that cannot be read
+ * is an answer (`checked: false` with the reason), never a failed preview; the plan then lists every
+ * topic change unchecked, as the deploy checks existence again. `port` is set when the topics were read.
+ */
+export async function previewTopics(
+  cluster: Cluster,
+  items: ReadonlyArray<Pick<ChangeItem, "action" | "payload">>,
+  topicsFor: TopicFactory,
+  timeoutMs = TOPIC_READ_TIMEOUT_MS,
+): Promise<{ preview: TopicPreview; port?: TopicPort }> {
+  let admin: ReturnType<TopicFactory>;
+  try {
+    admin = topicsFor(cluster);
+  } catch (err) {
+    return { preview: { checked: false, reason: err instanceof Error ? err.message : String(err) } };
+  }
+  if (!admin) return { preview: { checked: false, reason: topicsUnavailable(cluster) ?? "no Kafka connection for the cluster" } };
+  try {
+    const live = await withTimeout(admin.listTopics(), timeoutMs);
+    return { preview: { checked: true, items: topicItemStates(items, live) }, port: listedTopics(live) };
+  } catch (err) {
+    return { preview: { checked: false, reason: err instanceof Error ? err.message : String(err) } };
+  } finally {
+    // Not awaited: closing a client still trying to connect must not hold up the preview.
+    void admin.close?.().catch(() => undefined);
+  }
 }

@@ -12,7 +12,7 @@ import { createUser, getSessionUser, type SessionUser } from "@switchboard/db/re
 import { createFakeConnect, type FakeConnect } from "@switchboard/engine/fake-connect";
 import { webManager } from "@switchboard/domain/change-pipeline";
 import { stampConfig } from "@switchboard/engine/managed";
-import { withConnect } from "../connect-context";
+import { withConnect, withTopics } from "../connect-context";
 import { createCaller } from "../root";
 import { createContextInner } from "../trpc";
 
@@ -32,6 +32,8 @@ export type World = {
   /** analytics' connector on prod. */
   clicks: Connector;
   fake: FakeConnect;
+  /** The topics on prod's (fake) Kafka, as the preview reads them; tests add or remove names. */
+  topics: string[];
   users: Record<Exclude<Actor, "anonymous">, SessionUser>;
   caller: (actor: Actor) => ReturnType<typeof createCaller>;
 };
@@ -79,9 +81,11 @@ export async function buildWorld(db: Db): Promise<World> {
       { name: clicks.name, config: stampConfig({ ...clicks.config, name: clicks.name }, { id: clicks.id, version: 1, manager: webManager(prod.id) }), type: "sink" },
     ],
   });
+  const topics = ["analytics.clicks", "payments.ledger", "payments.old-audit"];
+  const fakeTopics = () => ({ listTopics: async () => [...topics], createTopics: async () => {}, deleteTopics: async () => {} });
   const caller = (actor: Actor) =>
-    createCaller(withConnect(createContextInner({ db, user: actor === "anonymous" ? null : users[actor] }), () => fake));
-  return { db, prod, dev, payments, analytics, ledger, clicks, fake, users, caller };
+    createCaller(withTopics(withConnect(createContextInner({ db, user: actor === "anonymous" ? null : users[actor] }), () => fake), fakeTopics));
+  return { db, prod, dev, payments, analytics, ledger, clicks, fake, topics, users, caller };
 }
 
 /** An update item for the ledger connector changing `tasks.max` (secret kept). */

@@ -60,7 +60,7 @@ export function ItemCard({ item, preview }: { item: Item; preview: PlannedPrevie
         </p>
       )}
       {(item.action === "create" || item.action === "update" || item.action === "delete") && <ItemDiffView item={item} preview={preview} />}
-      <TopicChange item={item} />
+      <TopicChange item={item} preview={preview} />
       {(item.action === "reset_offsets" || item.action === "set_offsets") && <OffsetsChange item={item} preview={preview} />}
       {item.moveTo && (
         <p className="border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">

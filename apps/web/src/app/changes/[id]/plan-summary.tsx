@@ -50,6 +50,7 @@ export function PlanSummary({ query, recorded, onRetry }: { query: { data: Previ
               {data.conflicts.length > 0 && <p className="text-red-800 dark:text-red-300">✕ Conflicts on the cluster block this deploy (listed above).</p>}
             </>
           ))}
+        {data.topics && !data.topics.checked && <p className="text-amber-800 dark:text-amber-300">Topics not checked: {data.topics.reason}</p>}
         {generalProblems.map((p) => (
           <p key={p.message} className="text-red-800 dark:text-red-300">
             {p.message}

@@ -1,9 +1,31 @@
 import type { RouterOutputs } from "../../../trpc/types";
+import type { PlannedPreview } from "./plan-summary";
 
 type Item = RouterOutputs["changeRequest"]["byId"]["items"][number];
 
-/** A topic item: what the creation makes, or the data loss a deletion means. */
-export function TopicChange({ item }: { item: Item }) {
+/** What the preview found of this item's topic on the cluster ("exists: left alone", ...); nothing when Kafka was not read (the plan summary says why). */
+function LiveTopic({ item, preview }: { item: Item; preview: PlannedPreview | null }) {
+  const topics = preview?.topics;
+  const state = topics?.checked ? topics.items.find((t) => t.name === item.topic?.name && t.action === item.action) : undefined;
+  if (!state) return null;
+  const nothingToDo = (item.action === "create_topic") === state.exists;
+  return (
+    <p className={`border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800 ${nothingToDo ? "text-amber-800 dark:text-amber-300" : ""}`}>On the cluster: {state.note}.</p>
+  );
+}
+
+/** A topic item: what the creation makes, or the data loss a deletion means, and its topic on the cluster when the preview read Kafka. */
+export function TopicChange({ item, preview }: { item: Item; preview: PlannedPreview | null }) {
+  if (!item.topic) return null;
+  return (
+    <>
+      <TopicWhat item={item} />
+      <LiveTopic item={item} preview={preview} />
+    </>
+  );
+}
+
+function TopicWhat({ item }: { item: Item }) {
   const topic = item.topic;
   if (!topic) return null;
   if (item.action === "delete_topic") {
