@@ -131,6 +131,20 @@ describe("every /api/v1 route against the document", () => {
 
     expect(synced.body.operationId).toBeNull();
 
+    // A cluster that needs no approval: wait 0 answers 202 with the operation; a sync that waits answers 200 with the report.
+    await t.db.cluster.update({ where: { id: w.cluster.id }, data: { approvalsRequired: 0 } });
+    const refunds = (topics: string) =>
+      JSON.stringify({ connectors: [{ nameSpace: "payments", connectorName: "refunds-sink", connectorConfig: { "connector.class": MOCK_SINK, "tasks.max": "1", topics, "connection.password": NEW_SECRET }, paused: false, ownerName: "Olive", ownerEmail: "payments-oncall@example.com" }] });
+    const queuedSync = await call(owner, "POST", "/clusters/{id}/sync", { params: { id: w.cluster.id }, body: { text: refunds("refunds"), teamId: w.team.id, wait: 0 } });
+    expect(queuedSync.status).toBe(202);
+    expect(queuedSync.body).toMatchObject({ outcome: "deploying", added: ["refunds-sink"], report: null });
+    expect(queuedSync.headers.get("location")).toBe(`/api/v1/operations/${queuedSync.body.operationId}`);
+    expect((await call(owner, "GET", "/operations/{id}", { params: { id: queuedSync.body.operationId }, query: { wait: "10" } })).body.status).toBe("ready");
+    const deployedSync = await call(owner, "POST", "/clusters/{id}/sync", { params: { id: w.cluster.id }, body: { text: refunds("refunds,chargebacks"), teamId: w.team.id } });
+    expect(deployedSync.status).toBe(200);
+    expect(deployedSync.body).toMatchObject({ outcome: "deployed", updated: ["refunds-sink"], report: { deploymentId: deployedSync.body.deploymentId, outcome: "succeeded", summary: { updated: ["refunds-sink"] } } });
+    expect(deployedSync.text).not.toContain(NEW_SECRET);
+
     const valid = await call(owner, "POST", "/clusters/{id}/validate", { params: { id: w.cluster.id }, body: { text: stateFile, teamId: w.team.id } });
     expect(valid.status).toBe(200);
     expect(valid.body).toMatchObject({ valid: true, create: [], update: ["payments-sink"], unchanged: [] });
