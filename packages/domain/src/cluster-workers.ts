@@ -81,3 +81,68 @@ function toView(r: WorkerReport): WorkerView {
     supportsPluginVersions: r.version === undefined ? null : supportsPluginVersions(r.version),
   };
 }
+
+/** How long validation and plan previews reuse a cluster's worker and plugin inventory. */
+export const INVENTORY_TTL_MS = 15_000;
+
+type Inventory = { at: number; workers?: Promise<WorkerReport[]>; plugins?: Promise<PluginInfo[]> };
+
+export type InventoryCache = {
+  /** `connect` with its worker and plugin inventory (`inspectWorkers`, `listPlugins`) shared per cluster for the TTL; every other call, config validation included, goes through. */
+  port(cluster: Pick<Cluster, "id" | "connectUrls">, connect: ConnectPort): ConnectPort;
+};
+
+/**
+ * An in-process cache of each cluster's worker and plugin inventory, keyed by the cluster's id and
+ * its Connect URLs (a changed URL list is another entry), at most `maxEntries` clusters (the
+ * oldest go first). Inline validation reads each worker three times per request; a hung worker
+ * costs its timeout: within the TTL the inventory is read once. A failed read is not kept.
+ */
+export function createInventoryCache(opts: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): InventoryCache {
+  const ttlMs = opts.ttlMs ?? INVENTORY_TTL_MS;
+  const maxEntries = opts.maxEntries ?? 100;
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, Inventory>();
+
+  function entry(key: string): Inventory {
+    const found = entries.get(key);
+    if (found && now() - found.at < ttlMs) return found;
+    entries.delete(key);
+    const fresh: Inventory = { at: now() };
+    entries.set(key, fresh);
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    return fresh;
+  }
+
+  function shared<K extends "workers" | "plugins">(key: string, field: K, read: () => NonNullable<Inventory[K]>): NonNullable<Inventory[K]> {
+    const e = entry(key);
+    const cached = e[field];
+    if (cached) return cached as NonNullable<Inventory[K]>;
+    const reading = read();
+    e[field] = reading;
+    // Forget a failed read so the next call asks again.
+    reading.catch(() => {
+      if (e[field] === reading) delete e[field];
+    });
+    return reading;
+  }
+
+  return {
+    port(cluster, connect) {
+      const key = `${cluster.id}\n${cluster.connectUrls.join("\n")}`;
+      const inspectWorkers = connect.inspectWorkers ? () => shared(key, "workers", () => connect.inspectWorkers!()) : undefined;
+      const listPlugins = () => shared(key, "plugins", () => connect.listPlugins());
+      return new Proxy(connect, {
+        get(target, prop) {
+          if (prop === "inspectWorkers") return inspectWorkers;
+          if (prop === "listPlugins") return listPlugins;
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    },
+  };
+}
+
+/** The API's cache for inline validation and plan previews (not the deploy, which reads the cluster fresh). */
+export const inventoryCache = createInventoryCache();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CHANGE_REQUEST_STATUSES } from "@switchboard/db/enums";
 import { getCluster } from "@switchboard/db/repos/clusters";
 import { changeItemsSchema, configSchema } from "@switchboard/domain/change-items";
+import { inventoryCache } from "@switchboard/domain/cluster-workers";
 import {
   cancel,
   changeRequestDetail,
@@ -69,6 +70,12 @@ async function withClusterConnect<T>(ctx: ContextInner, clusterId: string, fn: P
   return usingConnect(ctx, await clusterOrThrow(ctx.db, clusterId), fn);
 }
 
+/** Like {@link withClusterConnect}, with the cluster's worker and plugin inventory shared for a few seconds (validation and previews; deploys read it fresh). */
+async function withInventoryCached<T>(ctx: ContextInner, clusterId: string, fn: Parameters<typeof usingConnect<T>>[2]): Promise<T> {
+  const cluster = await clusterOrThrow(ctx.db, clusterId);
+  return usingConnect(ctx, cluster, (connect) => fn(inventoryCache.port(cluster, connect)));
+}
+
 export const changeRequestRouter = createTRPCRouter({
   /** One page of change requests, newest activity first, with counts per status for the tabs. */
   list: protectedProcedure
@@ -119,7 +126,7 @@ export const changeRequestRouter = createTRPCRouter({
   /** The plan against the live cluster (or, once ended, the plan it ran), the validator's verdict, conflicts and risks. */
   preview: changeRequestProcedure.query(async ({ ctx, input }) => {
     try {
-      return await withClusterConnect(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect, connectFactory(ctx), topicsFactory(ctx)));
+      return await withInventoryCached(ctx, ctx.changeRequest.clusterId, (connect) => preview(ctx.db, input.id, connect, connectFactory(ctx), topicsFactory(ctx)));
     } catch (err) {
       // Creating the client can fail (e.g. a credential variable that is not set): an answer, not a crash.
       return { ok: false as const, reason: "unreachable" as const, message: err instanceof Error ? err.message : "Could not reach the cluster." };
@@ -140,7 +147,7 @@ export const changeRequestRouter = createTRPCRouter({
     .input(z.object({ clusterId: id, connectorClass: z.string().trim().min(1, "Pick a connector class.").max(500), config: configSchema, name: z.string().max(249).optional() }))
     .mutation(async ({ ctx, input }) => {
       try {
-        return await withClusterConnect(ctx, input.clusterId, (connect) => validateConfig(connect, input));
+        return await withInventoryCached(ctx, input.clusterId, (connect) => validateConfig(connect, input));
       } catch (err) {
         if (err instanceof DomainError) throw err;
         return { reachable: false as const, message: "Cluster unreachable: no client could be made for it." };
