@@ -28,12 +28,18 @@ test("an owner asks for a topic in a change request, another user approves and d
   await expect(main.getByRole("heading", { name: new RegExp(`create topic\\s*${topic}`) })).toBeVisible();
   await expect(main).toContainText("3 partitions, replication factor 1");
   await expect(main).toContainText("1 topic to create");
+  // The preview read the broker's topics: this one is not there yet.
+  await expect(main).toContainText("On the cluster: absent: will be created.");
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
 
   // An approver (not the author) approves and deploys.
   await approveAndDeploy(page, changeUrl, { deployButton: "Deploy 1 change to local", confirmContains: `create topic ${topic}`, timeoutMs: 120_000 });
+  // The report lists the topic with its size and outcome.
+  const topicRow = page.getByRole("table", { name: "Each topic's result against the plan" }).getByRole("row").filter({ hasText: topic });
+  await expect(topicRow).toContainText("created");
+  await expect(topicRow).toContainText("3");
 
   // The topic is on the broker with its partitions and config.
   const admin = new Kafka({ brokers: [bootstrap], clientId: "e2e-topics", logLevel: logLevel.NOTHING }).admin();

@@ -13,7 +13,7 @@ import { webManager } from "@switchboard/domain/change-pipeline";
 import { withConnect, withTopics } from "../connect-context";
 import { createCaller } from "../root";
 import { createContextInner } from "../trpc";
-import { buildWorld, SECRET, type World } from "./change-request.fixture";
+import { buildWorld, FILE_SINK, SECRET, type World } from "./change-request.fixture";
 
 let testDb: TestDb;
 let w: World;
@@ -115,5 +115,15 @@ describe("drift items on the review page", () => {
   it("other items carry no drift mark", async () => {
     const { id } = await w.caller("owner").changeRequest.create({ clusterId: w.prod.id, title: "Pause", items: [{ action: "pause", connectorId: w.ledger.id }] });
     expect((await w.caller("owner").changeRequest.byId({ id })).items[0]?.drift).toBeNull();
+  });
+});
+
+describe("changeRequest.validate", () => {
+  it("reads the cluster's plugin inventory once for two validations in a row, and asks the validator each time", async () => {
+    const validate = (tasks: string) => w.caller("owner").changeRequest.validate({ clusterId: w.prod.id, connectorClass: FILE_SINK, config: { topics: "t", file: "/tmp/x", "tasks.max": tasks } });
+    expect(await validate("1")).toMatchObject({ reachable: true });
+    expect(await validate("2")).toMatchObject({ reachable: true });
+    expect(w.fake.calls.filter((c) => c.method === "listPlugins")).toHaveLength(1);
+    expect(w.fake.calls.filter((c) => c.method === "validateConfig")).toHaveLength(2);
   });
 });
