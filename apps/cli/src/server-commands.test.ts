@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRestHandler } from "../../../packages/api/src/rest/handler";
 import { createTestDb, type TestDb } from "../../../packages/db/src/testing";
 import { review } from "../../../packages/domain/src/change-requests";
+import { ConnectError } from "@switchboard/engine/port";
 import { createToken } from "../../../packages/domain/src/api-tokens";
 import { startWorker } from "../../../packages/worker/src/loop";
 import { buildWorkerWorld, MOCK_SINK, type WorkerWorld } from "../../../packages/worker/src/worker.fixture";
@@ -237,6 +238,20 @@ describe("switchboard apply --server", () => {
     expect(refused.stderr).toMatch(/^error: could not deploy change request .*\(FORBIDDEN\)$/m);
     expect(await t.db.deployment.count()).toBe(0);
     expect(clusterWrites()).toEqual([]);
+  });
+
+  it("exits 1 with the failure in the summary when the approved deploy fails on the cluster", async () => {
+    await writeFile(join(dir, "state.json"), stateFile());
+    expect((await applyServer()).code).toBe(1);
+    const cr = await t.db.changeRequest.findFirstOrThrow();
+    await review(t.db, w.approver, cr.id, "approve", "Fine.");
+    w.fake.failNext("createConnector", new ConnectError("BAD_REQUEST", "Connector configuration is invalid", 400), { times: Infinity });
+    runWorker();
+    const r = await applyServer();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${cr.id}: failed`);
+    expect(r.stdout).toMatch(new RegExp(`✗ change request ${cr.id} failed \\(deployment \\w+\\)`));
+    expect(r.stdout).toMatch(/failures?: see the deployment's report/);
   });
 
   it("deploys an approved change by id with --change, and exits 2 when the deploy outlasts --timeout", async () => {

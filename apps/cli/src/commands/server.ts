@@ -270,6 +270,7 @@ function summarise(id: string, status: string, deploymentId: string | null, repo
     if (names.length > 0) lines.push(`  ${kind.padEnd(14)} ${names.join(", ")}`);
   }
   if (report?.error) lines.push(`  error: ${report.error}`);
-  if ((report?.failures?.length ?? 0) > 0) lines.push(`  ${plural(report!.failures.length, "failure")}: see the deployment's report`);
+  const failures = report?.failures?.length ?? 0;
+  if (failures > 0) lines.push(`  ${plural(failures, "failure")}: see the deployment's report (--json)`);
   return lines.join("\n");
 }
