@@ -1,11 +1,10 @@
 "use client";
 
 import { useId } from "react";
-import { DiffTable } from "../../../components/diff-table";
 import { OffsetsTable } from "../../../components/offsets-table";
 import type { RouterOutputs } from "../../../trpc/types";
 import { Card } from "./card";
-import { itemDiff } from "./change-request-display";
+import { ItemDiffView } from "./item-diff";
 import { TopicChange } from "./topic-change";
 import type { PlannedPreview } from "./plan-summary";
 
@@ -121,16 +120,5 @@ function OffsetsChange({ item, preview }: { item: Item; preview: PlannedPreview 
         <OffsetsTable caption={`Offsets ${item.connectorName} gets`} offsets={item.offsets ?? []} />
       ) : null}
     </div>
-  );
-}
-
-/** The item's config diff; for a revert, live → approved from the plan, with a line saying so. */
-function ItemDiffView({ item, preview }: { item: Item; preview: PlannedPreview | null }) {
-  const diff = itemDiff(item, preview?.plan.actions ?? null);
-  return (
-    <>
-      {diff.note && <p className="border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">{diff.note}</p>}
-      <DiffTable rows={diff.rows} caption={diff.caption} />
-    </>
   );
 }
