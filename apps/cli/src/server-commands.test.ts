@@ -173,6 +173,9 @@ describe("switchboard apply --server", () => {
     await review(t.db, w.approver, cr.id, "approve", "Fine.");
     runWorker();
 
+    const reproposed = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--source", "pr-7:state.json"]);
+    expect(reproposed.stdout).toContain(`Change request ${cr.id} is approved (the file is unchanged since); deploy it with switchboard apply --server on prod`);
+
     const r = await applyServer();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`${cr.id}: deployed`);
@@ -186,6 +189,8 @@ describe("switchboard apply --server", () => {
     expect(w.fake.connectors.get("payments-sink")?.state).toBe("PAUSED");
 
     // Replayed (a CI job run twice): nothing is deployed again.
+    const proposed = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--source", "pr-7:state.json"]);
+    expect(proposed.stdout).toContain("nothing to propose");
     const again = await applyServer(["--json"]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "unchanged", deploymentId: null });
