@@ -34,7 +34,7 @@ export type SyncResult =
       ok: true;
       /**
        * unchanged: nothing to do; in_review: waits for approvals; deploying: its deploy is queued (and
-       * did not end within the wait); deployed / failed: its deploy ended so within the wait.
+       * did not end within the wait); deployed / failed: its deploy ended within the wait, succeeded or failed.
        */
       outcome: "unchanged" | "in_review" | "deploying" | "deployed" | "failed";
       changeRequestId: string | null;
