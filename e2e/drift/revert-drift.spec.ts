@@ -64,7 +64,7 @@ test("a connector changed behind Switchboard's back shows DRIFTED on the board; 
   const changeUrl = page.url();
   await expect(page.getByRole("main")).toContainText(`Revert drift of ${name}`);
   // The item shows live → approved, not the stored definition against itself.
-  await expect(page.getByRole("main")).toContainText("Live config differs from the approved one; deploying puts the approved one back");
+  await expect(page.getByRole("main")).toContainText("Live config differs from the approved one; deploying puts the approved one back", { timeout: 30_000 });
   await submitThenApproveAndDeploy(page, changeUrl, "Deploy 1 change to local");
   expect((await liveConfig(name))["tasks.max"]).toBe("1");
 

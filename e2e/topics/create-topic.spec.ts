@@ -29,7 +29,7 @@ test("an owner asks for a topic in a change request, another user approves and d
   await expect(main).toContainText("3 partitions, replication factor 1");
   await expect(main).toContainText("1 topic to create");
   // The preview read the broker's topics: this one is not there yet.
-  await expect(main).toContainText("On the cluster: absent: will be created.");
+  await expect(main).toContainText("On the cluster: absent: will be created.", { timeout: 30_000 });
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
