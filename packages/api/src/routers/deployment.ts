@@ -22,7 +22,7 @@ export const deploymentRouter = createTRPCRouter({
    */
   operation: protectedProcedure
     .input(z.object({ id, wait: z.number().int().min(0).max(MAX_OPERATION_WAIT_SECONDS, `At most ${MAX_OPERATION_WAIT_SECONDS} seconds.`).default(0) }))
-    .query(({ ctx, input }) => waitForOperation(ctx.db, input.id, input.wait)),
+    .query(({ ctx, input, signal }) => waitForOperation(ctx.db, input.id, input.wait, { signal })),
 
   /** Deployments, newest first, optionally of one change request. */
   list: protectedProcedure
