@@ -33,10 +33,11 @@ export type SyncResult =
   | {
       ok: true;
       /**
-       * unchanged: nothing to do; in_review: waits for approvals; deploying: its deploy is queued (and
+       * unchanged: nothing to do; in_review: waits for approvals; approved: the same file's change
+       * request from this source is approved already (deploy it); deploying: its deploy is queued (and
        * did not end within the wait); deployed / failed: its deploy ended within the wait, succeeded or failed.
        */
-      outcome: "unchanged" | "in_review" | "deploying" | "deployed" | "failed";
+      outcome: "unchanged" | "in_review" | "approved" | "deploying" | "deployed" | "failed";
       changeRequestId: string | null;
       deploymentId: string | null;
       lists: SyncLists;
@@ -71,7 +72,7 @@ export async function syncStateFile(db: DbOrTx, user: SessionUser, input: SyncIn
   if ((await getChangeRequest(db, id))?.status === "draft") await submitForReview(db, user, id);
   const cr = await getChangeRequest(db, id);
   const needsApproval = !cr || (await changeFacts(db, cr)).approvalsRequired > 0;
-  if (input.mode === "propose" || needsApproval) return { ok: true, outcome: "in_review", changeRequestId: id, deploymentId: null, lists: listsOf(plan), plan, report: null };
+  if (input.mode === "propose" || needsApproval) return { ok: true, outcome: cr?.status === "approved" ? "approved" : "in_review", changeRequestId: id, deploymentId: null, lists: listsOf(plan), plan, report: null };
   // The deploy runs every check again (policy, conflicts); a refusal leaves the change request in review.
   const { deploymentId } = await deploy(db, user, id, connect, connectFor);
   const queued: SyncAnswer = { ok: true, outcome: "deploying", changeRequestId: id, deploymentId, lists: listsOf(plan), plan, report: null };

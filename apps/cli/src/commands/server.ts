@@ -127,9 +127,8 @@ export async function proposeCommand(path: string, opts: ProposeCommandOptions, 
     return 0;
   }
   for (const a of body.plan) if (a.kind !== "noop" || opts.verbose) writeLine(io.stdout, `${SYMBOL[a.kind] ?? "?"} ${a.name} ${c.dim(`(${a.reason})`)}`);
-  // The same file again keeps an approved change request as it is (the answer still says in_review).
-  const approved = body.changeRequestId ? (await readChangeRequest(proposed.call, body.changeRequestId)).status === "approved" : false;
-  const state = approved ? "approved (the file is unchanged since); deploy it with switchboard apply --server" : "in review";
+  // The same file again keeps an approved change request as it is.
+  const state = body.outcome === "approved" ? "approved (the file is unchanged since); deploy it with switchboard apply --server" : "in review";
   writeLine(io.stdout, `\nChange request ${body.changeRequestId} is ${state} on ${cluster.name}: ${body.reviewUrl}`);
   return 0;
 }

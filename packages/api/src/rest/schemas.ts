@@ -250,9 +250,9 @@ export const meSchema = z.object({
 const names = z.array(z.string());
 export const syncSchema = z
   .object({
-    outcome: z.enum(["unchanged", "in_review", "deploying", "deployed", "failed"]).meta({
+    outcome: z.enum(["unchanged", "in_review", "approved", "deploying", "deployed", "failed"]).meta({
       description:
-        "unchanged (200): nothing to do; in_review (202): waits for approvals; deploying (202): its deploy is queued and did not end within the wait; deployed / failed (200): its deploy ended within the wait, `report` says what it did.",
+        "unchanged (200): nothing to do; in_review (202): waits for approvals; approved (202): this source's change request holds the same file and is approved already, deploy it; deploying (202): its deploy is queued and did not end within the wait; deployed / failed (200): its deploy ended within the wait, `report` says what it did.",
     }),
     added: names,
     removed: names,
