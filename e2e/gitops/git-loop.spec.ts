@@ -107,6 +107,8 @@ test("a change goes from a file to review, deploy and a commit, and an edit made
     const again = cli(token, "propose", join(work, STATE_PATH), "--server", BASE_URL, "--cluster", "local", "--source", "e2e:pr-2", "--title", "Two tasks");
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.split("\n").filter((l) => /^[+~\-⏸▶■↻!] /.test(l))).toEqual([expect.stringMatching(new RegExp(`^~ ${NAME} `))]);
+    expect(again.stdout).toContain(`~ ${NAME} `);
+    expect(again.stdout).toContain('    ~ tasks.max: "1" → "2"');
     const secondUrl = /in review on local: (\S+)/.exec(again.stdout)?.[1] ?? "";
     await approve(page, secondUrl);
     await expect(page.getByRole("heading", { name: /^Changes/, level: 2 })).toHaveText("Changes (1)");

@@ -15,7 +15,7 @@ import { createTestDb, type TestDb } from "../../../packages/db/src/testing";
 import { review } from "../../../packages/domain/src/change-requests";
 import { createToken } from "../../../packages/domain/src/api-tokens";
 import { startWorker } from "../../../packages/worker/src/loop";
-import { buildWorkerWorld, MOCK_SINK, type WorkerWorld } from "../../../packages/worker/src/worker.fixture";
+import { buildWorkerWorld, MOCK_SINK, SECRET, type WorkerWorld } from "../../../packages/worker/src/worker.fixture";
 import { runCaptured } from "./run-captured";
 
 let t: TestDb;
@@ -93,6 +93,19 @@ describe("switchboard propose", () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).changeRequestId).toBe(cr.id);
     expect(await t.db.changeRequest.count()).toBe(1);
+  });
+
+  it("prints an update's key-level changes under it, a secret only as masked", async () => {
+    const rotated = "rotated-password-value-42";
+    const file = { connectors: [{ nameSpace: "payments", connectorName: "payments-sink", connectorConfig: { "connector.class": MOCK_SINK, "tasks.max": "3", topics: "payments.audit", "connection.password": rotated }, ...OWNER }] };
+    await writeFile(join(dir, "state.json"), JSON.stringify(file, null, 2));
+    const r = await cli(["propose", "state.json", "--server", url, "--cluster", "prod"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("~ payments-sink"));
+    expect(lines.slice(at + 1, at + 3).map((l) => l.trim()).sort()).toEqual(['~ connection.password: (sensitive)', '~ tasks.max: "1" → "3"']);
+    expect(r.stdout + r.stderr).not.toContain(rotated);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
   it("validates locally first: a bad file exits 1 with the loader's message and the server is never called", async () => {

@@ -178,6 +178,11 @@ function createConfigLines(config: Record<string, string>, extraSecretKeys: stri
     });
 }
 
+/** One key-level change as the plan prints it (`~ key: "before" → "after"`; a secret only as masked). */
+export function keyChangeLine(change: KeyChange, opts: { color: boolean }): string {
+  return changeLine(change, undefined, createColors(opts.color));
+}
+
 function changeLine(change: KeyChange, extraSecretKeys: string[] | undefined, c: Colors): string {
   const scrubbed = scrubChange(change, extraSecretKeys);
   const symbol = { add: c.green("+"), remove: c.red("-"), change: c.yellow("~") }[scrubbed.op];

@@ -5,7 +5,9 @@
  * only (a flag would land in shell history and `ps`), and is never printed.
  */
 import { readFile, stat } from "node:fs/promises";
+import { keyChangeLine } from "@switchboard/engine/format";
 import { toStateFile } from "@switchboard/engine/load";
+import type { KeyChange } from "@switchboard/engine/model";
 import type { CliIo, OutputOptions } from "../context";
 import { resolvePath } from "../context";
 import { loadFromArgument } from "../desired";
@@ -63,7 +65,7 @@ function failed(answer: Answer, what: string): CliError {
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", pause: "⏸", resume: "▶", stop: "■", restart: "↻", skip: "!", noop: "=" };
 
-type SyncAnswer = { outcome: string; changeRequestId: string | null; reviewUrl: string | null; plan: Array<{ kind: string; name: string; reason: string }> };
+type SyncAnswer = { outcome: string; changeRequestId: string | null; reviewUrl: string | null; plan: Array<{ kind: string; name: string; reason: string; changes?: KeyChange[] }> };
 type Proposed = { call: Call; cluster: { id: string; name: string }; answer: SyncAnswer };
 
 /**
@@ -126,7 +128,11 @@ export async function proposeCommand(path: string, opts: ProposeCommandOptions, 
     writeLine(io.stdout, `${c.green("✓")} nothing to propose: every connector in ${path} matches ${cluster.name}`);
     return 0;
   }
-  for (const a of body.plan) if (a.kind !== "noop" || opts.verbose) writeLine(io.stdout, `${SYMBOL[a.kind] ?? "?"} ${a.name} ${c.dim(`(${a.reason})`)}`);
+  for (const a of body.plan) {
+    if (a.kind === "noop" && !opts.verbose) continue;
+    writeLine(io.stdout, `${SYMBOL[a.kind] ?? "?"} ${a.name} ${c.dim(`(${a.reason})`)}`);
+    for (const change of a.changes ?? []) writeLine(io.stdout, `    ${keyChangeLine(change, { color: c.isColorSupported })}`);
+  }
   // The same file again keeps an approved change request as it is.
   const state = body.outcome === "approved" ? "approved (the file is unchanged since); deploy it with switchboard apply --server" : "in review";
   writeLine(io.stdout, `\nChange request ${body.changeRequestId} is ${state} on ${cluster.name}: ${body.reviewUrl}`);

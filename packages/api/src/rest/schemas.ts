@@ -247,6 +247,19 @@ export const meSchema = z.object({
   token: z.object({ id: z.string(), name: z.string() }),
 });
 
+const keyChange = z.object({
+  op: z.enum(["add", "remove", "change"]),
+  key: z.string(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  sensitive: z.boolean().optional().meta({ description: "A secret: its values are never sent." }),
+});
+const planAction = z.object({
+  kind: z.string(),
+  name: z.string(),
+  reason: z.string(),
+  changes: z.array(keyChange).optional().meta({ description: "Key-level changes of an update; secrets only as sensitive." }),
+});
 const names = z.array(z.string());
 export const syncSchema = z
   .object({
@@ -267,7 +280,7 @@ export const syncSchema = z
     changeRequestUrl: z.string().nullable(),
     operationId: z.string().nullable().meta({ description: "The operation when a deploy was queued (its id is the deployment's id)." }),
     statusUrl: z.string().nullable().meta({ description: "Poll it: the operation when a deploy was queued (also in `Location`), else the change request." }),
-    plan: z.array(z.object({ kind: z.string(), name: z.string(), reason: z.string() })).meta({ description: "The plan's actions against the live cluster (no config values)." }),
+    plan: z.array(planAction).meta({ description: "The plan's actions against the live cluster, with an update's key-level changes (secrets only as sensitive)." }),
     report: reportSchema.nullable().meta({ description: "The deployment's report (as GET /deployments/{id}/report answers it, secrets masked) when outcome is deployed or failed; else null." }),
   })
   .meta({ id: "SyncResult" });
@@ -300,13 +313,6 @@ export const operationSchema = z
   .meta({ id: "Operation", description: "Long work (a deploy) and where it stands." });
 
 const problemList = z.array(z.object({ connector: z.string().nullable(), key: z.string().nullable(), message: z.string() }));
-const keyChange = z.object({
-  op: z.enum(["add", "remove", "change"]),
-  key: z.string(),
-  before: z.string().optional(),
-  after: z.string().optional(),
-  sensitive: z.boolean().optional().meta({ description: "A secret: its values are never sent." }),
-});
 
 export const planPreviewSchema = z
   .union([
@@ -314,14 +320,7 @@ export const planPreviewSchema = z
       ok: z.literal(true),
       source: z.enum(["live", "record"]).meta({ description: "live: planned against the cluster now; record: the plan the change request's last deploy ran." }),
       valid: z.boolean(),
-      actions: z.array(
-        z.object({
-          kind: z.string(),
-          name: z.string(),
-          reason: z.string(),
-          changes: z.array(keyChange).optional().meta({ description: "Key-level changes of an update; secrets only as sensitive." }),
-        }),
-      ),
+      actions: z.array(planAction),
       summary: z.record(z.string(), z.number().int()).nullable(),
       topicsToCreate: z.array(z.object({ name: z.string() })),
       topicsToDelete: z.array(z.string()),
