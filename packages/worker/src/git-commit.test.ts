@@ -12,6 +12,7 @@ import { createUser } from "@switchboard/db/repos/users";
 import { addMember } from "@switchboard/db/repos/teams";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
 import type { ChangeItemInput } from "@switchboard/db/repos/change-requests";
+import { queueGitWrite } from "@switchboard/domain/git-mirror-write";
 import { exportStateFile } from "@switchboard/domain/state-file";
 import { writeStateFileToGit, type WriteInput } from "./git-commit";
 import { startWorker } from "./loop";
@@ -244,6 +245,26 @@ describe("git-commit job", { timeout: 30_000 }, () => {
     await deployAndCommit([updateItem("payments.audit,three", 3)]);
     expect(fileOnMain(bare)).toBe((await exportStateFile(t.db, w.cluster.id)).text);
     expect(await getOpenGitConflict(t.db, w.cluster.id)).toBeNull();
+  });
+
+  it("writes the deployed state now, without another deploy, once a person reverts the hand edit and an admin asks (Write to Git)", async () => {
+    const bare = await bareRepository();
+    await mirrorTo(bare);
+    runWorker();
+    await deployAndCommit([updateItem("payments.audit,one", 1)]);
+    const original = fileOnMain(bare);
+    await humanCommit(bare, { [PATH]: original.replace("payments.audit,one", "payments.audit,by-hand") });
+    const missed = await deployAndCommit([updateItem("payments.audit,two", 2)]);
+    expect(await getOpenGitConflict(t.db, w.cluster.id)).not.toBeNull();
+    expect(fileOnMain(bare)).not.toContain("payments.audit,two");
+
+    await humanCommit(bare, { [PATH]: original }, "Revert");
+    const admin = await createUser(t.db, null, { email: "admin@example.com", name: "Admin", role: "admin", password: "password-for-tests" });
+    expect((await queueGitWrite(t.db, admin.id, w.cluster.id)).deploymentId).toBe(missed.deploymentId);
+    await waitFor(async () => (await getOpenGitConflict(t.db, w.cluster.id)) === null || undefined, 20_000, "the conflict to close");
+    expect(fileOnMain(bare)).toBe((await exportStateFile(t.db, w.cluster.id)).text);
+    expect(fileOnMain(bare)).toContain("payments.audit,two");
+    expect((await getCluster(t.db, w.cluster.id))?.gitCommit).toBe(commits(bare)[0]);
   });
 
   it("commits on top of a person's edit that is what gets deployed (a change proposed from Git), without an incident", async () => {

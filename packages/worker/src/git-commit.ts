@@ -181,7 +181,7 @@ async function reportConflict(ctx: JobContext, cluster: Cluster, mirror: GitMirr
   const trace = [
     `Not written to ${describe(mirror)}: ${outcome.reason}.`,
     `Head: ${outcome.head ?? "none"}. Last written by Switchboard: ${outcome.base ?? "none"}.`,
-    `Nothing was overwritten. Make ${mirror.path} describe the cluster's deployed state (or propose the edit as a change request and deploy it); the next deploy then writes again and closes this incident.`,
+    `Nothing was overwritten. Make ${mirror.path} describe the cluster's deployed state (or propose the edit as a change request and deploy it); then "Write to Git" (Admin → Clusters) or the next deploy writes again and closes this incident.`,
   ].join("\n");
   const { incident, opened } = await openGitConflict(ctx.db, { clusterId: cluster.id, path: mirror.path, trace });
   ctx.log.warn(`cluster ${cluster.name}: Git mirror in conflict (${outcome.reason})`);

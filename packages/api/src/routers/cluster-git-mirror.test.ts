@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { listAuditEvents } from "@switchboard/db/repos/audit";
 import { getCluster, recordGitCommit } from "@switchboard/db/repos/clusters";
+import { createDeployment, finishDeployment } from "@switchboard/db/repos/deployments";
 import { createTestDb, type TestDb } from "@switchboard/db/testing";
-import { buildWorld, type World } from "./change-request.fixture";
+import { buildWorld, ledgerUpdate, type World } from "./change-request.fixture";
 
 let t: TestDb;
 let w: World;
@@ -108,5 +109,41 @@ describe("cluster Git mirror settings", () => {
     await w.caller("admin").cluster.update({ id: w.prod.id, gitRepository: "/srv/git/elsewhere.git" });
     expect(await recordGitCommit(t.db, w.prod.id, { repository: "/srv/git/connect.git", branch: null, path: null }, SHA)).toBe(false);
     expect((await getCluster(t.db, w.prod.id))?.gitCommit).toBeNull();
+  });
+});
+
+describe("write to Git now", () => {
+  async function deployment(status: "succeeded" | "failed") {
+    const { id } = await w.caller("owner").changeRequest.create({ clusterId: w.prod.id, title: `A ${status} one`, rationale: "", items: [ledgerUpdate(w)] });
+    const d = await createDeployment(t.db, null, { changeRequestId: id, clusterId: w.prod.id, plan: {} });
+    await finishDeployment(t.db, d.id, status, {});
+    return d.id;
+  }
+  const gitJobs = () => t.db.job.findMany({ where: { kind: "git-commit" } });
+
+  it("queues the git-commit job of the cluster's latest succeeded deployment for an admin, once while it waits, audited", async () => {
+    await w.caller("admin").cluster.update({ id: w.prod.id, gitRepository: "/srv/git/connect.git" });
+    const older = await deployment("succeeded");
+    const latest = await deployment("succeeded");
+    await deployment("failed");
+    const queued = await w.caller("admin").cluster.writeGit({ id: w.prod.id });
+    expect(queued.deploymentId).toBe(latest);
+    expect(queued.deploymentId).not.toBe(older);
+    expect((await w.caller("admin").cluster.writeGit({ id: w.prod.id })).jobId).toBe(queued.jobId);
+    expect((await gitJobs()).map((j) => [j.status, JSON.parse(j.payloadJson), j.lockKey])).toEqual([["queued", { deploymentId: latest }, `git:${w.prod.id}`]]);
+    const audit = await listAuditEvents(t.db, { entityType: "cluster", entityId: w.prod.id });
+    expect(audit.items[0]).toMatchObject({ action: "cluster.gitWrite", actorId: w.users.admin.id });
+  });
+
+  it("is refused to non-admins, without a mirror, and before anything was deployed", async () => {
+    await deployment("failed");
+    for (const actor of ["owner", "approver", "viewer"] as const) {
+      expect((await refusal(w.caller(actor).cluster.writeGit({ id: w.prod.id }))).code).toBe("FORBIDDEN");
+    }
+    expect(await refusal(w.caller("admin").cluster.writeGit({ id: w.prod.id }))).toEqual({ code: "BAD_REQUEST", message: "Cluster prod has no Git repository to write to." });
+    await w.caller("admin").cluster.update({ id: w.prod.id, gitRepository: "/srv/git/connect.git" });
+    expect((await refusal(w.caller("admin").cluster.writeGit({ id: w.prod.id }))).code).toBe("PRECONDITION_FAILED");
+    expect((await refusal(w.caller("admin").cluster.writeGit({ id: "nope" }))).code).toBe("NOT_FOUND");
+    expect(await gitJobs()).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { describeConnectionFailure, normaliseClusterInput, testClusterConnection
 import { describeClusterWorkers } from "@switchboard/domain/cluster-workers";
 import { CLUSTER_CREDENTIAL_PREFIX, isClusterCredentialName } from "@switchboard/domain/env";
 import { gitSettingsFields } from "@switchboard/domain/git-mirror-settings";
+import { queueGitWrite } from "@switchboard/domain/git-mirror-write";
 
 const id = z.string().min(1).max(100);
 const envName = z.union([
@@ -62,6 +63,9 @@ export const clusterRouter = createTRPCRouter({
   update: adminProcedure.input(updateInput).mutation(({ ctx, input: { id: clusterId, ...fields } }) =>
     updateCluster(ctx.db, ctx.user.id, clusterId, normaliseClusterInput(fields)),
   ),
+
+  /** Writes the deployed state to the cluster's Git mirror now (e.g. once a conflict was resolved there), under the usual conflict rule. */
+  writeGit: adminProcedure.input(z.object({ id })).mutation(({ ctx, input }) => queueGitWrite(ctx.db, ctx.user.id, input.id)),
 
   testConnection: adminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
     const cluster = await getCluster(ctx.db, input.id);

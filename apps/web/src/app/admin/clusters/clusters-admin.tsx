@@ -9,6 +9,7 @@ import { EmptyState } from "../../../components/empty-state";
 import { ErrorMessage } from "../../../components/error-message";
 import { Field, FieldShell, inputClasses } from "../../../components/field";
 import { useTRPC } from "../../../trpc/react";
+import { WriteGitButton } from "./write-git-button";
 import { CLUSTER_CREDENTIAL_PREFIX, DEFAULT_GIT_BRANCH, defaultGitPath, EMPTY, toClusterInput, toDraft, validateDraft, type Cluster, type Draft } from "./cluster-form";
 
 function ClusterForm({ cluster, onDone }: { cluster: Cluster | null; onDone: () => void }) {
@@ -209,6 +210,7 @@ export function ClustersAdmin() {
                       Edit<span className="sr-only"> {c.name}</span>
                     </Button>
                     <TestConnection cluster={c} />
+                    {c.gitRepository && <WriteGitButton cluster={c} />}
                     <Link href={`/clusters/${encodeURIComponent(c.id)}`} className={`${buttonClasses()} px-2 py-1 text-xs`}>
                       Workers<span className="sr-only"> of {c.name}</span>
                     </Link>
