@@ -18,6 +18,7 @@ import { benchFailureToWebhook } from "./failure-bench";
 import { benchOffsetReset } from "./offsets-bench";
 import { benchDriftDetection } from "./drift-bench";
 import { benchBulkRestart } from "./bulk-bench";
+import { benchGitOps } from "./gitops-bench";
 import { benchReplicas } from "./replica-bench";
 import { postgresAdminUrl, postgresConfig, postgresDown, postgresUp } from "@switchboard/stack/postgres";
 
@@ -248,6 +249,7 @@ try {
   await benchOffsetReset({ endpoints: stackEndpoints, record, log });
   await benchDriftDetection({ endpoints: stackEndpoints, record, log });
   await benchBulkRestart({ endpoints: stackEndpoints, record, log });
+  await benchGitOps({ endpoints: stackEndpoints, record, log });
   await postgresUp(log, pgCfg);
   await benchReplicas({ endpoints: stackEndpoints, postgresAdminUrl: postgresAdminUrl(pgCfg), record, log });
   mkdirSync(cfg.dataDir, { recursive: true });
