@@ -11,9 +11,12 @@ import { demoIds, mockSinkConfig, signIn, switchUser, trpcOk } from "../src/supp
  * Two-way GitOps on a bare repository on disk, driven as a CI job would (the CLI and a token) with
  * the approval in the browser: propose from a file → approve → deploy → the cluster's state file is
  * committed → edit it in Git → propose again → only that edit is in review → deploy → committed on
- * top of the human commit.
+ * top of the human commit. Then a hand edit nobody proposed: the next deploy opens a conflict (shown on
+ * the Clusters page) instead of overwriting it; reverted in Git, an admin's "Write to Git" writes the
+ * deployed state and the conflict goes.
  */
-const NAME = "sb-e2e-gitops";
+// Unique per run: a reused local stack may still hold an earlier run's connector.
+const NAME = `sb-e2e-gitops-${Date.now().toString(36)}`;
 const STATE_PATH = "clusters/local.json";
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 
@@ -122,6 +125,44 @@ test("a change goes from a file to review, deploy and a commit, and an edit made
     const log = await commits(bare, 3);
     expect(log[0]).toContain("Two tasks");
     expect(log[1]).toContain("Hugo Human <hugo@example.com>");
+
+    // A hand edit that nobody proposes is never overwritten: the next deploy opens a conflict instead.
+    git(work, "pull", "--quiet", "--ff-only");
+    const handEdited = JSON.parse(readFileSync(join(work, STATE_PATH), "utf8")) as typeof written;
+    const handSpec = handEdited.connectors.find((c) => c.name === NAME);
+    if (!handSpec) throw new Error("the commit has no GitOps sink");
+    handSpec.config["tasks.max"] = "5";
+    writeFileSync(join(work, STATE_PATH), `${JSON.stringify(handEdited, null, 2)}\n`);
+    git(work, "-c", "user.name=Hugo Human", "-c", "user.email=hugo@example.com", "commit", "--quiet", "-am", "Five tasks, by hand");
+    git(work, "push", "--quiet", "origin", "main");
+    const three = JSON.parse(readFileSync(file, "utf8")) as typeof written;
+    three.connectors[0]!.config["tasks.max"] = "3";
+    writeFileSync(file, JSON.stringify(three));
+    const third = cli(token, "propose", file, "--server", BASE_URL, "--cluster", "local", "--source", "e2e:pr-3", "--title", "Three tasks");
+    await approve(page, /in review on local: (\S+)/.exec(third.stdout)?.[1] ?? "");
+    expect(cli(token, "apply", file, "--server", BASE_URL, "--cluster", "local", "--source", "e2e:pr-3").code).toBe(0);
+    // The Clusters page is rendered on the server: reloaded until the commit job has run.
+    await page.goto("/clusters");
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByText(/^In conflict:/)).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 60_000 });
+    expect(await commits(bare, 4)).toHaveLength(4);
+
+    // Reverted in Git, an admin writes the deployed state at once.
+    git(work, "-c", "user.name=Hugo Human", "-c", "user.email=hugo@example.com", "revert", "--no-edit", "HEAD");
+    git(work, "push", "--quiet", "origin", "main");
+    await signIn(page, "admin@example.com");
+    await page.goto("/admin/clusters");
+    await page.getByRole("button", { name: "Write to Git for local" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Queued" })).toBeVisible();
+    const after = await commits(bare, 6);
+    expect(after[0]).toContain("Three tasks");
+    git(work, "pull", "--quiet", "--ff-only");
+    const final = JSON.parse(readFileSync(join(work, STATE_PATH), "utf8")) as typeof written;
+    expect(final.connectors.find((c) => c.name === NAME)?.config["tasks.max"]).toBe("3");
+    await page.goto("/clusters");
+    await expect(page.getByText(/^In conflict:/)).toHaveCount(0);
   } finally {
     await setMirror(page, "").catch(() => undefined);
     rmSync(root, { recursive: true, force: true });

@@ -108,6 +108,19 @@ describe("switchboard propose", () => {
     expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
+  it("exits 1 and says why when the proposed change cannot deploy as it stands (a name held on the cluster by a connector Switchboard does not manage)", async () => {
+    w.fake.connectors.set("orders-sink", { config: { "connector.class": MOCK_SINK, topics: "orders" }, state: "RUNNING", tasks: [], type: "sink" });
+    await writeFile(join(dir, "state.json"), stateFile());
+    const r = await cli(["propose", "state.json", "--server", url, "--cluster", "prod"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("it cannot be deployed as it stands");
+    expect(r.stderr).toMatch(/✗ .*orders-sink.*(does not manage|adopt)/);
+    expect(await t.db.changeRequest.count({ where: { status: "in_review" } })).toBe(1);
+    const json = await cli(["propose", "state.json", "--server", url, "--cluster", "prod", "--json"]);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { blockers: string[] }).blockers).toEqual([expect.stringContaining("orders-sink")]);
+  });
+
   it("validates locally first: a bad file exits 1 with the loader's message and the server is never called", async () => {
     await writeFile(join(dir, "state.json"), stateFile({ pausedd: true }));
     const r = await cli(["propose", "state.json", "--server", url, "--cluster", "prod"]);

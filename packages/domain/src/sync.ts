@@ -42,6 +42,8 @@ export type SyncResult =
       deploymentId: string | null;
       lists: SyncLists;
       plan: PlanJson | null;
+      /** Why the change cannot deploy as it stands: conflicts, the cluster validator's problems, or why no plan could be made. */
+      blockers: string[];
       /** The deployment's report (secrets masked when stored), once it ended within the wait. */
       report: DeploymentReport | null;
     };
@@ -62,20 +64,21 @@ function listsOf(plan: PlanJson | null): SyncLists {
 /** Syncs (or, with mode "propose", only proposes) a state file on a cluster; see the file comment. */
 export async function syncStateFile(db: DbOrTx, user: SessionUser, input: SyncInput, connect: ConnectPort, connectFor?: ConnectFactory, signal?: AbortSignal): Promise<SyncResult> {
   const imported = await importStateFile(db, user, { clusterId: input.clusterId, text: input.text, title: input.title, teamId: input.teamId, source: input.source }, connect);
-  const unchanged = { ok: true as const, outcome: "unchanged" as const, changeRequestId: null, deploymentId: null, lists: listsOf(null), plan: null, report: null };
+  const unchanged = { ok: true as const, outcome: "unchanged" as const, changeRequestId: null, deploymentId: null, lists: listsOf(null), plan: null, blockers: [], report: null };
   if (!imported.ok) return imported.problems.length === 1 && imported.problems[0]?.message === NOTHING_TO_IMPORT ? unchanged : imported;
   const id = imported.changeRequestId;
   if (!id) return unchanged; // only owner contacts were added
   const seen = await preview(db, id, connect, connectFor);
   const plan = seen.ok ? seen.plan : null;
+  const blockers = seen.ok ? [...seen.conflicts, ...seen.problems.map((p) => [p.connector, p.key, p.message].filter(Boolean).join(": "))] : [`no plan: ${seen.message}`];
   // An updated change request may be in review already.
   if ((await getChangeRequest(db, id))?.status === "draft") await submitForReview(db, user, id);
   const cr = await getChangeRequest(db, id);
   const needsApproval = !cr || (await changeFacts(db, cr)).approvalsRequired > 0;
-  if (input.mode === "propose" || needsApproval) return { ok: true, outcome: cr?.status === "approved" ? "approved" : "in_review", changeRequestId: id, deploymentId: null, lists: listsOf(plan), plan, report: null };
+  if (input.mode === "propose" || needsApproval) return { ok: true, outcome: cr?.status === "approved" ? "approved" : "in_review", changeRequestId: id, deploymentId: null, lists: listsOf(plan), plan, blockers, report: null };
   // The deploy runs every check again (policy, conflicts); a refusal leaves the change request in review.
   const { deploymentId } = await deploy(db, user, id, connect, connectFor);
-  const queued: SyncAnswer = { ok: true, outcome: "deploying", changeRequestId: id, deploymentId, lists: listsOf(plan), plan, report: null };
+  const queued: SyncAnswer = { ok: true, outcome: "deploying", changeRequestId: id, deploymentId, lists: listsOf(plan), plan, blockers, report: null };
   return awaitDeploy(db, queued, deploymentId, input.wait ?? 0, signal);
 }
 

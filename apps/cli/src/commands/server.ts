@@ -65,7 +65,7 @@ function failed(answer: Answer, what: string): CliError {
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", pause: "⏸", resume: "▶", stop: "■", restart: "↻", skip: "!", noop: "=" };
 
-type SyncAnswer = { outcome: string; changeRequestId: string | null; reviewUrl: string | null; plan: Array<{ kind: string; name: string; reason: string; changes?: KeyChange[] }> };
+type SyncAnswer = { outcome: string; changeRequestId: string | null; reviewUrl: string | null; plan: Array<{ kind: string; name: string; reason: string; changes?: KeyChange[] }>; blockers: string[] };
 type Proposed = { call: Call; cluster: { id: string; name: string }; answer: SyncAnswer };
 
 /**
@@ -114,6 +114,8 @@ async function proposeToServer(path: string, opts: ProposeCommandOptions, io: Cl
  * with the same loader as `validate`, then opens a change request for review on the server (it never
  * deploys), prints the plan the server computed against the live cluster and the review link. Run
  * again with the same --source (default: the path), it updates that change request while it is open.
+ * Exit 1 when the change cannot deploy as it stands (a conflict such as a name held on the cluster, the
+ * validator's problems): it is proposed all the same, and what blocks it is printed.
  */
 export async function proposeCommand(path: string, opts: ProposeCommandOptions, io: CliIo): Promise<number> {
   const proposed = await proposeToServer(path, opts, io, "; nothing was proposed");
@@ -121,7 +123,7 @@ export async function proposeCommand(path: string, opts: ProposeCommandOptions, 
   const { cluster, answer: body } = proposed;
   if (opts.json) {
     writeJson(io, body);
-    return 0;
+    return body.blockers.length === 0 ? 0 : 1;
   }
   const c = colorsFor(io, "stdout", opts);
   if (body.outcome === "unchanged") {
@@ -136,7 +138,12 @@ export async function proposeCommand(path: string, opts: ProposeCommandOptions, 
   // The same file again keeps an approved change request as it is.
   const state = body.outcome === "approved" ? "approved (the file is unchanged since); deploy it with switchboard apply --server" : "in review";
   writeLine(io.stdout, `\nChange request ${body.changeRequestId} is ${state} on ${cluster.name}: ${body.reviewUrl}`);
-  return 0;
+  // Proposed, but it cannot deploy as it stands: a pull request's check should say so.
+  if (body.blockers.length === 0) return 0;
+  const e = colorsFor(io, "stderr", opts);
+  writeLine(io.stderr, `${e.red("✗")} it cannot be deployed as it stands:`);
+  for (const blocker of body.blockers) writeLine(io.stderr, `  ${e.red("✗")} ${blocker}`);
+  return 1;
 }
 
 const FINAL: Record<string, number> = { deployed: 0, failed: 1, rejected: 1, cancelled: 1 };

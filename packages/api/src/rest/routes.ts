@@ -253,6 +253,7 @@ export const routes: RestRoute[] = [
         changeRequestUrl: crId ? `${base}/change-requests/${crId}` : null,
         statusUrl: deploymentId ? operationUrl(base, deploymentId) : crId ? `${base}/change-requests/${crId}` : null,
         plan: result.plan?.actions ?? [],
+        blockers: result.blockers,
         report: result.report,
       };
     },

@@ -281,6 +281,7 @@ export const syncSchema = z
     operationId: z.string().nullable().meta({ description: "The operation when a deploy was queued (its id is the deployment's id)." }),
     statusUrl: z.string().nullable().meta({ description: "Poll it: the operation when a deploy was queued (also in `Location`), else the change request." }),
     plan: z.array(planAction).meta({ description: "The plan's actions against the live cluster, with an update's key-level changes (secrets only as sensitive)." }),
+    blockers: z.array(z.string()).meta({ description: "Why the change cannot deploy as it stands (conflicts such as a name held by another connector, the cluster validator's problems, or why no plan could be made); empty when it can." }),
     report: reportSchema.nullable().meta({ description: "The deployment's report (as GET /deployments/{id}/report answers it, secrets masked) when outcome is deployed or failed; else null." }),
   })
   .meta({ id: "SyncResult" });
