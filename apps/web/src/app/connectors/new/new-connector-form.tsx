@@ -11,43 +11,15 @@ import { JsonEditor } from "../../../components/json-editor";
 import { useClusterValidation } from "../../../components/use-cluster-validation";
 import { ValidationStatus } from "../../../components/validation-status";
 import { useTRPC } from "../../../trpc/react";
-import { RAW_JSON_ID, TEMPLATES, templateConfig, templateDefaults, type TemplateField } from "./templates";
+import { ConfigValidationErrors } from "./config-validation-errors";
+import { TemplateInput } from "./template-input";
+import { TemplatePicker } from "./template-picker";
+import { RAW_JSON_ID, TEMPLATES, templateConfig, templateDefaults } from "./templates";
 
 type Option = { id: string; name: string };
 type DesiredState = "RUNNING" | "PAUSED" | "STOPPED";
 
 const RAW_EXAMPLE = `{\n  "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",\n  "tasks.max": "1",\n  "topics": "demo"\n}\n`;
-
-function TemplateInput({ field, value, onChange, errors }: { field: TemplateField; value: string; onChange: (v: string) => void; errors: string[] }) {
-  const description = [field.description, `Config key: ${field.key}`].filter(Boolean).join(" · ");
-  return (
-    <FieldShell label={field.label} description={description} error={errors.length > 0 ? errors.join(" ") : null} optional={!field.required}>
-      {(control) =>
-        field.kind === "select" ? (
-          <select {...control} value={value} onChange={(e) => onChange(e.target.value)} className={inputClasses}>
-            {field.options?.map((o) => (
-              <option key={o} value={o}>
-                {o === "" ? "(none)" : o}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input
-            {...control}
-            type={field.kind === "password" ? "password" : "text"}
-            inputMode={field.kind === "number" ? "numeric" : undefined}
-            autoComplete={field.kind === "password" ? "new-password" : "off"}
-            spellCheck={false}
-            required={field.required}
-            value={value}
-            onChange={(e) => onChange(e.target.value)}
-            className={`${inputClasses} font-mono`}
-          />
-        )
-      }
-    </FieldShell>
-  );
-}
 
 /** A new connector from a template (or raw JSON), checked by the cluster's validator as you type; saving creates a draft change request. */
 export function NewConnectorForm({ clusters, teams }: { clusters: Option[]; teams: Option[] }) {
@@ -95,25 +67,9 @@ export function NewConnectorForm({ clusters, teams }: { clusters: Option[]; team
     }
   }
 
-  const fieldKeys = new Set(template?.fields.map((f) => f.key) ?? []);
-  const otherErrors = Object.entries(validation.errors).filter(([key]) => !fieldKeys.has(key) && key !== "connector.class");
-
   return (
     <form onSubmit={submit} onKeyDown={onKeyDown} noValidate className="flex flex-col gap-5">
-      <fieldset className="flex flex-col gap-2">
-        <legend className="mb-2 text-sm font-medium">Template</legend>
-        <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
-          {[...TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description })), { id: RAW_JSON_ID, name: "Raw JSON", description: "Any connector: write the config yourself." }].map((t) => (
-            <label key={t.id} className={`flex cursor-pointer gap-2 rounded-lg border p-3 text-sm focus-within:outline-2 focus-within:outline-blue-600 ${templateId === t.id ? "border-blue-700 bg-blue-50 dark:border-blue-400 dark:bg-blue-950" : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"}`}>
-              <input type="radio" name={`${groupId}-template`} value={t.id} checked={templateId === t.id} onChange={() => setTemplateId(t.id)} className="mt-0.5" />
-              <span>
-                <span className="block font-medium">{t.name}</span>
-                <span className="block text-xs text-zinc-600 dark:text-zinc-400">{t.description}</span>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <TemplatePicker groupId={groupId} templateId={templateId} setTemplateId={setTemplateId} />
 
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Connector name" value={name} onChange={(e) => setName(e.target.value)} required description='Letters, digits, ".", "_" and "-".' className="font-mono" />
@@ -145,22 +101,7 @@ export function NewConnectorForm({ clusters, teams }: { clusters: Option[]; team
         ) : (
           <JsonEditor label="Config (JSON)" value={raw} onChange={setRaw} onSubmit={submit} error={Object.entries(validation.errors).map(([k, m]) => `${k}: ${m.join(" ")}`).join("\n") || null} />
         )}
-        {validation.errors["connector.class"] && (
-          <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
-            <p className="font-medium">The cluster does not know this connector class.</p>
-            <p className="mt-1">{validation.errors["connector.class"].join(" ")}</p>
-            <p className="mt-1">You can still save the draft, but it cannot deploy until the plugin is installed on every Connect worker.</p>
-          </div>
-        )}
-        {template && otherErrors.length > 0 && (
-          <ul className="list-disc pl-5 text-sm text-red-700 dark:text-red-400">
-            {otherErrors.map(([key, messages]) => (
-              <li key={key}>
-                <code>{key}</code>: {messages.join(" ")}
-              </li>
-            ))}
-          </ul>
-        )}
+        <ConfigValidationErrors errors={validation.errors} template={template} />
         <ValidationStatus validation={validation} hasClass={(config["connector.class"] ?? "") !== ""} />
       </section>
 
