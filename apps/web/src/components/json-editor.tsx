@@ -8,22 +8,8 @@
 import { applyEdits, format } from "jsonc-parser";
 import { useId, useMemo, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { Button } from "./button";
-import { findJsonSyntaxError, tokenizeJson, type JsonTokenKind } from "./json-syntax";
-
-const TOKEN_CLASSES: Record<JsonTokenKind, string> = {
-  key: "text-blue-800 dark:text-sky-300",
-  string: "text-green-800 dark:text-green-300",
-  number: "text-orange-700 dark:text-orange-300",
-  keyword: "text-purple-700 dark:text-purple-300",
-  punctuation: "text-zinc-500 dark:text-zinc-400",
-  comment: "text-zinc-500 italic",
-  text: "",
-};
-
-const ERROR_MARK = "underline decoration-wavy decoration-red-600 dark:decoration-red-400";
-
-// Gutter, overlay and textarea must share font, size, line height and padding to line up.
-const SHARED = "m-0 p-2 font-mono text-sm leading-6 whitespace-pre";
+import { JsonGutter, JsonHighlight, SHARED } from "./json-editor-layers";
+import { findJsonSyntaxError } from "./json-syntax";
 
 export type JsonEditorProps = {
   label: ReactNode;
@@ -54,7 +40,6 @@ export function JsonEditor({
   const id = useId();
   const gutterRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLPreElement>(null);
-  const tokens = useMemo(() => tokenizeJson(value), [value]);
   const syntaxError = useMemo(() => findJsonSyntaxError(value), [value]);
   const lineCount = value.split("\n").length;
 
@@ -84,10 +69,6 @@ export function JsonEditor({
     onChange(applyEdits(value, edits));
   }
 
-  const errorStart = syntaxError?.offset ?? -1;
-  const errorEnd = syntaxError ? errorStart + Math.max(syntaxError.length, 1) : -1;
-  const errorAtEnd = syntaxError !== null && errorStart >= value.length;
-
   return (
     <div className="flex flex-col gap-1">
       <div className="flex items-end justify-between gap-2">
@@ -110,34 +91,9 @@ export function JsonEditor({
           syntaxError || error ? "border-red-600 dark:border-red-400" : "border-zinc-300 dark:border-zinc-600"
         }`}
       >
-        <div
-          ref={gutterRef}
-          aria-hidden="true"
-          className={`${SHARED} shrink-0 overflow-hidden border-r border-zinc-200 bg-zinc-50 text-right text-zinc-500 select-none dark:border-zinc-800 dark:bg-zinc-900`}
-        >
-          {Array.from({ length: lineCount }, (_, index) => (
-            <div key={index} className={syntaxError?.line === index + 1 ? "font-bold text-red-700 dark:text-red-400" : ""}>
-              {index + 1}
-            </div>
-          ))}
-        </div>
+        <JsonGutter ref={gutterRef} lineCount={lineCount} errorLine={syntaxError?.line} />
         <div className="relative min-w-0 flex-1">
-          <pre ref={overlayRef} aria-hidden="true" className={`${SHARED} pointer-events-none absolute inset-0 overflow-hidden`}>
-            {tokens.map((token) => {
-              const marked = token.offset < errorEnd && token.offset + token.text.length > errorStart;
-              const className = `${TOKEN_CLASSES[token.kind]} ${marked ? ERROR_MARK : ""}`.trim();
-              return className ? (
-                <span key={token.offset} className={className}>
-                  {token.text}
-                </span>
-              ) : (
-                token.text
-              );
-            })}
-            {errorAtEnd && <span className={ERROR_MARK}> </span>}
-            {/* A trailing newline in the textarea still occupies a line. */}
-            {"\n"}
-          </pre>
+          <JsonHighlight ref={overlayRef} value={value} syntaxError={syntaxError} />
           <textarea
             id={id}
             name={name}
