@@ -2,8 +2,8 @@
 
 import { useId, useState } from "react";
 import { Button } from "./button";
-import { inputClasses } from "./field";
-import { configToRows, fieldKind, keepsStoredSecret, parseConfigJson, redactedHelp, rowsToConfig, typedSecretValue, type ConfigRow } from "./config-fields";
+import { configToRows, parseConfigJson, rowsToConfig, type ConfigRow } from "./config-fields";
+import { ConfigRowInput } from "./config-row-input";
 import { JsonEditor } from "./json-editor";
 
 let nextRowId = 1;
@@ -88,57 +88,18 @@ export function ConfigEditor({ label, value, onChange, errors = {}, secretKeys =
       ) : (
         <div className="flex flex-col gap-2">
           {rows.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">No keys yet. Add one below, or switch to JSON to paste a config.</p>}
-          {rows.map((row, index) => {
-            const kind = fieldKind(row, secretKeys);
-            const secret = kind === "secret";
-            const keepsStored = secret && keepsStoredSecret(row);
-            const rowErrors = errors[row.key.trim()] ?? [];
-            const errorId = `${groupId}-${row.id}-error`;
-            const helpId = `${groupId}-${row.id}-help`;
-            const describedBy = [kind === "redacted" ? helpId : null, rowErrors.length > 0 ? errorId : null].filter(Boolean).join(" ") || undefined;
-            return (
-              <div key={row.id} className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)_auto] items-start gap-2">
-                <input
-                  aria-label={`Key ${index + 1}`}
-                  value={row.key}
-                  placeholder="key, e.g. topics"
-                  spellCheck={false}
-                  onChange={(e) => updateRows(rows.map((r) => (r.id === row.id ? { ...r, key: e.target.value } : r)))}
-                  className={`${inputClasses} font-mono`}
-                />
-                <div className="flex flex-col gap-1">
-                  <input
-                    aria-label={`Value of ${row.key || `key ${index + 1}`}`}
-                    type={secret ? "password" : "text"}
-                    autoComplete={secret ? "new-password" : "off"}
-                    spellCheck={false}
-                    value={keepsStored ? "" : row.value}
-                    placeholder={keepsStored ? "unchanged (type to replace)" : secret ? "secret value or ${provider:path:key}" : ""}
-                    aria-invalid={rowErrors.length > 0 || undefined}
-                    aria-describedby={describedBy}
-                    onChange={(e) => {
-                      const next = secret ? typedSecretValue(row, e.target.value) : e.target.value;
-                      updateRows(rows.map((r) => (r.id === row.id ? { ...r, value: next } : r)));
-                    }}
-                    className={`${inputClasses} font-mono`}
-                  />
-                  {kind === "redacted" && (
-                    <p id={helpId} className="text-xs text-zinc-600 dark:text-zinc-400">
-                      {redactedHelp(row)}
-                    </p>
-                  )}
-                  {rowErrors.length > 0 && (
-                    <p id={errorId} className="text-xs text-red-700 dark:text-red-400">
-                      {rowErrors.join(" ")}
-                    </p>
-                  )}
-                </div>
-                <Button aria-label={`Remove ${row.key || `key ${index + 1}`}`} onClick={() => updateRows(rows.filter((r) => r.id !== row.id))} className="px-2">
-                  <span aria-hidden="true">✕</span>
-                </Button>
-              </div>
-            );
-          })}
+          {rows.map((row, index) => (
+            <ConfigRowInput
+              key={row.id}
+              row={row}
+              index={index}
+              secretKeys={secretKeys}
+              rowErrors={errors[row.key.trim()] ?? []}
+              groupId={groupId}
+              onChange={(next) => updateRows(rows.map((r) => (r.id === row.id ? next : r)))}
+              onRemove={() => updateRows(rows.filter((r) => r.id !== row.id))}
+            />
+          ))}
           <div>
             <Button onClick={() => setRows([...rows, { id: newRowId(), key: "", value: "", stored: null }])}>Add key</Button>
           </div>
