@@ -1,0 +1,5 @@
+export const ROLES = ["viewer", "owner", "approver", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The look of a role select, in the new-user form and in each user's row. */
+export const roleSelectClasses = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm disabled:opacity-60 dark:border-zinc-600 dark:bg-zinc-900";
