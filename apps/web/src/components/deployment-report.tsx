@@ -1,14 +1,13 @@
 import type { ReactNode } from "react";
 import type { RouterOutputs } from "../trpc/types";
 import { DeploymentFailures, DeploymentOutcomes } from "./deployment-outcomes";
+import { DeploymentReportFacts, DeploymentReportSummary } from "./deployment-report-summary";
 import { DeploymentTopics, type TopicOutcomeRow } from "./deployment-topics";
 import { MoveReportView } from "./move-report";
 import { OffsetsTable } from "./offsets-table";
 import { RollbackButton } from "./rollback-button";
 
 export type DeploymentReport = NonNullable<RouterOutputs["deployment"]["byId"]["report"]>;
-
-const LISTS = ["added", "updated", "removed", "paused", "resumed", "stopped", "restarted", "skipped"] as const;
 
 /** The final report of a deployment: outcome, who asked and approved, what changed, failures, per-connector results. */
 export function DeploymentReportView({ deploymentId, report, topics = [] }: { deploymentId: string; report: DeploymentReport; topics?: TopicOutcomeRow[] }) {
@@ -33,53 +32,9 @@ export function DeploymentReportView({ deploymentId, report, topics = [] }: { de
           : `The deploy failed: ${report.error ?? `${report.failures.length} ${report.failures.length === 1 ? "problem" : "problems"}, listed below`}.`}
       </p>
 
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-        <dt className="text-zinc-600 dark:text-zinc-400">Change request</dt>
-        <dd>
-          {report.changeRequest.title} (revision {report.changeRequest.revision}) by {report.changeRequest.author.name}
-        </dd>
-        {report.requestedBy && (
-          <>
-            <dt className="text-zinc-600 dark:text-zinc-400">Deployed by</dt>
-            <dd>{report.requestedBy.name}</dd>
-          </>
-        )}
-        <dt className="text-zinc-600 dark:text-zinc-400">Approved by</dt>
-        <dd>
-          {report.approvals.length === 0
-            ? "no approval required"
-            : report.approvals.map((a) => `${a.reviewer.name}${a.comment ? ` (“${a.comment}”)` : ""}`).join(", ")}
-        </dd>
-        {report.applyOptions && (
-          <>
-            <dt className="text-zinc-600 dark:text-zinc-400">Applied</dt>
-            <dd>
-              {report.applyOptions.concurrency} at a time, at most {report.applyOptions.ratePerSecond} per second, halting after {report.applyOptions.haltAfterFailures} failures
-            </dd>
-          </>
-        )}
-        {report.verification && (
-          <>
-            <dt className="text-zinc-600 dark:text-zinc-400">Verification</dt>
-            <dd>
-              {report.verification.ok ? "passed" : "failed"} in {(report.verification.durationMs / 1000).toFixed(1)} s
-            </dd>
-          </>
-        )}
-      </dl>
+      <DeploymentReportFacts report={report} />
 
-      <ul className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" aria-label="Outcome summary">
-        {LISTS.map((list) => (
-          <li key={list} className="rounded border border-zinc-200 px-2 py-1 dark:border-zinc-800">
-            <span className="font-semibold">{report.summary[list].length}</span> {list}
-            {report.summary[list].length > 0 && (
-              <span className="block truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" title={report.summary[list].join(", ")}>
-                {report.summary[list].join(", ")}
-              </span>
-            )}
-          </li>
-        ))}
-      </ul>
+      <DeploymentReportSummary report={report} />
 
       {report.validation.length > 0 && (
         <Block title="Validation problems">
