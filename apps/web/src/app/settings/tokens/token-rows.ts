@@ -1,20 +1,11 @@
-export const ROLES = ["viewer", "owner", "approver", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import type { RouterOutputs } from "../../../trpc/types";
 
-export type TokenRow = {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  teamIds: string[];
-  expiresAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  user: { email: string; name: string };
-};
+export { ROLES, type Role } from "../../../components/roles";
+
+export type TokenRow = RouterOutputs["token"]["list"][number];
 
 /** Whether a token still works, and if not, why. */
-export function statusOf(t: TokenRow): "active" | "revoked" | "expired" {
+export function statusOf(t: Pick<TokenRow, "revokedAt" | "expiresAt">): "active" | "revoked" | "expired" {
   if (t.revokedAt) return "revoked";
   return new Date(t.expiresAt).getTime() <= Date.now() ? "expired" : "active";
 }
