@@ -2,6 +2,7 @@
 
 import type { DesiredState, ItemDraft } from "./change-item-drafts";
 import { ConfigEditor } from "./config-editor";
+import { DesiredStateField } from "./desired-state-field";
 import { FieldShell, inputClasses } from "./field";
 import type { ClusterValidation } from "./use-cluster-validation";
 import { ValidationStatus } from "./validation-status";
@@ -26,15 +27,7 @@ export function ConnectorDefinitionFields({ item, onChange, validation, secretKe
             {(control) => <input {...control} value={item.name} onChange={(e) => onChange({ ...item, name: e.target.value })} className={`${inputClasses} font-mono`} />}
           </FieldShell>
         )}
-        <FieldShell label="Desired state">
-          {(control) => (
-            <select {...control} value={item.desiredState} onChange={(e) => onChange({ ...item, desiredState: e.target.value as DesiredState })} className={selectClasses}>
-              <option value="RUNNING">RUNNING</option>
-              <option value="PAUSED">PAUSED</option>
-              <option value="STOPPED">STOPPED</option>
-            </select>
-          )}
-        </FieldShell>
+        <DesiredStateField value={item.desiredState} onChange={(desiredState) => onChange({ ...item, desiredState })} className={selectClasses} />
       </div>
       <ConfigEditor
         key={`${item.uid}:${item.connectorId}`}

@@ -5,6 +5,8 @@ import { useRouter } from "next/navigation";
 import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "../../../components/button";
 import { parseConfigJson } from "../../../components/config-fields";
+import type { DesiredState } from "../../../components/change-item-drafts";
+import { DesiredStateField } from "../../../components/desired-state-field";
 import { ErrorMessage } from "../../../components/error-message";
 import { Field, FieldShell, SelectField, inputClasses } from "../../../components/field";
 import { JsonEditor } from "../../../components/json-editor";
@@ -17,7 +19,6 @@ import { TemplatePicker } from "./template-picker";
 import { RAW_JSON_ID, TEMPLATES, templateConfig, templateDefaults } from "./templates";
 
 type Option = { id: string; name: string };
-type DesiredState = "RUNNING" | "PAUSED" | "STOPPED";
 
 const RAW_EXAMPLE = `{\n  "connector.class": "org.apache.kafka.connect.tools.MockSinkConnector",\n  "tasks.max": "1",\n  "topics": "demo"\n}\n`;
 
@@ -75,15 +76,7 @@ export function NewConnectorForm({ clusters, teams }: { clusters: Option[]; team
         <Field label="Connector name" value={name} onChange={(e) => setName(e.target.value)} required description='Letters, digits, ".", "_" and "-".' className="font-mono" />
         <SelectField label="Cluster" value={clusterId} onChange={setClusterId} placeholder="Pick a cluster…" options={clusters} />
         <SelectField label="Owner team" value={teamId} onChange={setTeamId} placeholder="Pick a team…" options={teams} />
-        <FieldShell label="Desired state">
-          {(control) => (
-            <select {...control} value={state} onChange={(e) => setState(e.target.value as DesiredState)} className={inputClasses}>
-              <option value="RUNNING">RUNNING</option>
-              <option value="PAUSED">PAUSED</option>
-              <option value="STOPPED">STOPPED</option>
-            </select>
-          )}
-        </FieldShell>
+        <DesiredStateField value={state} onChange={setState} className={inputClasses} />
       </div>
 
       <section aria-labelledby={`${groupId}-config`} className="flex flex-col gap-3">
