@@ -56,9 +56,18 @@ async function approve(page: Page, reviewUrl: string): Promise<void> {
   await expect(actions.getByRole("button", { name: /^Deploy \d+ changes? to local/ })).toBeVisible();
 }
 
+/** How many commits the branch holds (0 until the commit job has created it). */
+function commitCount(bare: string): number {
+  try {
+    return Number(git(bare, "rev-list", "--count", "main"));
+  } catch {
+    return 0;
+  }
+}
+
 /** Waits for the branch to hold `count` commits; returns the newest one's author line and message. */
 async function commits(bare: string, count: number): Promise<string[]> {
-  await expect.poll(() => Number(git(bare, "rev-list", "--count", "main").trim() || 0), { timeout: 60_000, intervals: [500, 1000] }).toBe(count);
+  await expect.poll(() => commitCount(bare), { timeout: 60_000, intervals: [500, 1000] }).toBe(count);
   return git(bare, "log", "main", "--format=%an <%ae>%n%B%x00").split("\0").map((c) => c.trim()).filter(Boolean);
 }
 
